@@ -1,0 +1,63 @@
+# Set-up and everyday commands. `make run` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+LOCK := requirements.lock
+
+.PHONY: install run dev test lint format migrations-check superuser lock clean
+
+# The virtual environment is rebuilt when the lock file changes.
+$(BIN)/.installed: $(LOCK) pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	touch $@
+
+# A secret key is generated once per checkout and kept out of git.
+.env:
+	@$(PYTHON) -c "import secrets; print('SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
+	@echo "Wrote a new SECRET_KEY to .env"
+
+var:
+	mkdir -p var/media
+
+install: $(BIN)/.installed .env var
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py seed_demo --if-empty
+	PORT=$(PORT) $(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi
+
+dev: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+superuser: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createsuperuser
+
+# Refresh the exact versions after changing the ranges in pyproject.toml.
+lock: install
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet -o $(LOCK)
+
+clean:
+	rm -rf $(VENV) var/static

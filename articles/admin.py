@@ -1,0 +1,231 @@
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .models import (
+    Article,
+    ArticleAuthor,
+    ArticleUpdate,
+    Author,
+    Disclaimer,
+    Publication,
+    Source,
+    Topic,
+)
+
+
+def image_thumbnail(image_field, size=60):
+    if not image_field:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="" width="{}" style="height:auto;border-radius:4px">',
+        image_field.url,
+        size,
+    )
+
+
+class ScheduledFilter(admin.SimpleListFilter):
+    title = "visibility"
+    parameter_name = "visibility"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("live", "Live on the site"),
+            ("scheduled", "Scheduled"),
+            ("draft", "Draft"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "live":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "draft":
+            return queryset.filter(status=Article.Status.DRAFT)
+        return queryset
+
+
+class ReviewOverdueFilter(admin.SimpleListFilter):
+    title = "medical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("never", "Never reviewed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.review_overdue()
+        if self.value() == "never":
+            return queryset.filter(last_reviewed__isnull=True)
+        return queryset
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    extra = 0
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+
+
+class SourceInline(admin.StackedInline):
+    model = Source
+    extra = 0
+    fields = [
+        ("title", "position"),
+        ("publisher", "url"),
+        ("doi", "pubmed_id"),
+        ("study_type", "species", "review"),
+    ]
+
+
+class ArticleUpdateInline(admin.TabularInline):
+    model = ArticleUpdate
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "cover_thumbnail",
+        "status",
+        "visibility",
+        "publish_at",
+        "is_featured",
+        "review_state",
+        "updated_at",
+    ]
+    list_display_links = ["title"]
+    list_filter = [
+        ScheduledFilter,
+        "status",
+        "is_featured",
+        ReviewOverdueFilter,
+        "topics",
+        "comments_enabled",
+    ]
+    list_select_related = ["reviewed_by"]
+    search_fields = ["title", "standfirst", "excerpt", "body", "slug"]
+    date_hierarchy = "publish_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["topics", "related_picks", "reviewed_by"]
+    readonly_fields = ["cover_preview", "created_at", "updated_at", "reading_time"]
+    inlines = [ArticleAuthorInline, SourceInline, ArticleUpdateInline]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "standfirst", "body", "excerpt"]}),
+        (
+            "Publishing",
+            {
+                "fields": [
+                    ("status", "publish_at"),
+                    ("is_featured", "comments_enabled"),
+                    "topics",
+                    "related_picks",
+                ]
+            },
+        ),
+        (
+            "Cover image",
+            {
+                "fields": [
+                    "cover_image",
+                    "cover_preview",
+                    "cover_alt",
+                    ("cover_caption", "cover_credit"),
+                ]
+            },
+        ),
+        (
+            "Medical review",
+            {"fields": ["reviewed_by", ("last_reviewed", "next_review_due")]},
+        ),
+        (
+            "Record",
+            {
+                "classes": ["collapse"],
+                "fields": [("created_at", "updated_at"), "reading_time"],
+            },
+        ),
+    ]
+
+    @admin.display(description="Cover")
+    def cover_thumbnail(self, article):
+        return image_thumbnail(article.cover_image)
+
+    @admin.display(description="Current cover")
+    def cover_preview(self, article):
+        return image_thumbnail(article.cover_image, size=240)
+
+    @admin.display(description="Reading time")
+    def reading_time(self, article):
+        return f"{article.reading_minutes} min"
+
+    @admin.display(description="On the site")
+    def visibility(self, article):
+        if article.is_published:
+            return "Live"
+        if article.is_scheduled:
+            return f"Scheduled for {timezone.localtime(article.publish_at):%d %b %Y %H:%M}"
+        return "Hidden (draft)"
+
+    @admin.display(description="Review")
+    def review_state(self, article):
+        if article.review_overdue:
+            return format_html(
+                '<strong style="color:#b00">Overdue since {}</strong>', article.next_review_due
+            )
+        if article.last_reviewed:
+            return f"Reviewed {article.last_reviewed:%d %b %Y}"
+        return "—"
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "credentials", "photo_thumbnail"]
+    search_fields = ["name", "credentials"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    @admin.display(description="Photo")
+    def photo_thumbnail(self, author):
+        return image_thumbnail(author.photo, size=40)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_sensitive"]
+    list_filter = ["is_sensitive"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Disclaimer)
+class DisclaimerAdmin(admin.ModelAdmin):
+    """Versions are kept forever; a version already shown to readers cannot be edited,
+    so staff publish a change by adding a new version."""
+
+    list_display = ["__str__", "effective_from", "in_effect", "created_at"]
+    date_hierarchy = "effective_from"
+
+    @admin.display(boolean=True, description="In effect")
+    def in_effect(self, disclaimer):
+        return disclaimer.is_in_effect()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_in_effect():
+            return ["text", "effective_from", "created_at"]
+        return ["created_at"]
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = ["site_name", "tagline"]
+
+    def has_add_permission(self, request):
+        return not Publication.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,412 @@
+import math
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator, slugify
+from django_prose_editor.fields import ProseEditorField
+
+from .html import html_to_text, sanitize_html
+from .images import validate_image_upload
+
+WORDS_PER_MINUTE = 230
+
+# The editor offers what the sanitiser keeps (see articles/html.py).
+RICH_TEXT_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "Link": {"enableTarget": False},
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "HardBreak": True,
+}
+
+
+def rich_text_field(**kwargs):
+    return ProseEditorField(extensions=RICH_TEXT_EXTENSIONS, sanitize=sanitize_html, **kwargs)
+
+
+class Publication(models.Model):
+    """Site-wide settings that staff edit: the publication's name and tagline."""
+
+    site_name = models.CharField(max_length=80, default="The Neuroplastic Review")
+    tagline = models.CharField(
+        max_length=160, default="Research on psychedelics and wellbeing, read carefully."
+    )
+
+    class Meta:
+        verbose_name = "publication settings"
+        verbose_name_plural = "publication settings"
+
+    def __str__(self):
+        return self.site_name
+
+    def save(self, *args, **kwargs):
+        # A single row: there is one publication.
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        publication, _ = cls.objects.get_or_create(pk=1)
+        return publication
+
+
+DEFAULT_DISCLAIMER = (
+    "Everything published here is for education and information only. It is not medical "
+    "advice, diagnosis or treatment, and it does not replace the care of a qualified "
+    "professional: consult a physician before taking any supplement or substance. "
+    "Psilocybin, LSD, MDMA and most other psychedelics are Schedule I controlled "
+    "substances under US federal law, and that law is enforced in nearly all states. "
+    "Check the laws where you live. You are responsible for your own choices, and the "
+    "publisher accepts no liability for them or for what follows from them."
+)
+
+
+class DisclaimerQuerySet(models.QuerySet):
+    def in_effect(self, on=None):
+        """Versions whose effective date has come, newest first."""
+        on = on or timezone.localdate()
+        return self.filter(effective_from__lte=on).order_by("-effective_from", "-pk")
+
+    def current(self, on=None):
+        """The version readers see on `on` (today by default), or None."""
+        return self.in_effect(on).first()
+
+
+class Disclaimer(models.Model):
+    """One version of the legal and medical disclaimer shown in every page's footer.
+
+    Versions are kept forever so the publisher can show what readers saw on any date.
+    """
+
+    text = models.TextField(help_text="Plain text; blank lines start a new paragraph.")
+    effective_from = models.DateField(
+        default=timezone.localdate,
+        help_text="The footer shows the newest version whose date has come.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DisclaimerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_from", "-pk"]
+        get_latest_by = "effective_from"
+
+    def __str__(self):
+        return f"Disclaimer effective {self.effective_from:%d %b %Y}"
+
+    def is_in_effect(self):
+        return self.effective_from <= timezone.localdate()
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    credentials = models.CharField(
+        max_length=160, blank=True, help_text='For example "MD, psychiatrist".'
+    )
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(upload_to="authors/", blank=True, validators=[validate_image_upload])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    is_sensitive = models.BooleanField(
+        "sensitive",
+        default=False,
+        help_text="Grief, crisis or similar: promotions are never shown here and the "
+        "comments carry a crisis-resources box.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles readers may see: published, and their publication time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+
+    def visible_to(self, user):
+        """Published articles, plus drafts and scheduled ones for staff who may edit them."""
+        if user.is_active and user.is_staff and user.has_perm("articles.change_article"):
+            return self.all()
+        return self.published()
+
+    def review_overdue(self):
+        return self.filter(next_review_due__lt=timezone.localdate())
+
+    def for_listing(self):
+        """What article cards show, loaded without a query per card."""
+        return self.prefetch_related(
+            "topics",
+            models.Prefetch(
+                "author_credits", queryset=ArticleAuthor.objects.select_related("author")
+            ),
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    standfirst = models.CharField(
+        max_length=300, blank=True, help_text="One or two sentences under the title."
+    )
+    excerpt = models.TextField(
+        blank=True,
+        max_length=500,
+        help_text="Shown on lists. Leave empty to use the start of the body.",
+    )
+    body = rich_text_field()
+    cover_image = models.ImageField(
+        upload_to="covers/", blank=True, validators=[validate_image_upload]
+    )
+    cover_alt = models.CharField(
+        "cover alt text",
+        max_length=200,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it. Required with a cover.",
+    )
+    cover_caption = models.CharField(max_length=200, blank=True)
+    cover_credit = models.CharField(max_length=120, blank=True)
+    authors = models.ManyToManyField(
+        Author, through="ArticleAuthor", related_name="articles", blank=True
+    )
+    topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        "publish at",
+        default=timezone.now,
+        db_index=True,
+        help_text="A future time schedules the article; it appears by itself then.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_featured = models.BooleanField("featured", default=False)
+    comments_enabled = models.BooleanField("comments open", default=True)
+    related_picks = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+        verbose_name="related articles",
+        help_text="Staff picks, shown first; shared topics fill the rest.",
+    )
+    reviewed_by = models.ForeignKey(
+        Author,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_articles",
+        help_text="The medical reviewer.",
+    )
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        get_latest_by = "publish_at"
+        indexes = [models.Index(fields=["status", "publish_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cover_image="") | ~Q(cover_alt=""),
+                name="article_cover_has_alt_text",
+                violation_error_message="A cover image needs alt text.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:200]
+        self.body = sanitize_html(self.body)
+        self.word_count = len(html_to_text(self.body).split())
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    def clean(self):
+        if self.cover_image and not self.cover_alt.strip():
+            raise ValidationError({"cover_alt": "A cover image needs alt text."})
+        if (
+            self.last_reviewed
+            and self.next_review_due
+            and self.next_review_due < self.last_reviewed
+        ):
+            raise ValidationError(
+                {"next_review_due": "The next review cannot come before the last one."}
+            )
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
+
+    @property
+    def reading_minutes(self):
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+
+    @property
+    def summary(self):
+        """The excerpt, or the start of the body when staff left it empty."""
+        if self.excerpt:
+            return self.excerpt
+        return Truncator(html_to_text(self.body)).words(40)
+
+    @property
+    def review_overdue(self):
+        return bool(self.next_review_due and self.next_review_due < timezone.localdate())
+
+    def ordered_authors(self):
+        """Authors in their byline order (uses the prefetch when there is one)."""
+        return [credit.author for credit in self.author_credits.all()]
+
+    def related_articles(self, limit=3):
+        """Staff picks first, then the newest articles sharing a topic; never itself."""
+        picks = list(
+            self.related_picks.published()
+            .for_listing()
+            .exclude(pk=self.pk)
+            .order_by("-publish_at")[:limit]
+        )
+        if len(picks) < limit:
+            topic_ids = [topic.pk for topic in self.topics.all()]
+            if topic_ids:
+                picks += list(
+                    Article.objects.published()
+                    .for_listing()
+                    .filter(topics__in=topic_ids)
+                    .exclude(pk__in=[self.pk, *(pick.pk for pick in picks)])
+                    .distinct()
+                    .order_by("-publish_at", "-pk")[: limit - len(picks)]
+                )
+        return picks
+
+
+class ArticleAuthor(models.Model):
+    """An author's place in an article's byline."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="author_credits")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="credits")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
+        ]
+        verbose_name = "author"
+
+    def __str__(self):
+        return str(self.author)
+
+
+class Source(models.Model):
+    """A study or report an article summarises, listed under "Sources"."""
+
+    class StudyType(models.TextChoices):
+        HUMAN_TRIAL = "human", "Human trial"
+        ANIMAL_STUDY = "animal", "Animal study"
+        IN_VITRO = "in_vitro", "In-vitro study"
+        REVIEW = "review", "Review"
+        NEWS_REPORT = "news", "News report"
+
+    class Review(models.TextChoices):
+        PEER_REVIEWED = "peer_reviewed", "Peer-reviewed"
+        PREPRINT = "preprint", "Preprint"
+        NOT_APPLICABLE = "", "Not applicable"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(
+        "publisher or institution", max_length=200, help_text='For example "Yale News".'
+    )
+    url = models.URLField("URL", max_length=500, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True)
+    pubmed_id = models.CharField("PubMed ID", max_length=20, blank=True)
+    study_type = models.CharField(max_length=10, choices=StudyType.choices)
+    species = models.CharField(
+        max_length=60, blank=True, help_text='For animal studies, e.g. "mice" or "rats".'
+    )
+    review = models.CharField("peer review", max_length=15, choices=Review.choices, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def badge(self):
+        """A plain label that tells animal findings from human ones."""
+        if self.study_type == self.StudyType.ANIMAL_STUDY and self.species:
+            return f"Study in {self.species}"
+        return self.get_study_type_display()
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self):
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pubmed_id}/" if self.pubmed_id else ""
+
+
+class ArticleUpdate(models.Model):
+    """A dated, reader-facing note about a change to an article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(default=timezone.localdate)
+    note = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = "update note"
+
+    def __str__(self):
+        return f"{self.date}: {self.note}"

@@ -1,0 +1,113 @@
+import logging
+from http import HTTPStatus
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.db.models import Prefetch
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, ListView
+
+from .context_processors import publication
+from .models import DEFAULT_DISCLAIMER, Article, ArticleAuthor, Publication, Topic
+
+logger = logging.getLogger(__name__)
+
+HOME_LATEST_COUNT = 6
+
+
+def home(request):
+    """The front page: the newest featured article, then the latest others."""
+    articles = Article.objects.published().for_listing()
+    featured = articles.filter(is_featured=True).first()
+    latest = articles.exclude(pk=featured.pk) if featured else articles
+    return render(
+        request,
+        "articles/home.html",
+        {"featured": featured, "latest": latest[:HOME_LATEST_COUNT]},
+    )
+
+
+class ArticleListView(ListView):
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    paginate_by = 10
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class TopicArticleListView(ArticleListView):
+    template_name = "articles/topic_detail.html"
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(topics=self.topic)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class ArticleDetailView(DetailView):
+    """One article. Staff who may edit articles also see drafts and scheduled ones,
+    under a preview banner; everyone else gets a 404 for those."""
+
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return (
+            Article.objects.visible_to(self.request.user)
+            .select_related("reviewed_by")
+            .prefetch_related(
+                "topics",
+                "sources",
+                "updates",
+                Prefetch("author_credits", queryset=ArticleAuthor.objects.select_related("author")),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            is_preview=not article.is_published,
+            related_articles=article.related_articles(),
+            **kwargs,
+        )
+
+
+@never_cache
+def healthz(request):
+    """For load balancers: 200 while the database and cache answer, 503 when not."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer")
+        checks["database"] = "unavailable"
+    try:
+        cache.set("healthz", "ok", 10)
+        checks["cache"] = "ok" if cache.get("healthz") == "ok" else "unavailable"
+    except Exception:
+        logger.exception("Health check: the cache does not answer")
+        checks["cache"] = "unavailable"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks},
+        status=HTTPStatus.OK if healthy else HTTPStatus.SERVICE_UNAVAILABLE,
+    )
+
+
+def server_error(request):
+    """The 500 page, with the site chrome and disclaimer even when the database is down."""
+    context = {"disclaimer_text": DEFAULT_DISCLAIMER, "publication": Publication()}
+    try:
+        context.update(publication(request))
+    except Exception:
+        logger.exception("The error page could not load the current disclaimer")
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render(context))

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve as static_serve
+
+from articles import views as article_views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", article_views.healthz, name="healthz"),
+    path("programs/", include("programs.urls")),
+    path("", include("comments.urls")),
+    path("", include("articles.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+            static_serve,
+            {"document_root": settings.MEDIA_ROOT},
+        ),
+    ]
+
+handler500 = "articles.views.server_error"

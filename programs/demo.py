@@ -1,0 +1,5 @@
+"""Demo content for the programs app (filled in by its own feature work)."""
+
+
+def seed():
+    """Create the demo content; running it again changes nothing."""

@@ -1,0 +1,141 @@
+import io
+from http import HTTPStatus
+
+import pytest
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from articles.models import Article
+from tests.factories import image_file, make_article, make_author, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_admin_page_opens_for_staff(staff_client):
+    make_article()
+    make_author()
+    make_topic()
+    for model, model_admin in admin.site._registry.items():
+        info = model._meta.app_label, model._meta.model_name
+        changelist = reverse("admin:{}_{}_changelist".format(*info))
+        assert staff_client.get(changelist).status_code == HTTPStatus.OK, changelist
+        add = reverse("admin:{}_{}_add".format(*info))
+        expected = (
+            {HTTPStatus.OK}
+            if model_admin.has_add_permission(type("R", (), {"user": staff_client.user})())
+            else {HTTPStatus.FORBIDDEN}
+        )
+        assert staff_client.get(add).status_code in expected, add
+        instance = model._default_manager.first()
+        if instance is not None:
+            change = reverse("admin:{}_{}_change".format(*info), args=[instance.pk])
+            assert staff_client.get(change).status_code == HTTPStatus.OK, change
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "visibility=live",
+        "visibility=scheduled",
+        "visibility=draft",
+        "review=overdue",
+        "review=never",
+        "q=spine",
+    ],
+)
+def test_article_changelist_filters_open(staff_client, query):
+    make_article(title="Spine study")
+    url = reverse("admin:articles_article_changelist") + "?" + query
+    assert staff_client.get(url).status_code == HTTPStatus.OK
+
+
+def article_form(**overrides):
+    data = {
+        "title": "A new study",
+        "slug": "a-new-study",
+        "standfirst": "",
+        "body": "<p>Body text.</p>",
+        "excerpt": "",
+        "status": "published",
+        "publish_at_0": "2026-01-01",
+        "publish_at_1": "10:00:00",
+        "comments_enabled": "on",
+        "cover_alt": "",
+        "cover_caption": "",
+        "cover_credit": "",
+        "last_reviewed": "",
+        "next_review_due": "",
+    }
+    for prefix in ["author_credits", "sources", "updates"]:
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data | overrides
+
+
+def test_staff_create_an_article_with_a_cover(staff_client):
+    response = staff_client.post(
+        reverse("admin:articles_article_add"),
+        article_form(cover_image=image_file("cover.jpg", image_format="JPEG"), cover_alt="Neurons"),
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    article = Article.objects.get(slug="a-new-study")
+    assert article.cover_image
+    assert staff_client.get(article.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+def post_article_expecting_error(staff_client, **overrides):
+    response = staff_client.post(reverse("admin:articles_article_add"), article_form(**overrides))
+    assert response.status_code == HTTPStatus.OK
+    assert not Article.objects.filter(title="A new study").exists()
+    return response.content.decode()
+
+
+def test_duplicate_slug_is_a_form_error(staff_client):
+    make_article(slug="a-new-study")
+    content = post_article_expecting_error(staff_client)
+    assert "Article with this Slug already exists." in content
+
+
+def test_cover_without_alt_text_is_a_form_error(staff_client):
+    content = post_article_expecting_error(staff_client, cover_image=image_file())
+    assert "A cover image needs alt text." in content
+
+
+def test_upload_that_is_not_an_image_is_refused(staff_client):
+    fake = SimpleUploadedFile("cover.jpg", b"<?php echo 1; ?>", content_type="image/jpeg")
+    content = post_article_expecting_error(staff_client, cover_image=fake, cover_alt="x")
+    assert "Upload a valid image" in content or "not an image" in content
+
+
+def test_svg_upload_is_refused(staff_client):
+    svg = SimpleUploadedFile(
+        "cover.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', content_type="image/svg+xml"
+    )
+    content = post_article_expecting_error(staff_client, cover_image=svg, cover_alt="x")
+    assert "Upload a valid image" in content or "not an image" in content
+
+
+def test_image_over_10_mb_is_refused(staff_client, settings):
+    settings.MAX_IMAGE_UPLOAD_BYTES = 2_000  # the same check, with a smaller file
+    big = image_file(size=(400, 400), image_format="BMP")
+    content = post_article_expecting_error(staff_client, cover_image=big, cover_alt="x")
+    assert "the largest accepted is" in content
+
+
+def test_image_over_40_megapixels_is_refused(staff_client):
+    buffer = io.BytesIO()
+    # 8,000 x 6,000 = 48 megapixels; a one-colour PNG stays small on disk.
+    Image.new("1", (8000, 6000)).save(buffer, format="PNG")
+    huge = SimpleUploadedFile("huge.png", buffer.getvalue(), content_type="image/png")
+    content = post_article_expecting_error(staff_client, cover_image=huge, cover_alt="x")
+    assert "megapixels" in content
+
+
+def test_hostile_body_from_the_admin_is_stored_clean(staff_client):
+    staff_client.post(
+        reverse("admin:articles_article_add"),
+        article_form(body='<p onmouseover="x()">Hi<script>alert(1)</script></p>'),
+    )
+    body = Article.objects.get(slug="a-new-study").body
+    assert "script" not in body and "onmouseover" not in body

@@ -1,0 +1,46 @@
+import pytest
+
+from articles.html import sanitize_html
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_BODIES = [
+    '<p>Hi</p><script>alert("x")</script>',
+    '<p onclick="alert(1)">Click</p>',
+    '<img src="x" onerror="alert(1)">',
+    '<a href="javascript:alert(1)">link</a>',
+    '<a href="JaVaScRiPt:alert(1)">link</a>',
+    '<a href="&#106;avascript:alert(1)">link</a>',
+    "<svg><script>alert(1)</script></svg>",
+    '<iframe src="https://evil.example"></iframe>',
+    "<style>body{display:none}</style>",
+    '<p style="background:url(javascript:alert(1))">styled</p>',
+]
+
+
+@pytest.mark.parametrize("body", HOSTILE_BODIES)
+def test_hostile_rich_text_never_reaches_the_page(client, body):
+    article = make_article(body=body + "<p>Safe words</p>")
+    content = client.get(article.get_absolute_url()).content.decode()
+    prose = content.split('<div class="prose">', 1)[1].split("</div>", 1)[0]
+    assert "Safe words" in prose
+    for marker in ["<script", "onerror", "onclick", "javascript:", "<iframe", "<style", "style="]:
+        assert marker not in prose.lower()
+
+
+def test_hostile_html_written_around_the_admin_is_cleaned_on_render(client):
+    """A body stored by a bulk update skips save(); rendering cleans it anyway."""
+    article = make_article()
+    type(article).objects.filter(pk=article.pk).update(body="<p>ok</p><script>bad()</script>")
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert "bad()" not in content
+
+
+def test_allowed_formatting_survives():
+    html = '<h2>Heading</h2><p><strong>b</strong> <em>i</em> <a href="https://x.org">l</a></p>'
+    cleaned = sanitize_html(html)
+    assert "<h2>Heading</h2>" in cleaned
+    assert "<strong>b</strong>" in cleaned
+    assert 'href="https://x.org"' in cleaned
+    assert 'rel="noopener noreferrer"' in cleaned

@@ -1,0 +1,33 @@
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article, Topic
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_a_publication_and_is_idempotent(client):
+    call_command("seed_demo")
+    counts = Article.objects.count(), Topic.objects.count()
+    call_command("seed_demo")
+    assert (Article.objects.count(), Topic.objects.count()) == counts
+    assert Article.objects.published().count() >= 8
+    assert Topic.objects.count() >= 4
+    assert Article.objects.scheduled().exists()
+    assert Article.objects.filter(status=Article.Status.DRAFT).exists()
+
+    spine = Article.objects.get(slug="single-dose-psilocybin-dendritic-spines-mice")
+    content = client.get(spine.get_absolute_url()).content.decode()
+    assert "about 10%" in content
+    assert "Study in mice" in content
+    assert "Yale News" in content
+    assert "Reviewed by" in content
+    assert spine.cover_image
+
+
+def test_seed_demo_if_empty_leaves_existing_content_alone():
+    from tests.factories import make_article
+
+    make_article()
+    call_command("seed_demo", "--if-empty")
+    assert Article.objects.count() == 1

@@ -1,0 +1,27 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _isolated_site(settings, tmp_path):
+    """Every test writes media to its own folder and starts with an empty cache."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Hashed static names need `collectstatic`; tests render templates without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    """A client logged in as a superuser, as staff who run the site are."""
+    user = django_user_model.objects.create_superuser(
+        "editor", "editor@example.com", "correct-horse-battery"
+    )
+    client.force_login(user)
+    client.user = user
+    return client
