@@ -2,9 +2,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles import demo as article_demo
+from articles.models import Article
 from comments import demo as comment_demo
 from programs import demo as program_demo
-from articles.models import Article
 
 
 class Command(BaseCommand):
