@@ -119,7 +119,7 @@ class ArticleAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     ("status", "publish_at"),
-                    ("is_featured", "comments_enabled"),
+                    ("is_featured", "comments_enabled", "promotions_enabled"),
                     "topics",
                     "related_picks",
                 ]
@@ -135,6 +135,10 @@ class ArticleAdmin(admin.ModelAdmin):
                     ("cover_caption", "cover_credit"),
                 ]
             },
+        ),
+        (
+            "Search and sharing",
+            {"classes": ["collapse"], "fields": ["seo_description", "canonical_url"]},
         ),
         (
             "Medical review",

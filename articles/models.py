@@ -219,6 +219,22 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     is_featured = models.BooleanField("featured", default=False)
     comments_enabled = models.BooleanField("comments open", default=True)
+    promotions_enabled = models.BooleanField(
+        "show the publisher's programs",
+        default=True,
+        help_text="Untick to show no program promotions beside this article.",
+    )
+    seo_description = models.CharField(
+        "search description",
+        max_length=300,
+        blank=True,
+        help_text="For search engines and link previews. Leave empty to use the excerpt.",
+    )
+    canonical_url = models.URLField(
+        "canonical URL",
+        blank=True,
+        help_text="Only when this article first appeared elsewhere.",
+    )
     related_picks = models.ManyToManyField(
         "self",
         symmetrical=False,
