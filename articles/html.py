@@ -6,6 +6,8 @@ around the admin (a fixture, a shell, an old migration) can never carry a script
 page. Nothing else in the project may mark a string as safe.
 """
 
+import json
+
 import nh3
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -48,3 +50,13 @@ def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment, for excerpts, word counts and search."""
     # Cleaning first drops the content of <script> and <style>, not only their tags.
     return " ".join(strip_tags(sanitize_html(html)).split())
+
+
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def render_json_ld(data) -> SafeString:
+    """A `<script type="application/ld+json">` block; `<`, `>` and `&` are escaped so
+    no value can close the element."""
+    payload = json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308

@@ -1,6 +1,6 @@
 from django import template
 
-from articles.html import render_html
+from articles.html import render_html, render_json_ld
 
 register = template.Library()
 
@@ -9,3 +9,9 @@ register = template.Library()
 def rich_text(html):
     """Render staff-written rich text through the project's one sanitiser."""
     return render_html(html)
+
+
+@register.filter
+def json_ld(data):
+    """Structured data for search engines, from a dict or list built in Python."""
+    return render_json_ld(data)

@@ -44,3 +44,14 @@ def test_allowed_formatting_survives():
     assert "<strong>b</strong>" in cleaned
     assert 'href="https://x.org"' in cleaned
     assert 'rel="noopener noreferrer"' in cleaned
+
+
+def test_json_ld_values_cannot_close_the_script_element():
+    import json
+
+    from articles.html import render_json_ld
+
+    html = render_json_ld({"name": "</script><script>alert(1)</script> & more"})
+    assert html.count("</script>") == 1
+    payload = html.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
+    assert json.loads(payload)["name"] == "</script><script>alert(1)</script> & more"
