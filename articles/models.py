@@ -194,8 +194,14 @@ class Article(models.Model):
     )
     body = rich_text_field()
     cover_image = models.ImageField(
-        upload_to="covers/", blank=True, validators=[validate_image_upload]
+        upload_to="covers/",
+        blank=True,
+        validators=[validate_image_upload],
+        width_field="cover_width",
+        height_field="cover_height",
     )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_alt = models.CharField(
         "cover alt text",
         max_length=200,
