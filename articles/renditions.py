@@ -1,0 +1,83 @@
+"""Responsive image renditions, made once when an image is saved.
+
+Each uploaded image gets WebP copies and JPEG fallbacks at a few widths, stored next to
+the original in the same storage (local files or object storage). Pages then name them in
+`srcset` without opening any file: the names follow from the original's name alone.
+
+Plain Pillow is used rather than a thumbnail library: sorl-thumbnail and easy-thumbnails
+create thumbnails on first use in a template and look each one up in a key-value store or
+the database on every render, which would add queries to every page; here the set of
+renditions is fixed and known in advance.
+"""
+
+import io
+import logging
+import posixpath
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps
+
+logger = logging.getLogger(__name__)
+
+WIDTHS = (480, 800, 1200, 1600)
+FORMATS = {"webp": ("WEBP", "image/webp"), "jpg": ("JPEG", "image/jpeg")}
+
+
+def rendition_name(original_name: str, width: int, extension: str) -> str:
+    stem, _ = posixpath.splitext(original_name)
+    return f"renditions/{stem}-{width}w.{extension}"
+
+
+def widths_for(original_width: int | None) -> list[int]:
+    """The rendition widths for an image: never upscaled, always at least one."""
+    if not original_width:
+        return []
+    if original_width >= WIDTHS[-1]:
+        return list(WIDTHS)
+    return [*(width for width in WIDTHS if width < original_width), original_width]
+
+
+def make_renditions(field_file, storage=None) -> list[str]:
+    """Write every rendition of `field_file`; existing ones are kept. Returns their names."""
+    storage = storage or default_storage
+    if not field_file:
+        return []
+    written = []
+    field_file.open("rb")
+    try:
+        with Image.open(field_file) as source:
+            source = ImageOps.exif_transpose(source)
+            if source.mode not in ("RGB", "RGBA"):
+                source = source.convert("RGBA" if "transparency" in source.info else "RGB")
+            for width in widths_for(source.width):
+                height = round(source.height * width / source.width)
+                resized = source.resize((width, height), Image.Resampling.LANCZOS)
+                for extension, (pillow_format, _) in FORMATS.items():
+                    name = rendition_name(field_file.name, width, extension)
+                    if storage.exists(name):
+                        continue
+                    image = resized if pillow_format == "WEBP" else resized.convert("RGB")
+                    buffer = io.BytesIO()
+                    image.save(buffer, format=pillow_format, quality=80, optimize=True)
+                    storage.save(name, ContentFile(buffer.getvalue()))
+                    written.append(name)
+    finally:
+        field_file.close()
+    return written
+
+
+def make_renditions_safely(field_file) -> None:
+    """Like make_renditions, but a broken file only logs: the page falls back to the
+    original image, and saving the object never fails because of a rendition."""
+    try:
+        make_renditions(field_file)
+    except Exception:
+        logger.exception("Could not make renditions of %s", getattr(field_file, "name", "?"))
+
+
+def srcset(field_file, original_width, extension) -> str:
+    return ", ".join(
+        f"{default_storage.url(rendition_name(field_file.name, width, extension))} {width}w"
+        for width in widths_for(original_width)
+    )

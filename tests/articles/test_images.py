@@ -1,0 +1,57 @@
+import re
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+
+from tests.factories import image_file, make_article, make_author
+
+pytestmark = pytest.mark.django_db
+
+
+def srcset_urls(html, kind):
+    match = re.search(rf'<source type="image/{kind}" srcset="([^"]+)"', html)
+    return [part.split()[0] for part in match.group(1).split(", ")] if match else []
+
+
+def test_cover_gets_webp_and_jpeg_renditions_named_in_srcset(client, settings):
+    article = make_article(cover_alt="Branching neurons")
+    article.cover_image.save(
+        "cover.jpg", image_file("cover.jpg", size=(1000, 500), image_format="JPEG")
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    webp = srcset_urls(html, "webp")
+    assert [url.rsplit("-", 1)[1] for url in webp] == ["480w.webp", "800w.webp", "1000w.webp"]
+    assert 'width="1000" height="500"' in html
+    assert 'alt="Branching neurons"' in html
+    assert "image/jpeg" not in html  # the fallback is the <img srcset>, not a <source>
+    assert re.search(r'<img [^>]*srcset="[^"]*-480w\.jpg 480w', html)
+    for url in webp:
+        name = url.removeprefix(settings.MEDIA_URL)
+        assert default_storage.exists(name), name
+
+
+def test_list_cards_lazy_load_and_article_cover_loads_first(client):
+    article = make_article(cover_alt="x")
+    article.cover_image.save("c.png", image_file(size=(600, 300)))
+    card_html = client.get("/articles/").content.decode()
+    page_html = client.get(article.get_absolute_url()).content.decode()
+    assert 'loading="lazy"' in card_html
+    assert 'loading="eager" fetchpriority="high"' in page_html
+
+
+def test_small_images_are_never_upscaled():
+    from articles.renditions import widths_for
+
+    assert widths_for(300) == [300]
+    assert widths_for(2400) == [480, 800, 1200, 1600]
+
+
+def test_make_renditions_fills_in_missing_files():
+    article = make_article(cover_alt="x")
+    article.cover_image.save("c.png", image_file(size=(900, 300)))
+    default_storage.delete(f"renditions/{article.cover_image.name.rsplit('.', 1)[0]}-480w.webp")
+    call_command("make_renditions")
+    name = article.cover_image.name.rsplit(".", 1)[0]
+    assert default_storage.exists(f"renditions/{name}-480w.webp")
