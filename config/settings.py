@@ -41,12 +41,18 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves hashed, compressed static files from gunicorn itself: no separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers If-None-Match / If-Modified-Since with 304 for every page.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Outside the page cache, so cached pages carry the header too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Inside CSRF (to hand each reader a token of their own), outside everything that only
+    # signed-in users need: a hit costs a cache read or two.
+    "articles.page_cache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -99,6 +105,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------------------
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://publication")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Room for every page of a mid-sized site; the default of 300 would churn.
+    CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 5000
+
+# Whole pages for anonymous readers (articles/page_cache.py). 0 switches it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_ALIAS = "default"
+# With the in-process cache, workers agree on what is fresh through this file.
+PAGE_CACHE_GENERATION_FILE = env.path(
+    "PAGE_CACHE_GENERATION_FILE", default=VAR_DIR / "page-cache-generation"
+)
+# Saving any model of these apps makes cached pages stale...
+PAGE_CACHE_APPS = ["articles", "programs", "comments"]
+# ...except these, which no page shows as they are.
+PAGE_CACHE_IGNORED_MODELS = []
+# Paths never served from the page cache.
+PAGE_CACHE_SKIP = ["/admin/", "/healthz", "/static/", "/media/"]
+# Functions returning when the next scheduled change goes live (or None).
+PAGE_CACHE_SCHEDULE_PROVIDERS = ["articles.page_cache.next_article_change"]
 
 
 # --- E-mail ---------------------------------------------------------------------------

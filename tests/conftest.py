@@ -6,6 +6,7 @@ from django.core.cache import cache
 def _isolated_site(settings, tmp_path):
     """Every test writes media to its own folder and starts with an empty cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "page-cache-generation"
     # Hashed static names need `collectstatic`; tests render templates without it.
     settings.STORAGES = {
         **settings.STORAGES,

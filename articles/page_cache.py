@@ -1,0 +1,239 @@
+"""Whole-page cache for anonymous readers, safe for pages that carry a comment form.
+
+What makes a naive page cache wrong here, and what this one does instead:
+
+- A page holds a CSRF token. The cached copy keeps a placeholder where the token was and
+  each reader gets a token of their own on the way out, so a second visitor's comment is
+  never refused.
+- Some output belongs to one reader (the "awaiting moderation" notice, staff previews,
+  messages). All of it lives in the session, so any request that carries a session
+  cookie, and any response that sets one, bypasses the cache.
+- A change must show at once in every worker and every app server. Entries are keyed by a
+  *generation* that every save of published content bumps after its transaction commits.
+  With a shared cache (Redis) the generation lives in the cache; with the embedded
+  per-process memory cache, which cannot see another process's writes, it lives in a small
+  file beside the database, so all workers on the machine agree.
+- A scheduled article or promotion must appear on time without a save: an entry never
+  outlives the next scheduled change.
+"""
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+GENERATION_KEY = "page-cache:generation"
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _uses_process_memory():
+    return isinstance(_cache(), LocMemCache)
+
+
+# --- The generation ---------------------------------------------------------------------
+
+
+def current_generation() -> str:
+    if _uses_process_memory():
+        path = Path(settings.PAGE_CACHE_GENERATION_FILE)
+        try:
+            return path.read_text()
+        except FileNotFoundError:
+            return bump_generation()
+    generation = _cache().get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        # add() so two servers starting at once settle on one value.
+        if not _cache().add(GENERATION_KEY, generation, timeout=None):
+            generation = _cache().get(GENERATION_KEY, generation)
+    return generation
+
+
+def bump_generation() -> str:
+    """Make every cached page stale, in every worker and on every server."""
+    generation = uuid.uuid4().hex
+    if _uses_process_memory():
+        path = Path(settings.PAGE_CACHE_GENERATION_FILE)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written then renamed, so a reader never sees a half-written value.
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False) as handle:
+            handle.write(generation)
+        os.replace(handle.name, path)
+    else:
+        _cache().set(GENERATION_KEY, generation, timeout=None)
+    return generation
+
+
+def content_changed(sender, **kwargs):
+    """Signal receiver: published content changed, so cached pages are stale."""
+    label = sender._meta.label
+    if label in settings.PAGE_CACHE_IGNORED_MODELS:
+        return
+    if sender._meta.app_label not in settings.PAGE_CACHE_APPS:
+        return
+    invalidate()
+
+
+def invalidate():
+    """Make cached pages stale now and again once the current transaction commits.
+
+    Called for every save and delete of published content; writes that send no model
+    signals (QuerySet.update, bulk_create) call it themselves. The second bump closes a
+    race: a worker that rendered old rows between the first bump and the commit would
+    otherwise have stored them under the new generation.
+    """
+    bump_generation()
+    transaction.on_commit(bump_generation)
+
+
+def connect_signals():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(content_changed, dispatch_uid=f"page_cache_{id(signal)}")
+
+
+# --- Scheduled changes ------------------------------------------------------------------
+
+
+def next_article_change():
+    """When the next scheduled article goes live, or None."""
+    Article = apps.get_model("articles", "Article")
+    scheduled = Article.objects.scheduled().order_by("publish_at").first()
+    return scheduled.publish_at if scheduled else None
+
+
+def seconds_until_next_change(generation) -> int:
+    """How long an entry may live: the usual timeout, or less when something is due."""
+    timeout = settings.PAGE_CACHE_SECONDS
+    key = f"page-cache:{generation}:next-change"
+    due = _cache().get(key)
+    now = time.time()
+    if due is None or (due and due <= now):
+        moments = [
+            moment
+            for provider in settings.PAGE_CACHE_SCHEDULE_PROVIDERS
+            if (moment := import_string(provider)()) is not None
+        ]
+        due = min(moments).timestamp() if moments else 0
+        _cache().set(key, due, timeout)
+    if due:
+        timeout = min(timeout, max(0, int(due - now)))
+    return timeout
+
+
+# --- The middleware ---------------------------------------------------------------------
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GET requests for public pages from the cache.
+
+    Sits after CsrfViewMiddleware (to hand out tokens) and before everything that only
+    signed-in users need, so a cache hit costs one or two cache reads.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.is_cacheable_request(request):
+            return self.get_response(request)
+        generation = current_generation()
+        key = self.cache_key(generation, request)
+        entry = _cache().get(key)
+        if entry is not None:
+            return self.response_from_entry(request, entry)
+        response = self.get_response(request)
+        if self.is_cacheable_response(request, response):
+            entry = self.entry_from_response(response)
+            timeout = seconds_until_next_change(generation)
+            if timeout > 0:
+                _cache().set(key, entry, timeout)
+            self.add_validators(response, entry)
+        return response
+
+    def is_cacheable_request(self, request):
+        return (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not any(request.path.startswith(prefix) for prefix in settings.PAGE_CACHE_SKIP)
+        )
+
+    def is_cacheable_response(self, request, response):
+        if response.status_code != 200 or response.streaming:
+            return False
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return False
+        if "private" in response.get("Cache-Control", "") or "no-store" in response.get(
+            "Cache-Control", ""
+        ):
+            return False
+        # A session begun by this request means output for this reader alone.
+        if settings.SESSION_COOKIE_NAME in response.cookies:
+            return False
+        user = getattr(request, "user", None)
+        return not (user is not None and user.is_authenticated)
+
+    def cache_key(self, generation, request):
+        path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+        return f"page-cache:{generation}:{path}"
+
+    def entry_from_response(self, response):
+        content = _CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode())
+        return {
+            "content": content,
+            "content_type": response["Content-Type"],
+            "etag": '"%s"' % hashlib.md5(content.encode(), usedforsecurity=False).hexdigest(),
+            "last_modified": time.time(),
+            "headers": {
+                name: value
+                for name, value in response.items()
+                if name.lower() in ("content-language", "link")
+            },
+        }
+
+    def add_validators(self, response, entry):
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = http_date(entry["last_modified"])
+        # Browsers revalidate each time (the page holds a per-reader token) and get 304s.
+        response["Cache-Control"] = "no-cache"
+        patch_vary_headers(response, ["Cookie"])
+
+    def response_from_entry(self, request, entry):
+        conditional = get_conditional_response(
+            request, etag=entry["etag"], last_modified=int(entry["last_modified"])
+        )
+        if conditional is not None:
+            self.add_validators(conditional, entry)
+            return conditional
+        content = entry["content"]
+        if CSRF_PLACEHOLDER in content:
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request))
+        response = HttpResponse(content, content_type=entry["content_type"])
+        for name, value in entry["headers"].items():
+            response[name] = value
+        response["X-Page-Cache"] = "hit"
+        self.add_validators(response, entry)
+        return response

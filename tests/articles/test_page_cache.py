@@ -1,0 +1,112 @@
+import datetime
+import re
+import subprocess
+import sys
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+
+from tests.factories import make_article, make_scheduled
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def test_second_anonymous_visit_is_served_from_cache_without_queries(
+    client, django_assert_num_queries
+):
+    article = make_article(title="Cached piece")
+    first = client.get(article.get_absolute_url())
+    assert "X-Page-Cache" not in first
+    with django_assert_num_queries(0):
+        second = Client().get(article.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    assert "Cached piece" in second.content.decode()
+
+
+def test_each_visitor_of_a_cached_page_gets_a_working_token_of_their_own(settings):
+    settings.ROOT_URLCONF = "tests.articles.csrf_urls"
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_page = first.get("/form/")
+    second_page = second.get("/form/")
+    assert second_page["X-Page-Cache"] == "hit"
+    first_token = TOKEN.search(first_page.content.decode()).group(1)
+    second_token = TOKEN.search(second_page.content.decode()).group(1)
+    assert first_token != second_token
+    assert second.post("/form/", {"csrfmiddlewaretoken": second_token}).status_code == 200
+    assert first.post("/form/", {"csrfmiddlewaretoken": first_token}).status_code == 200
+    # A token meant for someone else's cookie is refused, as without the cache.
+    stranger = Client(enforce_csrf_checks=True)
+    stranger.get("/form/")
+    response = stranger.post("/form/", {"csrfmiddlewaretoken": first_token})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_an_edit_shows_at_once(client):
+    article = make_article(title="Before the edit")
+    client.get(article.get_absolute_url())
+    client.get("/")
+    article.title = "After the edit"
+    article.save()
+    assert "After the edit" in client.get(article.get_absolute_url()).content.decode()
+    assert "After the edit" in client.get("/").content.decode()
+
+
+def test_a_change_made_by_another_process_shows_at_once(client, settings):
+    """Workers share no memory: another process bumping the generation file is enough."""
+    article = make_article(title="Original title")
+    client.get(article.get_absolute_url())
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+            "'config.settings'); django.setup(); from articles import page_cache; "
+            "page_cache.bump_generation()",
+        ],
+        check=True,
+        env={
+            **__import__("os").environ,
+            "PAGE_CACHE_GENERATION_FILE": str(settings.PAGE_CACHE_GENERATION_FILE),
+        },
+    )
+    assert "X-Page-Cache" not in client.get(article.get_absolute_url())
+
+
+def test_a_scheduled_article_appears_on_time_on_a_cached_home_page(client, time_machine):
+    make_article(title="Already out")
+    scheduled = make_scheduled(title="Coming soon")
+    assert "Coming soon" not in client.get("/").content.decode()
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    time_machine.move_to(scheduled.publish_at + datetime.timedelta(seconds=1))
+    assert "Coming soon" in client.get("/").content.decode()
+
+
+def test_readers_with_a_session_and_staff_never_get_or_fill_the_cache(staff_client):
+    article = make_article()
+    staff_client.get(article.get_absolute_url())
+    staff_page = staff_client.get(article.get_absolute_url())
+    assert "X-Page-Cache" not in staff_page
+    # What staff saw was not stored for anyone else.
+    assert "X-Page-Cache" not in Client().get(article.get_absolute_url())
+
+
+def test_conditional_get_answers_304(client):
+    article = make_article()
+    first = client.get(article.get_absolute_url())
+    etag = first["ETag"]
+    again = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+    article.title = "Changed"
+    article.save()
+    changed = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
+    assert changed.status_code == HTTPStatus.OK
+
+
+def test_not_found_pages_are_not_cached(client):
+    client.get("/articles/missing/")
+    make_article(slug="missing", title="Now it exists")
+    assert client.get("/articles/missing/").status_code == HTTPStatus.OK
