@@ -1,0 +1,321 @@
+"""`make bench`: seed a large site, serve it with gunicorn, load it with wrk, print figures.
+
+Run through `make bench`, which points DATABASE_URL at a separate SQLite file so the
+benchmark never touches the site's own database.
+"""
+
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.gunicorn_process import GunicornServer
+from articles.models import Article, ArticleAuthor, Author, Topic
+
+TARGETS = {
+    "warm_ratio": 0.5,  # of the static-file rate
+    "warm_p99_ms": 10.0,
+    "cold_article_rps": 180.0,  # 2x the anchor's blog-post rate on this machine
+    "cold_article_queries": 10,
+    "worker_peak_mb": 80.0,
+}
+
+
+def parse_wrk(output):
+    def latency_ms(text):
+        value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": round(rps, 1),
+        "p50_ms": round(latency_ms(percentiles["50"]), 2),
+        "p99_ms": round(latency_ms(percentiles["99"]), 2),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+class Command(BaseCommand):
+    help = "Benchmark the site on a large dataset and print each figure next to its target."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--articles", type=int, default=1000)
+        parser.add_argument("--comments", type=int, default=20000)
+        parser.add_argument("--programs", type=int, default=10)
+        parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+        parser.add_argument("--connections", type=int, default=8)
+        parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+        parser.add_argument("--output", default="var/bench-results.json")
+
+    def handle(self, *args, **options):
+        if not shutil.which("wrk"):
+            raise CommandError("wrk is needed: apt-get install wrk (make bench installs it).")
+        if "bench" not in str(settings.DATABASES["default"]["NAME"]):
+            raise CommandError("Run through `make bench`: it uses a separate database.")
+        self.options = options
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.seed()
+        pages = self.pages()
+        queries = self.count_queries(pages)
+
+        results = {"machine": self.machine(), "date": timezone.now().isoformat(), "pages": {}}
+        server = GunicornServer(workers=options["workers"]).wait_until_ready()
+        try:
+            for name, url in pages.items():
+                self.wrk(server, url, warmup=True)
+                results["pages"][name] = {"warm": self.wrk(server, url), "queries": queries[name]}
+            warm_peaks = server.worker_peak_memory_mb()
+        finally:
+            server.stop()
+
+        cold = GunicornServer(workers=options["workers"], env={"PAGE_CACHE_SECONDS": "0"})
+        cold.wait_until_ready()
+        try:
+            for name, url in pages.items():
+                if name == "static file":
+                    continue
+                self.wrk(cold, url, warmup=True)
+                results["pages"][name]["cold"] = self.wrk(cold, url)
+            peaks = warm_peaks + cold.worker_peak_memory_mb()
+        finally:
+            cold.stop()
+        results["worker_peak_mb"] = round(max(peaks), 1)
+        self.report(results)
+        Path(options["output"]).parent.mkdir(parents=True, exist_ok=True)
+        Path(options["output"]).write_text(json.dumps(results, indent=2))
+        self.stdout.write(f"\nFigures written to {options['output']}")
+
+    # --- Data ---------------------------------------------------------------------------
+
+    def seed(self):
+        wanted = self.options["articles"]
+        if Article.objects.count() >= wanted:
+            return
+        self.stdout.write(f"Seeding {wanted} articles and {self.options['comments']} comments…")
+        call_command("seed_demo", verbosity=0)
+        now = timezone.now()
+        topics = list(Topic.objects.all())
+        authors = list(Author.objects.all())
+        body = "".join(
+            f"<p>Paragraph {n} of a research summary, with enough words to be realistic "
+            "about what the study measured, in whom, and what it did not show.</p>"
+            for n in range(12)
+        )
+        with transaction.atomic():
+            existing = Article.objects.count()
+            articles = Article.objects.bulk_create(
+                Article(
+                    title=f"Research summary number {number}",
+                    slug=f"research-summary-{number}",
+                    standfirst="A short standfirst about a study and what it found.",
+                    body=body,
+                    word_count=len(body.split()),
+                    status=Article.Status.PUBLISHED,
+                    publish_at=now - datetime.timedelta(hours=number + 1),
+                )
+                for number in range(wanted - existing)
+            )
+            Article.topics.through.objects.bulk_create(
+                Article.topics.through(article_id=article.pk, topic_id=topics[i % len(topics)].pk)
+                for i, article in enumerate(articles)
+            )
+            ArticleAuthor.objects.bulk_create(
+                ArticleAuthor(article=article, author=authors[i % len(authors)])
+                for i, article in enumerate(articles)
+            )
+        self.seed_comments(articles)
+        self.seed_programs()
+
+    def seed_comments(self, articles):
+        from comments.models import Comment
+
+        hot = Article.objects.get(slug="single-dose-psilocybin-dendritic-spines-mice")
+        Comment.objects.filter(article=hot).delete()
+        now = timezone.now()
+
+        def comment(article, number, parent=None):
+            return Comment(
+                article=article,
+                parent=parent,
+                author_name=f"Reader {number}",
+                email=f"reader{number}@example.org",
+                body=f"Comment {number}: a thoughtful reply about the study design.\n\n"
+                "A second paragraph with a link https://example.org/paper.",
+                status=Comment.Status.APPROVED,
+                created_at=now - datetime.timedelta(minutes=20000 - number),
+                approved_at=now,
+            )
+
+        with transaction.atomic():
+            # The hot article: 200 comments in 50 threads, replies up to 4 deep.
+            roots = Comment.objects.bulk_create(comment(hot, n) for n in range(50))
+            made, parents = 50, roots
+            for _depth in range(3):
+                parents = Comment.objects.bulk_create(
+                    comment(hot, made + i, parent) for i, parent in enumerate(parents)
+                )
+                made += len(parents)
+            Comment.objects.bulk_create(comment(hot, made + i, roots[i]) for i in range(200 - made))
+            rest = self.options["comments"] - 200
+            batch = [comment(articles[n % len(articles)], 1000 + n) for n in range(rest)]
+            Comment.objects.bulk_create(batch, batch_size=2000)
+
+    def seed_programs(self):
+        from programs.models import Program
+
+        programs = list(Program.objects.all())
+        for number in range(self.options["programs"] - len(programs)):
+            program = programs[number % len(programs)]
+            original_pk = program.pk
+            topics = list(program.topics.all()) if hasattr(program, "topics") else []
+            program.pk = None
+            program.id = None
+            program._state.adding = True
+            program.slug = f"{program.slug}-{number}"
+            program.title = f"{program.title} ({number + 2})"
+            program.save()
+            if topics:
+                program.topics.set(topics)
+            program = Program.objects.get(pk=original_pk)
+
+    # --- Measuring ----------------------------------------------------------------------
+
+    def pages(self):
+        from programs.models import Program
+
+        hot = (
+            Article.objects.annotate(comment_count=Count("comments"))
+            .order_by("-comment_count")
+            .first()
+        )
+        program = Program.objects.published().first()
+        return {
+            "home": "/",
+            "article list": "/articles/",
+            "article detail (200 comments)": hot.get_absolute_url(),
+            "program page": program.get_absolute_url(),
+            "static file": staticfiles_storage.url("css/site.css"),
+        }
+
+    def count_queries(self, pages):
+        counts = {}
+        client = Client()
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            for name, url in pages.items():
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(url)
+                if response.status_code != 200:
+                    raise CommandError(f"{url} answered {response.status_code}")
+                counts[name] = len(captured)
+        return counts
+
+    def wrk(self, server, url, warmup=False):
+        duration = 2 if warmup else self.options["duration"]
+        output = subprocess.run(
+            [
+                "wrk",
+                "--latency",
+                f"-t{min(2, self.options['connections'])}",
+                f"-c{self.options['connections']}",
+                f"-d{duration}s",
+                server.url + url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return parse_wrk(output)
+
+    def machine(self):
+        cpu = ""
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+    def report(self, results):
+        pages = results["pages"]
+        static_rps = pages["static file"]["warm"]["rps"]
+        write = self.stdout.write
+        write(f"\nMachine: {results['machine']}")
+        write(
+            f"wrk: {self.options['connections']} connections, {self.options['duration']} s "
+            f"per page; gunicorn: {self.options['workers']} sync workers\n"
+        )
+        header = (
+            f"{'page':32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs static':>10} {'SQL':>5}"
+        )
+        write("Warm cache (anonymous readers)")
+        write(header)
+        for name, figures in pages.items():
+            warm = figures["warm"]
+            ratio = warm["rps"] / static_rps
+            write(
+                f"{name:32} {warm['rps']:9.1f} {warm['p50_ms']:8.2f} {warm['p99_ms']:8.2f} "
+                f"{ratio:9.0%} {figures['queries']:5}"
+            )
+        write(
+            f"  target: every page at least {TARGETS['warm_ratio']:.0%} of the static rate, "
+            f"p99 under {TARGETS['warm_p99_ms']:.0f} ms"
+        )
+        write("\nCold cache (page cache off)")
+        write(header)
+        for name, figures in pages.items():
+            if "cold" not in figures:
+                continue
+            cold = figures["cold"]
+            write(
+                f"{name:32} {cold['rps']:9.1f} {cold['p50_ms']:8.2f} {cold['p99_ms']:8.2f} "
+                f"{cold['rps'] / static_rps:9.0%} {figures['queries']:5}"
+            )
+        article = pages["article detail (200 comments)"]
+        write(
+            f"  target: article detail at least {TARGETS['cold_article_rps']:.0f} req/s "
+            f"(measured {article['cold']['rps']:.0f}) with at most "
+            f"{TARGETS['cold_article_queries']} queries (measured {article['queries']})"
+        )
+        write(
+            f"\nPeak memory per worker: {results['worker_peak_mb']:.1f} MB "
+            f"(target under {TARGETS['worker_peak_mb']:.0f} MB)"
+        )
+        checks = {
+            "warm ratio": all(
+                figures["warm"]["rps"] / static_rps >= TARGETS["warm_ratio"]
+                for name, figures in pages.items()
+                if name != "static file"
+            ),
+            "warm p99": all(
+                figures["warm"]["p99_ms"] < TARGETS["warm_p99_ms"] for figures in pages.values()
+            ),
+            "cold article rate": article["cold"]["rps"] >= TARGETS["cold_article_rps"],
+            "cold article queries": article["queries"] <= TARGETS["cold_article_queries"],
+            "worker memory": results["worker_peak_mb"] < TARGETS["worker_peak_mb"],
+            "no errors": all(
+                figures[kind]["non_2xx"] == 0
+                for figures in pages.values()
+                for kind in ("warm", "cold")
+                if kind in figures
+            ),
+        }
+        results["targets_met"] = checks
+        write(
+            "\nTargets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in checks.items())
+        )
