@@ -9,6 +9,7 @@ from .models import (
     Author,
     Disclaimer,
     Publication,
+    Redirect,
     Source,
     Topic,
 )
@@ -233,3 +234,11 @@ class PublicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Added by themselves when a published page's address changes; staff may add more."""
+
+    list_display = ["old_path", "new_path", "created_at"]
+    search_fields = ["old_path", "new_path"]
+    readonly_fields = ["created_at"]

@@ -6,6 +6,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Publication"
 
     def ready(self):
-        from . import page_cache, signals  # noqa: F401 - connects the receivers
+        from . import page_cache, redirects, signals  # noqa: F401 - connects the receivers
 
         page_cache.connect_signals()

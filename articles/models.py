@@ -432,3 +432,47 @@ class ArticleUpdate(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.note}"
+
+def validate_site_path(value):
+    """An address on this site: starts with one slash, so it can never lead to another host."""
+    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+        raise ValidationError('Enter a path on this site that starts with "/", e.g. "/articles/".')
+    if any(character.isspace() for character in value):
+        raise ValidationError("An address cannot contain spaces.")
+
+
+class Redirect(models.Model):
+    """An old address that answers "moved permanently" (301) with a new one.
+
+    Rows are added by themselves when staff change the slug of a published article or
+    program, so links shared and indexed before keep working; staff may add or edit more.
+    """
+
+    old_path = models.CharField(
+        "old address",
+        max_length=300,
+        unique=True,
+        validators=[validate_site_path],
+        help_text='The path only, e.g. "/articles/old-name/".',
+    )
+    new_path = models.CharField(
+        "new address",
+        max_length=300,
+        validators=[validate_site_path],
+        help_text='Where readers are sent, e.g. "/articles/new-name/".',
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.new_path}"
+
+    def clean(self):
+        if "?" in self.old_path or "#" in self.old_path:
+            raise ValidationError(
+                {"old_path": "Leave out anything after ? or #: only the path is matched."}
+            )
+        if self.old_path and self.old_path == self.new_path:
+            raise ValidationError({"new_path": "The new address must differ from the old one."})

@@ -1,15 +1,19 @@
 import logging
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
+from . import search as site_search
 from .context_processors import publication
 from .models import DEFAULT_DISCLAIMER, Article, ArticleAuthor, Publication, Topic
 
@@ -111,3 +115,43 @@ def server_error(request):
         logger.exception("The error page could not load the current disclaimer")
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render(context))
+
+def search(request):
+    """Search results for `?q=`: programs first (there are few), then ranked articles."""
+    query = site_search.parse_query(request.GET.get("q", ""))
+    context = {
+        "query": query,
+        "max_length": settings.SEARCH_MAX_QUERY_LENGTH,
+        "articles": [],
+        "programs": [],
+        "page_obj": None,
+    }
+    if query:
+        paginator = Paginator(
+            site_search.search_article_ids(query), settings.SEARCH_RESULTS_PER_PAGE
+        )
+        try:
+            page = paginator.page(request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404(str(error)) from error
+        context["page_obj"] = page
+        context["articles"] = site_search.article_results(list(page.object_list), query)
+        if page.number == 1:
+            context["programs"] = site_search.program_results(query)
+        if not page.object_list and not context["programs"]:
+            context["topics"] = Topic.objects.filter(
+                articles__in=Article.objects.published()
+            ).distinct()
+    return render(request, "articles/search.html", context)
+
+
+def robots_txt(request):
+    """Crawlers may read every public page, never the admin; the sitemap lists them all."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {reverse('articles:search')}",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_prose_editor",
     "articles",
     "programs",
@@ -45,6 +46,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Outside the page cache, so cached pages carry the header too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the final 404 and only then looks for a moved page.
+    "articles.redirects.RedirectFallbackMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -195,3 +198,11 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- Discovery: feeds, sitemap, search, redirects --------------------------------------
+
+# Models whose published pages get a 301 from their old address when the slug changes.
+REDIRECT_ON_SLUG_CHANGE = ["articles.Article"]
+# Longer queries are cut: nobody types more, and it bounds the work a query can cause.
+SEARCH_MAX_QUERY_LENGTH = 200
+SEARCH_RESULTS_PER_PAGE = 10

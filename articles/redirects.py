@@ -1,0 +1,77 @@
+"""Old addresses keep working: a redirects table filled when a published page moves.
+
+When staff change the slug of a published article (or of any model named in the
+`REDIRECT_ON_SLUG_CHANGE` setting), its old address is recorded and answers 301 with the
+new one. The middleware consults the table only for requests that would otherwise be a
+404, so a live page always wins over a stale redirect and normal pages cost no query.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+from django.http import HttpResponsePermanentRedirect
+
+from .models import Redirect
+
+
+@transaction.atomic
+def redirect_record_move(*, old_path: str, new_path: str) -> Redirect | None:
+    """Send `old_path` to `new_path` from now on.
+
+    Earlier redirects that led to `old_path` are pointed straight at `new_path`, so a
+    reader never follows a chain, and a redirect away from `new_path` (the page moved
+    back to an address it had before) is dropped, so no address ever loops.
+    """
+    if old_path == new_path:
+        return None
+    Redirect.objects.filter(new_path=old_path).update(new_path=new_path)
+    # The page lives at `new_path` now; this also drops a chain that came back to it.
+    Redirect.objects.filter(old_path=new_path).delete()
+    redirect, _ = Redirect.objects.update_or_create(
+        old_path=old_path, defaults={"new_path": new_path}
+    )
+    return redirect
+
+
+def _tracks_moves(model) -> bool:
+    return model._meta.label in settings.REDIRECT_ON_SLUG_CHANGE
+
+
+@receiver(pre_save, dispatch_uid="redirects_remember_published_address")
+def remember_published_address(sender, instance, raw=False, **kwargs):
+    """Before a tracked object is saved, note its public address if readers can see it."""
+    if raw or instance.pk is None or not _tracks_moves(sender):
+        return
+    published = sender._default_manager.published().filter(pk=instance.pk).first()
+    instance._published_address_before_save = published.get_absolute_url() if published else None
+
+
+@receiver(post_save, dispatch_uid="redirects_record_moved_address")
+def record_moved_address(sender, instance, raw=False, **kwargs):
+    old_path = getattr(instance, "_published_address_before_save", None)
+    instance._published_address_before_save = None
+    if raw or not old_path or not _tracks_moves(sender):
+        return
+    new_path = instance.get_absolute_url()
+    if new_path != old_path:
+        redirect_record_move(old_path=old_path, new_path=new_path)
+
+
+class RedirectFallbackMiddleware:
+    """Answer a 404 with a 301 when the table knows where the page went."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        redirect = Redirect.objects.filter(old_path=request.path).only("new_path").first()
+        if redirect is None:
+            return response
+        location = redirect.new_path
+        if query := request.META.get("QUERY_STRING", ""):
+            location += ("&" if "?" in location else "?") + query
+        return HttpResponsePermanentRedirect(location)

@@ -1,0 +1,249 @@
+"""Site search over published articles and programs.
+
+On PostgreSQL, full-text search ranks articles with weights: title above standfirst above
+excerpt and body, then topic names. On SQLite the same weights rank word matches in
+Python after a cheap prefilter in the database; a small publication has at most a few
+thousand articles, so that stays fast. Both paths match every word of the query.
+
+Whatever a reader types (an empty box, ten thousand characters, SQL, search-engine
+syntax, control characters or odd Unicode) becomes a tidy `Query`; nothing reaches the
+database except as a bound parameter.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+
+from .html import html_to_text
+from .models import Article, Topic
+
+MAX_TERMS = 8
+# Bounds the work for broad queries on SQLite; ranked results past this are never read.
+MAX_CANDIDATES = 2000
+MAX_RESULTS = 500
+SNIPPET_WORDS = 32
+
+# Fallback weights, mirroring PostgreSQL's A/B/C/D weights.
+TITLE_WEIGHT, STANDFIRST_WEIGHT, BODY_WEIGHT, TOPIC_WEIGHT = 10, 4, 2, 1
+
+# Control, format, surrogate, private-use and unassigned characters.
+_UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A reader's query, tidied: `text` is shown back, `terms` are matched."""
+
+    text: str = ""
+    terms: tuple[str, ...] = ()
+    was_shortened: bool = False
+
+    def __bool__(self):
+        return bool(self.terms)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A piece of text for a result; `is_match` pieces are highlighted."""
+
+    text: str
+    is_match: bool = False
+
+
+def parse_query(raw: str) -> Query:
+    """Tidy what a reader typed into a `Query` that is safe to search with."""
+    max_length = settings.SEARCH_MAX_QUERY_LENGTH
+    # Reading more than twice the limit is wasted work: the rest would be cut anyway.
+    was_shortened = len(raw) > max_length * 2
+    raw = raw[: max_length * 2]
+    cleaned = "".join(
+        " " if unicodedata.category(character) in _UNPRINTABLE else character for character in raw
+    )
+    text = " ".join(unicodedata.normalize("NFKC", cleaned).split())
+    if len(text) > max_length:
+        text = (
+            text[:max_length].rsplit(" ", 1)[0] if " " in text[:max_length] else text[:max_length]
+        )
+        was_shortened = True
+    terms = tuple(dict.fromkeys(_WORD.findall(text.casefold())))[:MAX_TERMS]
+    return Query(text=text, terms=terms, was_shortened=was_shortened)
+
+
+def _stem(term: str) -> str:
+    """A crude stem, so "studies" also finds "study": the start of a long word."""
+    return term if len(term) <= 4 else term[: max(4, len(term) - 3)]
+
+
+def _term_patterns(terms):
+    return [re.compile(rf"(?<!\w){re.escape(_stem(term))}\w*", re.IGNORECASE) for term in terms]
+
+
+def _uses_postgres_search() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def search_article_ids(query: Query) -> list[int]:
+    """Ids of published articles that match every word of `query`, best first."""
+    if not query:
+        return []
+    if _uses_postgres_search():
+        return _postgres_article_ids(query)
+    return _fallback_article_ids(query)
+
+
+def _postgres_article_ids(query: Query) -> list[int]:
+    from django.contrib.postgres.aggregates import StringAgg
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    from django.db.models import Subquery, TextField, Value
+    from django.db.models.functions import Coalesce
+
+    config = "english"
+    topic_names = Coalesce(
+        Subquery(
+            Topic.objects.filter(articles=OuterRef("pk"))
+            .values("articles")
+            .annotate(names=StringAgg("name", delimiter=" "))
+            .values("names")
+        ),
+        Value(""),
+        output_field=TextField(),
+    )
+    vector = (
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("standfirst", weight="B", config=config)
+        + SearchVector("excerpt", "body", weight="C", config=config)
+        + SearchVector(topic_names, weight="D", config=config)
+    )
+    # "websearch" understands quotes, OR and -word, and never raises on odd syntax.
+    search_query = SearchQuery(query.text, search_type="websearch", config=config)
+    return list(
+        Article.objects.published()
+        .annotate(document=vector, rank=SearchRank(vector, search_query))
+        .filter(document=search_query)
+        .order_by("-rank", "-publish_at", "-pk")
+        .values_list("pk", flat=True)[:MAX_RESULTS]
+    )
+
+
+def _fallback_article_ids(query: Query) -> list[int]:
+    candidates = Article.objects.published()
+    for term in query.terms:
+        if not term.isascii():
+            # SQLite folds the case of ASCII letters only; Python checks these terms below.
+            continue
+        stem = _stem(term)
+        topic_matches = Topic.objects.filter(articles=OuterRef("pk"), name__icontains=stem)
+        candidates = candidates.filter(
+            Q(title__icontains=stem)
+            | Q(standfirst__icontains=stem)
+            | Q(excerpt__icontains=stem)
+            | Q(body__icontains=stem)
+            | Exists(topic_matches)
+        )
+    rows = list(
+        candidates.order_by("-publish_at", "-pk").values_list(
+            "pk", "title", "standfirst", "excerpt", "body"
+        )[:MAX_CANDIDATES]
+    )
+    topic_names = {}
+    for article_id, name in Article.topics.through.objects.filter(
+        article_id__in=[row[0] for row in rows]
+    ).values_list("article_id", "topic__name"):
+        topic_names.setdefault(article_id, []).append(name)
+
+    patterns = _term_patterns(query.terms)
+    scored = []
+    for position, (pk, title, standfirst, excerpt, body) in enumerate(rows):
+        fields = [
+            (title, TITLE_WEIGHT),
+            (standfirst, STANDFIRST_WEIGHT),
+            (f"{excerpt} {html_to_text(body)}", BODY_WEIGHT),
+            (" ".join(topic_names.get(pk, [])), TOPIC_WEIGHT),
+        ]
+        score = 0
+        for pattern in patterns:
+            term_score = sum(weight for text, weight in fields if pattern.search(text))
+            if not term_score:
+                break
+            score += term_score
+        else:
+            # Rows come newest first, so `position` breaks ties in favour of newer articles.
+            scored.append((-score, position, pk))
+    return [pk for _, _, pk in sorted(scored)[:MAX_RESULTS]]
+
+
+def highlight(text: str, query: Query) -> list[Fragment]:
+    """`text` split into fragments, with the words that match `query` marked."""
+    patterns = _term_patterns(query.terms)
+    spans = sorted(
+        (match.start(), match.end()) for pattern in patterns for match in pattern.finditer(text)
+    )
+    fragments, position = [], 0
+    for start, end in spans:
+        if start < position:
+            continue
+        if start > position:
+            fragments.append(Fragment(text[position:start]))
+        fragments.append(Fragment(text[start:end], is_match=True))
+        position = end
+    if position < len(text):
+        fragments.append(Fragment(text[position:]))
+    return fragments
+
+
+def snippet(text: str, query: Query, words: int = SNIPPET_WORDS) -> list[Fragment]:
+    """A short passage of `text` around the first match, highlighted."""
+    all_words = text.split()
+    if not all_words:
+        return []
+    patterns = _term_patterns(query.terms)
+    first = next(
+        (
+            index
+            for index, word in enumerate(all_words)
+            if any(pattern.search(word) for pattern in patterns)
+        ),
+        0,
+    )
+    start = max(0, min(first - words // 4, len(all_words) - words))
+    passage = " ".join(all_words[start : start + words])
+    fragments = highlight(passage, query)
+    if start > 0:
+        fragments.insert(0, Fragment("… "))
+    if start + words < len(all_words):
+        fragments.append(Fragment(" …"))
+    return fragments
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    article: Article
+    title: list[Fragment]
+    snippet: list[Fragment]
+
+
+def article_results(article_ids: list[int], query: Query) -> list[ArticleResult]:
+    """The articles with these ids, in this order, ready for the results page."""
+    articles = Article.objects.published().for_listing().in_bulk(article_ids)
+    results = []
+    for pk in article_ids:
+        if article := articles.get(pk):
+            text = " ".join(filter(None, [article.standfirst, html_to_text(article.body)]))
+            results.append(
+                ArticleResult(
+                    article=article,
+                    title=highlight(article.title, query),
+                    snippet=snippet(text, query),
+                )
+            )
+    return results
+
+
+def program_results(query: Query) -> list:
+    """Published programs matching every word of `query` (filled in with the programs app)."""
+    return []

@@ -1,0 +1,138 @@
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Redirect
+from tests.factories import make_article, make_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def rename(article, slug):
+    article.slug = slug
+    article.save()
+
+
+def test_old_address_of_a_renamed_article_answers_301_to_the_new_one(client):
+    article = make_article(slug="old-name")
+    rename(article, "new-name")
+    response = client.get("/articles/old-name/")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/articles/new-name/"
+    assert client.get(response["Location"]).status_code == HTTPStatus.OK
+
+
+def test_redirect_keeps_the_query_string(client):
+    rename(make_article(slug="old-name"), "new-name")
+    response = client.get("/articles/old-name/?utm_source=newsletter")
+    assert response["Location"] == "/articles/new-name/?utm_source=newsletter"
+
+
+def test_renamed_twice_the_first_address_goes_straight_to_the_latest(client):
+    article = make_article(slug="first")
+    rename(article, "second")
+    rename(article, "third")
+    for old in ["/articles/first/", "/articles/second/"]:
+        response = client.get(old)
+        assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+        assert response["Location"] == "/articles/third/"
+
+
+def test_renamed_back_to_an_earlier_name_never_loops(client):
+    article = make_article(slug="original")
+    rename(article, "changed")
+    rename(article, "original")
+    assert client.get("/articles/original/").status_code == HTTPStatus.OK
+    response = client.get("/articles/changed/")
+    assert response["Location"] == "/articles/original/"
+    assert list(Redirect.objects.values_list("old_path", "new_path")) == [
+        ("/articles/changed/", "/articles/original/")
+    ]
+
+
+def test_renaming_a_draft_records_no_redirect(client):
+    """A draft never had a public address, so there is nothing to keep working."""
+    rename(make_draft(slug="draft-one"), "draft-two")
+    assert not Redirect.objects.exists()
+
+
+def test_saving_without_a_slug_change_records_nothing():
+    article = make_article()
+    article.title = "A better title"
+    article.save()
+    assert not Redirect.objects.exists()
+
+
+def test_a_live_page_wins_over_a_stale_redirect(client):
+    Redirect.objects.create(old_path="/articles/taken/", new_path="/articles/")
+    make_article(slug="taken")
+    assert client.get("/articles/taken/").status_code == HTTPStatus.OK
+
+
+def test_unknown_address_is_still_404(client):
+    assert client.get("/articles/never-existed/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_only_reads_are_redirected(client):
+    rename(make_article(slug="old-name"), "new-name")
+    assert client.post("/articles/old-name/").status_code != HTTPStatus.MOVED_PERMANENTLY
+
+
+def admin_article_form(**overrides):
+    data = {
+        "title": "A study",
+        "slug": "old-name",
+        "body": "<p>Body text.</p>",
+        "status": "published",
+        "publish_at_0": "2026-01-01",
+        "publish_at_1": "10:00:00",
+    }
+    for prefix in ["author_credits", "sources", "updates"]:
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data | overrides
+
+
+def test_staff_rename_an_article_in_the_admin_and_see_the_redirect_listed(staff_client):
+    add = staff_client.post(reverse("admin:articles_article_add"), admin_article_form())
+    assert add.status_code == HTTPStatus.FOUND
+    article = Article.objects.get()
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    response = staff_client.post(change_url, admin_article_form(slug="new-name"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert Article.objects.get().slug == "new-name"
+
+    listing = staff_client.get(reverse("admin:articles_redirect_changelist"))
+    assert listing.status_code == HTTPStatus.OK
+    assert "/articles/old-name/" in listing.content.decode()
+    assert staff_client.get("/articles/old-name/")["Location"] == "/articles/new-name/"
+
+
+INVALID_REDIRECTS = [
+    ("articles/x/", "/articles/", "starts with"),
+    ("/articles/x/", "//evil.example/", "starts with"),
+    ("/articles/x/", "https://evil.example/", "starts with"),
+    ("/articles/x/", "/\\evil.example/", "starts with"),
+    ("/articles/ x/", "/articles/", "cannot contain spaces"),
+    ("/articles/x/?a=1", "/articles/", "Leave out anything after"),
+    ("/articles/x/", "/articles/x/", "must differ"),
+]
+
+
+def test_admin_refuses_redirects_that_could_leave_the_site_or_loop(staff_client):
+    for old_path, new_path, message in INVALID_REDIRECTS:
+        response = staff_client.post(
+            reverse("admin:articles_redirect_add"), {"old_path": old_path, "new_path": new_path}
+        )
+        assert response.status_code == HTTPStatus.OK
+        assert message in response.content.decode(), (old_path, new_path)
+    assert not Redirect.objects.exists()
+
+
+def test_staff_add_a_redirect_by_hand(staff_client, client):
+    response = staff_client.post(
+        reverse("admin:articles_redirect_add"),
+        {"old_path": "/reading-list/", "new_path": "/articles/"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert client.get("/reading-list/")["Location"] == "/articles/"

@@ -1,0 +1,243 @@
+import re
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from articles import search
+from tests.factories import make_article, make_draft, make_scheduled, make_topic
+
+pytestmark = pytest.mark.django_db
+
+SEARCH_URL = reverse("articles:search")
+
+
+@pytest.fixture(params=["native", "fallback"])
+def search_backend(request, monkeypatch):
+    """Runs a test with the database's own search (full text on PostgreSQL) and with the
+    portable fallback, so both stay right whichever database CI uses."""
+    if request.param == "fallback":
+        monkeypatch.setattr(search, "_uses_postgres_search", lambda: False)
+    return request.param
+
+
+def result_titles(response):
+    content = response.content.decode()
+    section = content.split('id="article-results-heading"', 1)[-1]
+    titles = re.findall(r'class="search-result__title"><a href="[^"]+">(.*?)</a>', section)
+    return [re.sub(r"</?mark>", "", title) for title in titles]
+
+
+def get(client, query, **params):
+    return client.get(SEARCH_URL, {"q": query, **params})
+
+
+def test_search_finds_published_articles_only(client, search_backend):
+    make_article(title="Psilocybin and dendritic spines")
+    make_draft(title="Psilocybin draft")
+    make_scheduled(title="Psilocybin scheduled")
+    response = get(client, "psilocybin")
+    assert response.status_code == HTTPStatus.OK
+    assert result_titles(response) == ["Psilocybin and dendritic spines"]
+
+
+def test_title_ranks_above_standfirst_above_body(client, search_backend):
+    make_article(title="Body match", body="<p>A trial of ketamine in depression.</p>")
+    make_article(title="Standfirst match", standfirst="What ketamine did in the trial.")
+    make_article(title="Ketamine in the title")
+    make_article(title="Unrelated", body="<p>Breathing exercises.</p>")
+    titles = result_titles(get(client, "ketamine"))
+    assert titles == ["Ketamine in the title", "Standfirst match", "Body match"]
+
+
+def test_topic_names_are_searched(client, search_backend):
+    topic = make_topic(name="Microdosing")
+    make_article(title="Small amounts, big questions", topics=[topic])
+    assert result_titles(get(client, "microdosing")) == ["Small amounts, big questions"]
+
+
+def test_every_word_must_match(client, search_backend):
+    make_article(title="Psilocybin in mice")
+    make_article(title="Psilocybin in humans")
+    assert result_titles(get(client, "psilocybin mice")) == ["Psilocybin in mice"]
+
+
+def test_word_forms_find_each_other(client, search_backend):
+    """A reader who types "studies" finds an article about a "study"."""
+    make_article(title="A study of breathing")
+    assert result_titles(get(client, "studies")) == ["A study of breathing"]
+
+
+def test_markup_in_the_body_is_not_searched(client, search_backend):
+    make_article(title="Plain", body='<p><a href="https://example.org/hidden">link</a></p>')
+    assert result_titles(get(client, "hidden")) == []
+
+
+def test_results_highlight_the_matching_words(client, search_backend):
+    make_article(
+        title="Dendritic spines grew",
+        body="<p>" + "filler " * 60 + "the <strong>spines</strong> stayed for a month.</p>",
+    )
+    content = get(client, "spines").content.decode()
+    assert "Dendritic <mark>spines</mark> grew" in content
+    assert "the <mark>spines</mark> stayed for a month." in content
+    # The snippet is a passage around the match, not the whole body.
+    assert "… filler" in content
+    assert content.count("filler") < 40
+
+
+def test_highlighting_escapes_what_the_article_contains(client, search_backend):
+    make_article(title="Tags like <b> & spines", body="<p>spines &lt;script&gt;</p>")
+    content = get(client, "spines").content.decode()
+    assert "Tags like &lt;b&gt; &amp; <mark>spines</mark>" in content
+    assert "<script>" not in content
+
+
+def test_results_are_paginated_and_keep_the_query(client, search_backend):
+    for number in range(12):
+        make_article(title=f"Breathing study {number}")
+    first = get(client, "breathing")
+    assert len(result_titles(first)) == 10
+    assert "12 articles for “breathing”" in first.content.decode()
+    assert 'href="?q=breathing&amp;page=2"' in first.content.decode()
+    second = get(client, "breathing", page=2)
+    assert len(result_titles(second)) == 2
+
+
+def test_a_page_past_the_end_is_404(client):
+    make_article(title="Breathing")
+    assert get(client, "breathing", page=5).status_code == HTTPStatus.NOT_FOUND
+    assert get(client, "breathing", page="x").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_no_results_page_helps_the_reader_on(client, search_backend):
+    topic = make_topic(name="Nervous system")
+    make_article(title="Breathing", topics=[topic])
+    make_topic(name="Empty topic")
+    response = get(client, "zebrafish")
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "Nothing matched “zebrafish”" in content
+    assert "Check the spelling" in content
+    assert f'href="{reverse("articles:list")}"' in content
+    assert f'href="{topic.get_absolute_url()}"' in content
+    assert "Empty topic" not in content
+
+
+def test_empty_query_shows_the_search_form(client):
+    for query in ["", "   "]:
+        response = get(client, query)
+        assert response.status_code == HTTPStatus.OK
+        assert "Type a word or two" in response.content.decode()
+    assert client.get(SEARCH_URL).status_code == HTTPStatus.OK
+
+
+def test_query_without_letters_or_numbers_explains_itself(client):
+    response = get(client, "&& || !!")
+    assert response.status_code == HTTPStatus.OK
+    assert "has no letters or numbers to look for" in response.content.decode()
+
+
+def test_ten_thousand_characters_are_shortened_with_a_notice(client, search_backend):
+    make_article(title="Breathing")
+    response = get(client, "breathing " + "x" * 10_000)
+    assert response.status_code == HTTPStatus.OK
+    content = response.content.decode()
+    assert "Your search was long" in content
+    assert len(response.context["query"].text) <= 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "'; DROP TABLE articles_article; --",
+        '" OR 1=1 --',
+        "breathing & | ! ( ) :* <-> ",
+        "NEAR(breathing study) OR title:*",
+        '"unclosed phrase',
+        "-breathing",
+        "%_%",
+        "\\",
+    ],
+)
+def test_sql_and_search_syntax_is_just_text(client, search_backend, query):
+    make_article(title="Breathing study")
+    response = get(client, query)
+    assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "nul\x00byte",
+        "right\u202eto\u200fleft",
+        "zero\u200bwidth",
+        "ﬁancé ÅNGSTRÖM",
+        "🧠🍄 emoji",
+        "日本語の研究",
+        "\u0301combining",
+    ],
+)
+def test_odd_unicode_gives_a_normal_page(client, search_backend, query):
+    make_article(title="Breathing study")
+    response = get(client, query)
+    assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("raw", ["%ED%A0%80lone", "%FF%FEbad%C3", "a%00b", "%E2%80%AE"])
+def test_bytes_that_are_not_utf8_give_a_normal_page(client, search_backend, raw):
+    """Lone surrogates and broken UTF-8 in the address become replacement characters."""
+    make_article(title="Breathing study")
+    assert client.get(f"{SEARCH_URL}?q={raw}").status_code == HTTPStatus.OK
+
+
+def test_non_ascii_words_match_in_any_case(client, search_backend):
+    make_article(title="Études sur le café")
+    assert result_titles(get(client, "ÉTUDES café")) == ["Études sur le café"]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=300))
+def test_any_text_parses_to_a_bounded_query(client, text):
+    query = search.parse_query(text)
+    assert len(query.text) <= 200
+    assert "\x00" not in query.text
+    assert len(query.terms) <= search.MAX_TERMS
+    assert get(client, text).status_code == HTTPStatus.OK
+
+
+def test_search_queries_do_not_grow_with_results(
+    client, search_backend, django_assert_max_num_queries
+):
+    topic = make_topic()
+    for number in range(10):
+        make_article(title=f"Breathing {number}", topics=[topic, make_topic()])
+    with django_assert_max_num_queries(10):
+        response = get(client, "breathing")
+    assert len(result_titles(response)) == 10
+
+
+def test_header_search_box_on_every_page(client):
+    content = client.get(reverse("articles:home")).content.decode()
+    assert f'action="{SEARCH_URL}"' in content
+    assert 'role="search"' in content
+
+
+def test_search_results_are_kept_out_of_search_engines(client):
+    content = get(client, "breathing").content.decode()
+    assert '<meta name="robots" content="noindex">' in content
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="websearch syntax is PostgreSQL's own"
+)
+def test_postgres_understands_phrases_and_exclusions(client):
+    make_article(title="Breathing and sleep")
+    make_article(title="Sleep and breathing exercises")
+    assert result_titles(get(client, '"breathing and sleep"')) == ["Breathing and sleep"]
+    assert result_titles(get(client, "sleep -exercises")) == ["Breathing and sleep"]
