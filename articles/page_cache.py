@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_REFRESHED = re.compile(r"__refresh__([a-z_]+)__([^\"<>\s]*?)__end__")
 GENERATION_KEY = "page-cache:generation"
 
 
@@ -202,6 +203,14 @@ class PageCacheMiddleware:
 
     def entry_from_response(self, response):
         content = _CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode())
+        # Other per-visit form values (a signed "form served at" time) are marked so each
+        # hit can issue a fresh one from the cached one.
+        for field in settings.PAGE_CACHE_REFRESHED_FIELDS:
+            content = re.sub(
+                rf'(name="{field}" value=")([^"]*)(")',
+                rf"\g<1>__refresh__{field}__\g<2>__end__\g<3>",
+                content,
+            )
         return {
             "content": content,
             "content_type": response["Content-Type"],
@@ -213,6 +222,11 @@ class PageCacheMiddleware:
                 if name.lower() in ("content-language", "link")
             },
         }
+
+    @staticmethod
+    def refreshed_value(match):
+        field, value = match.groups()
+        return import_string(settings.PAGE_CACHE_REFRESHED_FIELDS[field])(value)
 
     def add_validators(self, response, entry):
         response["ETag"] = entry["etag"]
@@ -231,6 +245,8 @@ class PageCacheMiddleware:
         content = entry["content"]
         if CSRF_PLACEHOLDER in content:
             content = content.replace(CSRF_PLACEHOLDER, get_token(request))
+        if "__refresh__" in content:
+            content = _REFRESHED.sub(self.refreshed_value, content)
         response = HttpResponse(content, content_type=entry["content_type"])
         for name, value in entry["headers"].items():
             response[name] = value

@@ -127,6 +127,8 @@ PAGE_CACHE_IGNORED_MODELS = []
 PAGE_CACHE_SKIP = ["/admin/", "/healthz", "/static/", "/media/"]
 # Functions returning when the next scheduled change goes live (or None).
 PAGE_CACHE_SCHEDULE_PROVIDERS = ["articles.page_cache.next_article_change"]
+# Hidden form fields whose value is made afresh for each reader of a cached page.
+PAGE_CACHE_REFRESHED_FIELDS = {"timestamp": "comments.moderation.refresh_form_token"}
 
 
 # --- E-mail ---------------------------------------------------------------------------
