@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 LOCK := requirements.lock
 
-.PHONY: install run dev test lint format migrations-check superuser lock clean
+.PHONY: install run dev test lint format migrations-check superuser lock clean bench stress
 
 # The virtual environment is rebuilt when the lock file changes.
 $(BIN)/.installed: $(LOCK) pyproject.toml
@@ -53,6 +53,22 @@ migrations-check: install
 superuser: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createsuperuser
+
+# Benchmark on a large dataset in its own database (var/bench.sqlite3); not part of `test`.
+BENCH_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 \
+	PAGE_CACHE_GENERATION_FILE=$(CURDIR)/var/bench-generation MEDIA_ROOT=$(CURDIR)/var/bench-media
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BENCH_ENV) $(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# 500 comments from 50 concurrent readers against 4 workers, on a fresh demo database.
+STRESS_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/stress.sqlite3 \
+	PAGE_CACHE_GENERATION_FILE=$(CURDIR)/var/stress-generation MEDIA_ROOT=$(CURDIR)/var/stress-media
+stress: install
+	rm -f var/stress.sqlite3*
+	$(STRESS_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(STRESS_ENV) $(BIN)/python manage.py seed_demo
+	$(STRESS_ENV) $(BIN)/python manage.py stress_comments
 
 # Refresh the exact versions after changing the ranges in pyproject.toml.
 lock: install
