@@ -214,7 +214,7 @@ class PageCacheMiddleware:
         return {
             "content": content,
             "content_type": response["Content-Type"],
-            "etag": '"%s"' % hashlib.md5(content.encode(), usedforsecurity=False).hexdigest(),
+            "etag": f'"{hashlib.md5(content.encode(), usedforsecurity=False).hexdigest()}"',
             "last_modified": time.time(),
             "headers": {
                 name: value

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from tests.factories import image_file, make_article, make_author
+from tests.factories import image_file, make_article
 
 pytestmark = pytest.mark.django_db
 
