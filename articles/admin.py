@@ -19,7 +19,7 @@ def image_thumbnail(image_field, size=60):
     if not image_field:
         return "—"
     return format_html(
-        '<img src="{}" alt="" width="{}" style="height:auto;border-radius:4px">',
+        '<img src="{}" alt="" width="{}" class="admin-thumbnail">',
         image_field.url,
         size,
     )
@@ -178,7 +178,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def review_state(self, article):
         if article.review_overdue:
             return format_html(
-                '<strong style="color:#b00">Overdue since {}</strong>', article.next_review_due
+                '<strong class="review-overdue">Overdue since {}</strong>', article.next_review_due
             )
         if article.last_reviewed:
             return f"Reviewed {article.last_reviewed:%d %b %Y}"

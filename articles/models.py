@@ -9,7 +9,7 @@ from django.utils.text import Truncator, slugify
 from django_prose_editor.fields import ProseEditorField
 
 from .html import html_to_text, sanitize_html
-from .images import validate_image_upload
+from .images import SafeImageField
 
 WORDS_PER_MINUTE = 230
 
@@ -120,7 +120,7 @@ class Author(models.Model):
         max_length=160, blank=True, help_text='For example "MD, psychiatrist".'
     )
     bio = models.TextField(blank=True)
-    photo = models.ImageField(upload_to="authors/", blank=True, validators=[validate_image_upload])
+    photo = SafeImageField(upload_to="authors/", blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -193,10 +193,9 @@ class Article(models.Model):
         help_text="Shown on lists. Leave empty to use the start of the body.",
     )
     body = rich_text_field()
-    cover_image = models.ImageField(
+    cover_image = SafeImageField(
         upload_to="covers/",
         blank=True,
-        validators=[validate_image_upload],
         width_field="cover_width",
         height_field="cover_height",
     )

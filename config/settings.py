@@ -5,9 +5,13 @@ installed; the environment variables documented in `.env.example` switch each on
 real thing.
 """
 
+import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -23,6 +27,8 @@ SECRET_KEY = env("SECRET_KEY")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The admin's address; another path keeps it out of the reach of drive-by password guessing.
+ADMIN_URL = env("ADMIN_URL", default="admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -33,6 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_prose_editor",
+    # Security: failed sign-in tracking and the Content-Security-Policy header.
+    "axes",
+    "csp",
     "articles",
     "programs",
     "comments",
@@ -40,14 +49,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static and media files carry the policy headers too.
+    "csp.middleware.CSPMiddleware",
+    "config.security.CrossOriginResourcePolicyMiddleware",
     # Serves hashed, compressed static files from gunicorn itself: no separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers If-None-Match / If-Modified-Since with 304 for every page.
     "django.middleware.http.ConditionalGetMiddleware",
     # Outside the page cache, so cached pages carry the header too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, so it sees the final 404 and only then looks for a moved page.
-    "articles.redirects.RedirectFallbackMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -56,6 +66,10 @@ MIDDLEWARE = [
     "articles.page_cache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Turns a locked-out sign-in into the lockout page (innermost but for the 404 fallback).
+    "axes.middleware.AxesMiddleware",
+    # Last, so it sees the final 404 and only then looks for a moved page.
+    "articles.redirects.RedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -124,7 +138,7 @@ PAGE_CACHE_APPS = ["articles", "programs", "comments"]
 # ...except these, which no page shows as they are.
 PAGE_CACHE_IGNORED_MODELS = []
 # Paths never served from the page cache.
-PAGE_CACHE_SKIP = ["/admin/", "/healthz", "/static/", "/media/"]
+PAGE_CACHE_SKIP = [f"/{ADMIN_URL}", "/healthz", "/static/", "/media/"]
 # Functions returning when the next scheduled change goes live (or None).
 PAGE_CACHE_SCHEDULE_PROVIDERS = ["articles.page_cache.next_article_change"]
 # Hidden form fields whose value is made afresh for each reader of a cached page.
@@ -208,3 +222,98 @@ REDIRECT_ON_SLUG_CHANGE = ["articles.Article"]
 # Longer queries are cut: nobody types more, and it bounds the work a query can cause.
 SEARCH_MAX_QUERY_LENGTH = 200
 SEARCH_RESULTS_PER_PAGE = 10
+
+
+# --- Production profile ---------------------------------------------------------------
+
+# `make run` serves plain http://127.0.0.1:8000; a real deployment sits behind an HTTPS
+# proxy. PRODUCTION=true switches on everything that only works over HTTPS (Secure,
+# `__Host-` cookies, HSTS, the redirect to https) and refuses to start on guessed values.
+PRODUCTION = env.bool("PRODUCTION", default=False)
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("PRODUCTION=true and DEBUG=true: debug pages leak secrets.")
+    if not env.list("ALLOWED_HOSTS", default=[]):
+        raise ImproperlyConfigured(
+            "PRODUCTION=true needs ALLOWED_HOSTS, the host names this site answers to "
+            "(for example ALLOWED_HOSTS=example.org,www.example.org)."
+        )
+
+# gunicorn marks a request as https from the proxy's X-Forwarded-Proto, and only when the
+# proxy's address is in FORWARDED_ALLOW_IPS; so SECURE_PROXY_SSL_HEADER stays unset and no
+# client can claim https by sending the header itself.
+SECURE_SSL_REDIRECT = PRODUCTION
+# Load balancers probe the health check over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=31_536_000) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Consent to the browsers' preload list; the domain is listed only once someone submits it.
+SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+# `__Host-` cookies are refused by browsers unless Secure, host-only and for path /, so a
+# sibling subdomain can never plant or overwrite them; they need https, hence production only.
+SESSION_COOKIE_NAME = "__Host-sessionid" if PRODUCTION else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if PRODUCTION else "csrftoken"
+
+
+# --- Security -------------------------------------------------------------------------
+
+# Headers on every response (the policy itself is below).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Cookies: never readable by scripts, not sent on cross-site posts. Messages live in the
+# session, so no extra cookie is set for them.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Staff are signed out after this many idle minutes; each request starts the clock again.
+SESSION_COOKIE_AGE = env.int("STAFF_IDLE_MINUTES", default=120) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Content-Security-Policy: only this site's own files, scripts and styles, plus an inline
+# block carrying this response's nonce (`request.csp_nonce`); nothing from other hosts.
+_MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "//" in MEDIA_URL else ""
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # Uploaded images may come from the media storage's own host (object storage).
+        "img-src": [SELF, *filter(None, [_MEDIA_ORIGIN])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+
+# django-axes: five failed sign-ins for one user name from one address lock that pair
+# for 15 minutes; a successful sign-in clears the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+# No banner on every start; failed sign-ins and lockouts are still logged.
+AXES_VERBOSE = False
+# Behind the proxy every request comes from its address; see config/security.py.
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+# Proxies whose X-Forwarded-For is believed: the same list gunicorn trusts.
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])
+
+# Where `manage.py backup` writes its archives.
+BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")

@@ -6,7 +6,8 @@ from django.views.static import serve as static_serve
 from articles import views as article_views
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # Configurable (ADMIN_URL), so the sign-in page is not where every bot looks for it.
+    path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", article_views.healthz, name="healthz"),
     path("programs/", include("programs.urls")),
     path("", include("comments.urls")),

@@ -1,0 +1,55 @@
+"""Small security pieces that Django and the libraries we use do not provide."""
+
+from http import HTTPStatus
+
+from django.conf import settings
+
+
+class CrossOriginResourcePolicyMiddleware:
+    """Sends `Cross-Origin-Resource-Policy`, so other sites cannot embed our pages, images
+    or files in theirs (Django sets the opener policy but not this one)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = settings.CROSS_ORIGIN_RESOURCE_POLICY
+        if policy:
+            response.headers.setdefault("Cross-Origin-Resource-Policy", policy)
+        return response
+
+
+def client_ip(request) -> str:
+    """The address of the person making the request.
+
+    Behind a reverse proxy REMOTE_ADDR is the proxy's own address, and the client's is the
+    last one the proxy appended to X-Forwarded-For. That header is believed only when the
+    request comes from a proxy in FORWARDED_ALLOW_IPS (the list gunicorn trusts too): any
+    earlier entries were written by the client and could be anything.
+    """
+    remote_addr = request.META.get("REMOTE_ADDR", "")
+    trusted = settings.FORWARDED_ALLOW_IPS
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and ("*" in trusted or remote_addr in trusted):
+        last_hop = forwarded.split(",")[-1].strip()
+        if last_hop:
+            return last_hop
+    return remote_addr
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page django-axes shows instead of the sign-in form while a user name and
+    address are locked out: in the admin's own look, saying how long the pause lasts."""
+    from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+    from django.contrib import admin
+    from django.shortcuts import render
+
+    cool_off = get_cool_off(request)
+    context = admin.site.each_context(request) | {
+        "title": "Sign-in paused",
+        "username": get_client_username(request, credentials) or "",
+        "failure_limit": get_failure_limit(request, credentials),
+        "minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
+    }
+    return render(request, "admin/lockout.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)
