@@ -145,6 +145,14 @@ PAGE_CACHE_SCHEDULE_PROVIDERS = ["articles.page_cache.next_article_change"]
 PAGE_CACHE_REFRESHED_FIELDS = {"timestamp": "comments.moderation.refresh_form_token"}
 
 
+# --- Programs -------------------------------------------------------------------------
+
+# A counted click changes no page, so it must not empty the page cache...
+PAGE_CACHE_IGNORED_MODELS += ["programs.ProgramClick"]
+# ...and a promotion window that opens or ends at midnight shows then, without a save.
+PAGE_CACHE_SCHEDULE_PROVIDERS += ["programs.services.next_promotion_change"]
+
+
 # --- E-mail ---------------------------------------------------------------------------
 
 vars().update(env.email("EMAIL_URL", default="consolemail://"))

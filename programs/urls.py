@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "programs"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.ProgramListView.as_view(), name="list"),
+    path("<slug:slug>/", views.ProgramDetailView.as_view(), name="detail"),
+    path("<slug:slug>/go/", views.program_go, name="go"),
+]

@@ -1,0 +1,201 @@
+import datetime
+
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .models import FAQ, Module, Program, ProgramClick, Testimonial
+from .services import REPORT_DAYS, click_report
+
+CHART_WIDTH = 600
+CHART_HEIGHT = 120
+CHART_TOP = 16  # room for the label of the busiest day
+SOURCE_BAR_WIDTH = 160
+
+
+class PromotionFilter(admin.SimpleListFilter):
+    title = "promotion"
+    parameter_name = "promotion"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("now", "Promoted now"),
+            ("upcoming", "Starts later"),
+            ("ended", "Ended (enrolment closed)"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "now":
+            return queryset.promoted(on=today)
+        if self.value() == "upcoming":
+            return queryset.filter(promote_from__gt=today)
+        if self.value() == "ended":
+            return queryset.filter(promote_until__lt=today)
+        return queryset
+
+
+class ModuleInline(admin.StackedInline):
+    model = Module
+    extra = 0
+    fields = [("title", "position"), "summary"]
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget({"rows": 2})}}
+
+
+class FAQInline(admin.StackedInline):
+    model = FAQ
+    extra = 0
+    fields = [("question", "position"), "answer"]
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget({"rows": 3})}}
+
+
+class TestimonialInline(admin.StackedInline):
+    model = Testimonial
+    extra = 0
+    fields = [("name", "role", "position"), "quote", "is_approved"]
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget({"rows": 3})}}
+
+
+def clicks_since(since: datetime.date):
+    """Clicks per program since `since`, as a subquery (no join that could multiply rows)."""
+    return Coalesce(
+        Subquery(
+            ProgramClick.objects.filter(program=OuterRef("pk"), clicked_on__gte=since)
+            .order_by()
+            .values("program")
+            .annotate(count=Count("pk"))
+            .values("count"),
+            output_field=models.IntegerField(),
+        ),
+        0,
+    )
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "status",
+        "is_featured",
+        "promotion",
+        "clicks_30_days",
+        "sort_order",
+    ]
+    list_editable = ["sort_order"]
+    list_filter = ["status", "kind", "format", "is_featured", PromotionFilter, "topics"]
+    search_fields = ["title", "tagline", "summary", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["instructors", "topics"]
+    readonly_fields = ["image_preview", "click_report", "created_at", "updated_at"]
+    inlines = [ModuleInline, FAQInline, TestimonialInline]
+    save_on_top = True
+    formfield_overrides = {
+        # A web address typed without "https://" gets it, rather than "http://".
+        models.URLField: {"assume_scheme": "https"},
+    }
+    fieldsets = [
+        (None, {"fields": ["kind", "title", "slug", "tagline", "summary", "description"]}),
+        (
+            "Key facts",
+            {
+                "fields": [
+                    "format",
+                    ("duration_weeks", "workload", "hours_per_week"),
+                    ("pricing", "price", "currency"),
+                    "start_date",
+                ]
+            },
+        ),
+        ("Enrolment button", {"fields": [("cta_label", "cta_url")]}),
+        ("People and topics", {"fields": ["instructors", "topics"]}),
+        (
+            "Publishing and promotion",
+            {
+                "description": "Published programs have a page at /programs/. They are "
+                "promoted on the home page and beside articles from the first to the last "
+                "day of the promotion window; after its last day the page says enrolment "
+                "is closed.",
+                "fields": [
+                    "status",
+                    ("promote_from", "promote_until"),
+                    ("is_featured", "sort_order"),
+                ],
+            },
+        ),
+        ("Image", {"fields": ["image", "image_preview", "image_alt"]}),
+        (f"Clicks in the last {REPORT_DAYS} days", {"fields": ["click_report"]}),
+        ("Record", {"classes": ["collapse"], "fields": [("created_at", "updated_at")]}),
+    ]
+
+    def get_queryset(self, request):
+        since = timezone.localdate() - datetime.timedelta(days=REPORT_DAYS - 1)
+        return super().get_queryset(request).annotate(clicks_30_days=clicks_since(since))
+
+    @admin.display(description=f"Clicks ({REPORT_DAYS} days)", ordering="clicks_30_days")
+    def clicks_30_days(self, program):
+        return program.clicks_30_days
+
+    @admin.display(description="Promotion")
+    def promotion(self, program):
+        today = timezone.localdate()
+        start, end = program.promote_from, program.promote_until
+        if end and end < today:
+            return f"Ended {end:%d %b %Y}"
+        if start and start > today:
+            return f"Starts {start:%d %b %Y}" + (f", until {end:%d %b %Y}" if end else "")
+        return f"Now, until {end:%d %b %Y}" if end else "Now, no end date"
+
+    @admin.display(description="Current image")
+    def image_preview(self, program):
+        if not program.image:
+            return "—"
+        return format_html('<img src="{}" alt="" width="240">', program.image.url)
+
+    @admin.display(description="Clicks")
+    def click_report(self, program):
+        if program.pk is None:
+            return "Clicks on this program's buttons are counted here once it is saved."
+        report = click_report(program=program)
+        return render_to_string(
+            "programs/admin/_click_report.html",
+            {"report": report, **chart(report)},
+        )
+
+
+def chart(report):
+    """Coordinates for the inline SVG bar charts of a click report."""
+    busiest = report.busiest_day or 1
+    slot = CHART_WIDTH / len(report.days)
+    usable = CHART_HEIGHT - CHART_TOP
+    bars = []
+    for index, (day, clicks) in enumerate(report.days):
+        height = round(usable * clicks / busiest, 1)
+        bars.append(
+            {
+                "day": day,
+                "clicks": clicks,
+                "x": round(index * slot + 1, 1),
+                "y": round(CHART_HEIGHT - height, 1),
+                "width": round(slot - 2, 1),
+                "height": height,
+            }
+        )
+    most = max((source.clicks for source in report.sources), default=1)
+    sources = [
+        {"source": source, "width": max(1, round(SOURCE_BAR_WIDTH * source.clicks / most))}
+        for source in report.sources
+    ]
+    return {
+        "bars": bars,
+        "sources": sources,
+        "chart_width": CHART_WIDTH,
+        "chart_height": CHART_HEIGHT,
+        "label_y": CHART_TOP - 4,
+        "source_bar_width": SOURCE_BAR_WIDTH,
+    }

@@ -1,0 +1,101 @@
+"""schema.org `Course` data for a program's page, built as a dict for the `json_ld` filter."""
+
+from decimal import Decimal
+
+from django.urls import reverse
+
+from .models import Program
+
+COURSE_MODES = {
+    Program.Format.ONLINE_SELF_PACED: "Online",
+    Program.Format.ONLINE_LIVE: "Online",
+    Program.Format.ONE_TO_ONE: "Online",
+    Program.Format.IN_PERSON: "Onsite",
+    Program.Format.BLENDED: "Blended",
+}
+
+
+def iso_hours(hours: Decimal) -> str:
+    """An ISO 8601 duration for a number of hours: 2 -> "PT2H", 1.5 -> "PT1H30M"."""
+    minutes = round(hours * 60)
+    whole_hours, minutes = divmod(minutes, 60)
+    return "PT" + (f"{whole_hours}H" if whole_hours else "") + (f"{minutes}M" if minutes else "")
+
+
+def course_instance(program: Program, instructors) -> dict:
+    instance = {"@type": "CourseInstance", "courseMode": COURSE_MODES[program.format]}
+    weeks, hours = program.duration_weeks, program.hours_per_week
+    if hours:
+        instance["courseSchedule"] = {
+            "@type": "Schedule",
+            "repeatFrequency": "Weekly",
+            "duration": iso_hours(hours),
+            **({"repeatCount": weeks} if weeks else {}),
+        }
+        if weeks:
+            instance["courseWorkload"] = iso_hours(hours * weeks)
+    elif program.workload:
+        instance["courseWorkload"] = program.workload
+    elif weeks:
+        instance["courseSchedule"] = {
+            "@type": "Schedule",
+            "repeatFrequency": "Weekly",
+            "repeatCount": weeks,
+        }
+    if program.start_date:
+        instance["startDate"] = program.start_date.isoformat()
+    if instructors:
+        instance["instructor"] = instructors
+    return instance
+
+
+def offers(program: Program, page_url: str) -> list[dict]:
+    if program.pricing == Program.Pricing.PRICED and program.price is not None:
+        return [
+            {
+                "@type": "Offer",
+                "category": "Paid",
+                "price": f"{program.price:f}",
+                "priceCurrency": program.currency,
+                "url": page_url,
+            }
+        ]
+    if program.pricing == Program.Pricing.FREE:
+        return [{"@type": "Offer", "category": "Free", "price": "0", "url": page_url}]
+    return []
+
+
+def program_course_data(*, program: Program, request, publication) -> dict:
+    """The `Course` for `program`; `instructors` and `modules` must be prefetched."""
+    page_url = request.build_absolute_uri(program.get_absolute_url())
+    instructors = [
+        {
+            "@type": "Person",
+            "name": author.name,
+            **({"description": author.credentials} if author.credentials else {}),
+        }
+        for author in program.instructors.all()
+    ]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "name": program.title,
+        "description": program.summary,
+        "url": page_url,
+        "provider": {
+            "@type": "Organization",
+            "name": publication.site_name,
+            "url": request.build_absolute_uri(reverse("articles:home")),
+        },
+        "hasCourseInstance": [course_instance(program, instructors)],
+    }
+    if program.image:
+        data["image"] = request.build_absolute_uri(program.image.url)
+    if program.modules.all():
+        data["syllabusSections"] = [
+            {"@type": "Syllabus", "name": module.title, "description": module.summary}
+            for module in program.modules.all()
+        ]
+    if program_offers := offers(program, page_url):
+        data["offers"] = program_offers
+    return data

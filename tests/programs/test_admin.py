@@ -1,0 +1,241 @@
+import datetime
+import re
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from programs.models import Program, ProgramClick
+from tests.factories import image_file, make_article, make_author, make_topic
+from tests.programs.factories import make_program
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:programs_program_add")
+
+
+def program_form(**overrides):
+    data = {
+        "kind": "course",
+        "title": "Nervous System Fitness",
+        "slug": "nervous-system-fitness",
+        "tagline": "Eight live weeks.",
+        "summary": "Breathing, sleep and recovery.",
+        "description": "<p>About the course.</p>",
+        "format": "online_live",
+        "duration_weeks": "8",
+        "workload": "",
+        "hours_per_week": "",
+        "pricing": "priced",
+        "price": "290",
+        "currency": "USD",
+        "start_date": "",
+        "cta_label": "Join the next cohort",
+        "cta_url": "https://learn.example.org/nsf",
+        "status": "published",
+        "promote_from": "",
+        "promote_until": "",
+        "sort_order": "0",
+        "image_alt": "",
+    }
+    for prefix in ["modules", "faqs", "testimonials"]:
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data | overrides
+
+
+def test_staff_create_a_program_with_curriculum_faq_and_testimonial(staff_client):
+    instructor = make_author(name="Maya Lindqvist")
+    topic = make_topic()
+    data = program_form(
+        instructors=[instructor.pk],
+        topics=[topic.pk],
+        image=image_file("hero.jpg", image_format="JPEG"),
+        image_alt="A calm lake",
+        **{
+            "modules-TOTAL_FORMS": "1",
+            "modules-0-title": "Breathing as a lever",
+            "modules-0-position": "0",
+            "modules-0-summary": "Paced breathing.",
+            "faqs-TOTAL_FORMS": "1",
+            "faqs-0-question": "Is it recorded?",
+            "faqs-0-answer": "Yes.",
+            "faqs-0-position": "0",
+            "testimonials-TOTAL_FORMS": "1",
+            "testimonials-0-quote": "Calm and clear.",
+            "testimonials-0-name": "Aisha R.",
+            "testimonials-0-role": "",
+            "testimonials-0-position": "0",
+            "testimonials-0-is_approved": "on",
+        },
+    )
+    response = staff_client.post(ADD_URL, data)
+
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:3000]
+    program = Program.objects.get(slug="nervous-system-fitness")
+    assert list(program.instructors.all()) == [instructor]
+    assert program.image_width and program.image
+    content = staff_client.get(program.get_absolute_url()).content.decode()
+    for text in ["Breathing as a lever", "Is it recorded?", "Calm and clear.", "Maya Lindqvist"]:
+        assert text in content
+
+
+def post_expecting_error(staff_client, **overrides):
+    response = staff_client.post(ADD_URL, program_form(**overrides))
+    assert response.status_code == HTTPStatus.OK
+    assert not Program.objects.exists()
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["learn.example.org/x x", "ftp://example.org/file", "javascript:alert(1)", "/enrol/"]
+)
+def test_enrolment_url_must_be_a_full_web_address(staff_client, url):
+    content = post_expecting_error(staff_client, cta_url=url)
+    assert "Enter a" in content and ("full web address" in content or "valid URL" in content)
+
+
+def test_address_typed_without_scheme_gets_https(staff_client):
+    response = staff_client.post(ADD_URL, program_form(cta_url="learn.example.org/enrol"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert Program.objects.get().cta_url == "https://learn.example.org/enrol"
+
+
+def test_negative_price_is_refused(staff_client):
+    assert "The price cannot be negative." in post_expecting_error(staff_client, price="-5")
+
+
+def test_unknown_currency_is_refused(staff_client):
+    content = post_expecting_error(staff_client, currency="XYZ")
+    assert "Select a valid choice. XYZ is not one of the available choices." in content
+
+
+def test_withdrawn_currency_is_refused(staff_client):
+    assert "Select a valid choice." in post_expecting_error(staff_client, currency="DEM")
+
+
+def test_currency_without_cents_refuses_cents(staff_client):
+    content = post_expecting_error(staff_client, currency="JPY", price="1200.50")
+    assert "JPY prices have 0 decimal places." in content
+
+
+def test_priced_program_needs_a_price(staff_client):
+    content = post_expecting_error(staff_client, price="")
+    assert "Enter the price, or choose" in content
+
+
+def test_free_program_with_a_price_is_refused(staff_client):
+    content = post_expecting_error(staff_client, pricing="free", price="20")
+    assert "has no price" in content
+
+
+def test_promotion_window_that_ends_before_it_starts_is_refused(staff_client):
+    content = post_expecting_error(
+        staff_client, promote_from="2030-05-10", promote_until="2030-05-01"
+    )
+    assert "The promotion cannot end before it starts." in content
+
+
+def test_image_without_alt_text_is_refused(staff_client):
+    assert "An image needs alt text." in post_expecting_error(staff_client, image=image_file())
+
+
+def test_changelist_shows_kind_status_window_and_30_day_clicks(staff_client):
+    today = timezone.localdate()
+    program = make_program(title="Counted course", promote_until=today + datetime.timedelta(9))
+    ProgramClick.objects.bulk_create(
+        [ProgramClick(program=program, clicked_on=today) for _ in range(4)]
+        + [ProgramClick(program=program, clicked_on=today - datetime.timedelta(days=29))]
+        + [ProgramClick(program=program, clicked_on=today - datetime.timedelta(days=30))]
+    )
+    make_program(title="Quiet course")
+
+    response = staff_client.get(reverse("admin:programs_program_changelist"))
+
+    content = response.content.decode()
+    row = content.split("Counted course", 1)[1].split("</tr>", 1)[0]
+    assert re.search(r'<td class="field-clicks_30_days">5</td>', row)
+    assert "Now, until" in row
+    assert "Published" in row and "Course" in row
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "promotion=now",
+        "promotion=upcoming",
+        "promotion=ended",
+        "o=6",  # sorted by clicks
+        "q=breathing",
+        "status__exact=draft",
+    ],
+)
+def test_changelist_filters_open(staff_client, query):
+    make_program(title="Breathing course")
+    url = reverse("admin:programs_program_changelist") + "?" + query
+    assert staff_client.get(url).status_code == HTTPStatus.OK
+
+
+def test_promotion_filter_finds_the_right_programs(staff_client):
+    today = timezone.localdate()
+    make_program(title="Running course")
+    make_program(title="Later course", promote_from=today + datetime.timedelta(days=3))
+    make_program(title="Closed course", promote_until=today - datetime.timedelta(days=3))
+    url = reverse("admin:programs_program_changelist")
+    for value, expected in [("now", "Running"), ("upcoming", "Later"), ("ended", "Closed")]:
+        content = staff_client.get(url, {"promotion": value}).content.decode()
+        shown = {name for name in ["Running", "Later", "Closed"] if f"{name} course" in content}
+        assert shown == {expected}, value
+
+
+def test_change_page_reports_clicks_per_day_and_per_source_article(staff_client):
+    today = timezone.localdate()
+    program = make_program()
+    article = make_article(title="Spines grew in mice")
+    ProgramClick.objects.bulk_create(
+        [ProgramClick(program=program, article=article, source="article", clicked_on=today)] * 3
+        + [ProgramClick(program=program, source="home", clicked_on=today)]
+        + [ProgramClick(program=program, source="other", clicked_on=today - datetime.timedelta(40))]
+    )
+
+    response = staff_client.get(reverse("admin:programs_program_change", args=[program.pk]))
+
+    content = response.content.decode()
+    report = content.split('class="click-report"', 1)[1].split("</table>", 1)[0]
+    assert "4 clicks" in report
+    assert "<svg" in report and "<rect" in report
+    assert "style=" not in report and "<script" not in report
+    rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(\d+)</td>", report, re.S)
+    assert [(re.sub("<[^>]+>", "", label), count) for label, count in rows] == [
+        ("Spines grew in mice", "3"),
+        ("Home page", "1"),
+    ]
+    assert f'href="{article.get_absolute_url()}"' in report
+    # One bar per day of the 30, the tallest for today's four clicks.
+    assert report.count("<rect") == 30 + 2
+    assert "View on site" in content
+
+
+def test_change_page_without_clicks_says_so(staff_client):
+    program = make_program()
+    content = staff_client.get(
+        reverse("admin:programs_program_change", args=[program.pk])
+    ).content.decode()
+    assert "No clicks from" in content
+
+
+def test_click_chart_scales_bars_to_the_busiest_day():
+    from programs.admin import CHART_HEIGHT, CHART_TOP, chart
+    from programs.services import click_report
+
+    today = timezone.localdate()
+    program = make_program()
+    ProgramClick.objects.bulk_create(
+        [ProgramClick(program=program, clicked_on=today)] * 4
+        + [ProgramClick(program=program, clicked_on=today - datetime.timedelta(days=1))] * 2
+    )
+    bars = chart(click_report(program=program))["bars"]
+    assert len(bars) == 30
+    assert bars[-1]["height"] == CHART_HEIGHT - CHART_TOP
+    assert bars[-2]["height"] == (CHART_HEIGHT - CHART_TOP) / 2
+    assert bars[0]["height"] == 0
