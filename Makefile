@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 LOCK := requirements.lock
 
-.PHONY: install run dev test lint format migrations-check superuser lock clean bench stress
+.PHONY: install run dev test lint format migrations-check superuser lock clean bench stress audit audit-dependencies
 
 # The virtual environment is rebuilt when the lock file changes.
 $(BIN)/.installed: $(LOCK) pyproject.toml
@@ -77,3 +77,13 @@ lock: install
 
 clean:
 	rm -rf $(VENV) var/static
+
+# Judges of quality that need more than Python: each step stands alone.
+audit: audit-dependencies
+
+# Known vulnerabilities in the exact locked versions (PyPI's advisory data, or OSV with
+# AUDIT_SERVICE=osv). --strict: a package that could not be checked fails the audit too.
+AUDIT_SERVICE ?= pypi
+audit-dependencies: install
+	$(BIN)/pip-audit --requirement $(LOCK) --no-deps --disable-pip --strict \
+		--vulnerability-service $(AUDIT_SERVICE) --progress-spinner off

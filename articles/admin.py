@@ -235,6 +235,7 @@ class PublicationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+
 @admin.register(Redirect)
 class RedirectAdmin(admin.ModelAdmin):
     """Added by themselves when a published page's address changes; staff may add more."""

@@ -432,6 +432,7 @@ class ArticleUpdate(models.Model):
     def __str__(self):
         return f"{self.date}: {self.note}"
 
+
 def validate_site_path(value):
     """An address on this site: starts with one slash, so it can never lead to another host."""
     if not value.startswith("/") or value.startswith("//") or "\\" in value:

@@ -7,8 +7,9 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
@@ -116,6 +117,7 @@ def server_error(request):
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render(context))
 
+
 def search(request):
     """Search results for `?q=`: programs first (there are few), then ranked articles."""
     query = site_search.parse_query(request.GET.get("q", ""))
@@ -155,3 +157,9 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico on every page that names no icon (the
+    admin, feeds); a 404 there fills logs and consoles."""
+    return redirect(static("img/favicon.svg"), permanent=True)

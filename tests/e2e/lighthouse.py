@@ -1,0 +1,161 @@
+"""Lighthouse scores of the running site: `make audit` runs this.
+
+It serves the demo content with gunicorn and the production static files (a throwaway
+SQLite database and media folder, so nothing of yours is touched), then runs Lighthouse
+(from `npm ci`) with Debian's Chromium in its default mobile emulation on the home page
+and an article, and prints the four category scores. It exits non-zero when a score is
+under the goal (95 unless LIGHTHOUSE_MIN_SCORE says otherwise).
+"""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+LIGHTHOUSE = BASE_DIR / "node_modules" / ".bin" / "lighthouse"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
+    "--disable-background-networking --disable-component-update --disable-sync"
+)
+MIN_SCORE = int(os.environ.get("LIGHTHOUSE_MIN_SCORE", "95"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def manage(environment, *arguments):
+    subprocess.run(
+        [sys.executable, "manage.py", *arguments], cwd=BASE_DIR, env=environment, check=True
+    )
+
+
+def wait_until_up(url, process, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit("gunicorn stopped before it answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    sys.exit(f"gunicorn did not answer at {url} within {seconds} s")
+
+
+def first_article_url(base_url):
+    """The newest article, as the sitemap lists it."""
+    with urllib.request.urlopen(f"{base_url}/sitemap.xml", timeout=10) as response:
+        sitemap = response.read().decode()
+    match = re.search(r"<loc>([^<]*/articles/[^<]+/)</loc>", sitemap)
+    if not match:
+        sys.exit("The sitemap lists no article; is the demo content in place?")
+    return match.group(1)
+
+
+def lighthouse(url, report_path, environment):
+    subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            f"--only-categories={','.join(CATEGORIES)}",
+            f"--chrome-flags={CHROME_FLAGS}",
+            "--output=json",
+            f"--output-path={report_path}",
+            "--quiet",
+        ],
+        env=environment | {"CHROME_PATH": CHROMIUM},
+        check=True,
+    )
+    return json.loads(Path(report_path).read_text())
+
+
+def weak_audits(report, category):
+    """The audits that cost points in a category, for a reader to act on."""
+    lines = []
+    for reference in report["categories"][category]["auditRefs"]:
+        audit = report["audits"][reference["id"]]
+        if reference["weight"] and audit["score"] is not None and audit["score"] < 1:
+            lines.append(f"    - {audit['title']} ({audit.get('displayValue', audit['score'])})")
+    return lines
+
+
+def main():
+    missing = [
+        reason
+        for reason, ok in [
+            (f"Chromium at {CHROMIUM} (apt-get install -y chromium)", Path(CHROMIUM).exists()),
+            ("node_modules/.bin/lighthouse (run `npm ci`)", LIGHTHOUSE.exists()),
+        ]
+        if not ok
+    ]
+    if missing:
+        sys.exit("make audit needs " + " and ".join(missing))
+
+    with tempfile.TemporaryDirectory(prefix="lighthouse-") as folder:
+        port = free_port()
+        environment = os.environ | {
+            "DATABASE_URL": f"sqlite:///{folder}/audit.sqlite3",
+            "MEDIA_ROOT": f"{folder}/media",
+            "CACHE_URL": "locmemcache://audit",
+            "DEBUG": "false",
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "WEB_CONCURRENCY": "2",
+        }
+        manage(environment, "migrate", "--noinput", "--verbosity", "0")
+        manage(environment, "collectstatic", "--noinput", "--verbosity", "0")
+        manage(environment, "seed_demo", "--verbosity", "0")
+
+        base_url = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "--config",
+                "config/gunicorn.conf.py",
+                # Lighthouse's requests would bury the scores.
+                "--access-logfile",
+                "/dev/null",
+                "config.wsgi",
+            ],
+            cwd=BASE_DIR,
+            env=environment,
+        )
+        try:
+            wait_until_up(f"{base_url}/healthz", server)
+            pages = {"home": f"{base_url}/", "article": first_article_url(base_url)}
+            failed = False
+            print(f"\nLighthouse {time.strftime('%Y-%m-%d')} (mobile emulation, Chromium)")
+            for name, url in pages.items():
+                report = lighthouse(url, Path(folder) / f"{name}.json", environment)
+                scores = {
+                    category: round(report["categories"][category]["score"] * 100)
+                    for category in CATEGORIES
+                }
+                print(f"  {name:8} {url}")
+                for category, score in scores.items():
+                    mark = "" if score >= MIN_SCORE else f"  < {MIN_SCORE}"
+                    print(f"    {category:15} {score:3}{mark}")
+                    if score < MIN_SCORE:
+                        failed = True
+                        print("\n".join(weak_audits(report, category)))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    if failed:
+        sys.exit(f"A Lighthouse score is under {MIN_SCORE}.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Readers find, read and search articles, on a phone and on a desktop."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.e2e.content import make_full_article, make_other_articles
+
+pytestmark = pytest.mark.e2e
+
+
+def image_loaded(locator):
+    return locator.evaluate("image => image.complete && image.naturalWidth > 0")
+
+
+def test_reader_opens_an_article_from_the_home_page_and_reads_its_sources(page):
+    article = make_full_article()
+    make_other_articles()
+
+    page.goto("/")
+    page.get_by_role("link", name=article.title).click()
+
+    expect(page).to_have_url(re.compile(re.escape(article.get_absolute_url()) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
+    expect(page.get_by_text("Reviewed by Samuel Okafor, MD, psychiatrist")).to_be_visible()
+    assert image_loaded(page.locator(".article__cover img"))
+
+    sources = page.get_by_role("region", name="Sources")
+    sources.scroll_into_view_if_needed()
+    expect(sources.get_by_role("listitem")).to_have_count(2)
+    expect(sources).to_contain_text("Study in mice")
+    expect(sources).to_contain_text("Peer-reviewed")
+    doi = sources.get_by_role("link", name="10.1016/j.neuron.2021.06.008")
+    expect(doi).to_have_attribute("href", "https://doi.org/10.1016/j.neuron.2021.06.008")
+    expect(doi).to_have_attribute("rel", "noopener noreferrer")
+
+    disclaimer = page.get_by_role("contentinfo")
+    expect(disclaimer).to_contain_text("not medical advice")
+
+
+def test_reader_follows_a_topic_from_an_article(page):
+    article = make_full_article()
+    page.goto(article.get_absolute_url())
+    page.locator(".article__topics").get_by_role("link", name="Neuroplasticity").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Neuroplasticity")
+    expect(page.get_by_role("link", name=article.title)).to_be_visible()
+
+
+def test_reader_searches_from_the_header_and_opens_a_result(page):
+    article = make_full_article()
+    make_other_articles()
+
+    page.goto(reverse("articles:list"))
+    search_box = page.get_by_role("searchbox", name="Search the site")
+    search_box.fill("dendritic spines")
+    search_box.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search")
+    expect(page.get_by_role("status")).to_contain_text("1 article for “dendritic spines”")
+    result = page.locator(".search-result").first
+    expect(result.locator("mark").first).to_have_text(re.compile("dendritic|spine", re.I))
+    result.get_by_role("link", name=article.title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
+
+
+def test_reader_who_finds_nothing_is_shown_a_way_on(page):
+    make_full_article()
+    page.goto(reverse("articles:search") + "?q=zebrafish")
+    expect(page.get_by_role("heading", name="Nothing matched “zebrafish”")).to_be_visible()
+    page.get_by_role("link", name="all articles").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Articles")
+
+
+def test_reader_on_a_broken_link_gets_a_helpful_404(page, open_browser):
+    open_browser.watcher.allow("status of 404")
+    response = page.goto("/articles/no-such-study/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("We couldn\u2019t find that page")
+    page.get_by_role("link", name="browse all articles").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Articles")
+
+
+def test_old_address_of_a_renamed_article_lands_on_the_article(page):
+    article = make_full_article()
+    old_address = article.get_absolute_url()
+    article.slug = "psilocybin-spines-renamed"
+    article.save()
+    page.goto(old_address)
+    expect(page).to_have_url(re.compile(re.escape(article.get_absolute_url()) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(article.title)

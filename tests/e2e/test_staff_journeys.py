@@ -1,0 +1,75 @@
+"""Staff run the site from the admin, in a real browser."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from articles.models import Article
+from tests.e2e.content import make_other_articles
+from tests.factories import image_file, make_topic
+
+pytestmark = pytest.mark.e2e
+
+STAFF_PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_superuser(
+        "editor", "editor@example.com", STAFF_PASSWORD
+    )
+
+
+def sign_in(page, user):
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+
+
+def test_staff_write_and_publish_an_article_with_a_cover(open_browser, staff_user, tmp_path):
+    make_topic(name="Neuroplasticity", slug="neuroplasticity")
+    make_other_articles(1)
+    cover = tmp_path / "cover.jpg"
+    cover.write_bytes(image_file("cover.jpg", size=(1200, 675), image_format="JPEG").read())
+
+    staff = open_browser().new_page()
+    sign_in(staff, staff_user)
+    staff.goto(reverse("admin:articles_article_add"))
+    staff.get_by_role("textbox", name="Title:").press_sequentially(
+        "Breathing slowly lowered heart rate in a small trial"
+    )
+    expect(staff.get_by_role("textbox", name="Slug:")).to_have_value(
+        "breathing-slowly-lowered-heart-rate-in-a-small-trial"
+    )
+    staff.get_by_role("textbox", name="Standfirst:").fill("Twenty adults practised for four weeks.")
+
+    editor = staff.locator(".prose-editor > .ProseMirror")
+    editor.click()
+    editor.press_sequentially("Participants breathed six times a minute. ")
+    editor.press("Control+b")
+    editor.press_sequentially("Resting heart rate fell")
+    editor.press("Control+b")
+    editor.press_sequentially(" by about four beats.")
+
+    staff.get_by_label("Status:").select_option("published")
+    staff.locator("input[name=cover_image]").set_input_files(cover)
+    staff.get_by_label("Cover alt text:").fill("A person breathing calmly by a window")
+    staff.get_by_role("button", name="Save", exact=True).first.click()
+
+    expect(staff.locator(".messagelist")).to_contain_text("was added successfully")
+    article = Article.objects.get(slug="breathing-slowly-lowered-heart-rate-in-a-small-trial")
+    assert article.is_published
+    assert "<strong>Resting heart rate fell</strong>" in article.body
+
+    reader = open_browser().new_page()
+    reader.goto("/")
+    reader.get_by_role("link", name=article.title).click()
+    expect(reader).to_have_url(re.compile(re.escape(article.get_absolute_url()) + "$"))
+    expect(reader.locator(".prose strong")).to_have_text("Resting heart rate fell")
+    cover_image = reader.get_by_role("img", name="A person breathing calmly by a window")
+    expect(cover_image).to_be_visible()
+    assert cover_image.evaluate("image => image.complete && image.naturalWidth > 0")
