@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 LOCK := requirements.lock
 
-.PHONY: install run dev test lint format migrations-check superuser lock clean bench stress audit audit-dependencies
+.PHONY: install run dev test lint format migrations-check superuser lock clean bench stress audit audit-dependencies audit-lighthouse node-judges
 
 # The virtual environment is rebuilt when the lock file changes.
 $(BIN)/.installed: $(LOCK) pyproject.toml
@@ -79,7 +79,7 @@ clean:
 	rm -rf $(VENV) var/static
 
 # Judges of quality that need more than Python: each step stands alone.
-audit: audit-dependencies
+audit: audit-dependencies audit-lighthouse
 
 # Known vulnerabilities in the exact locked versions (PyPI's advisory data, or OSV with
 # AUDIT_SERVICE=osv). --strict: a package that could not be checked fails the audit too.
@@ -87,3 +87,16 @@ AUDIT_SERVICE ?= pypi
 audit-dependencies: install
 	$(BIN)/pip-audit --requirement $(LOCK) --no-deps --disable-pip --strict \
 		--vulnerability-service $(AUDIT_SERVICE) --progress-spinner off
+
+# The npm packages the browser tests and Lighthouse use (axe-core, vnu-jar, lighthouse);
+# install scripts are skipped: none is needed, and vnu-jar's would fetch a Java runtime.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+node-judges: node_modules/.installed
+
+# Lighthouse (mobile emulation, Debian Chromium) on the home page and an article of the
+# demo site, served by gunicorn from a throwaway database; prints the four scores.
+audit-lighthouse: install node-judges
+	$(BIN)/python tests/e2e/lighthouse.py
