@@ -1,0 +1,244 @@
+"""Backups of the whole site: the SQLite database and the uploaded media in one archive.
+
+The database is copied with SQLite's online backup API, which reads one consistent
+snapshot while the site goes on serving and writing (in WAL mode readers never block the
+writer). A PostgreSQL site is backed up with pg_dump instead (see the README); its media
+can still be archived here with `media_only`.
+
+An archive is a gzipped tar file:
+
+    manifest.json   what is inside, when it was made, the migrations it was made with
+    db.sqlite3      the database snapshot (absent with `media_only`)
+    media/...       every file under MEDIA_ROOT
+"""
+
+import datetime
+import json
+import os
+import shutil
+import sqlite3
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import DatabaseError, connections
+
+ARCHIVE_FORMAT = 1
+MANIFEST = "manifest.json"
+DATABASE_MEMBER = "db.sqlite3"
+MEDIA_MEMBER = "media"
+
+
+class BackupError(Exception):
+    """Something the person running the command can act on; the message says what."""
+
+
+@dataclass
+class RestoreResult:
+    archive: Path
+    created_at: str
+    database_restored: bool
+    media_files: int
+    articles: int
+    users: int
+
+
+def sqlite_path() -> Path | None:
+    """The database file, or None when the database is not SQLite."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        return None
+    return Path(database["NAME"])
+
+
+def backup_create(*, destination: Path | None = None, media_only: bool = False) -> Path:
+    """Write a dated archive of the database and the media into `destination`
+    (BACKUP_DIR by default) and return its path. The archive appears only when complete."""
+    database_file = sqlite_path()
+    if database_file is None and not media_only:
+        raise BackupError(
+            "This site's database is PostgreSQL: back it up with pg_dump (see the README's "
+            "Security section). `backup --media-only` archives the uploaded files."
+        )
+    destination = Path(destination or settings.BACKUP_DIR)
+    destination.mkdir(parents=True, exist_ok=True)
+    os.chmod(destination, 0o700)  # the archive holds e-mail addresses and password hashes
+    created_at = datetime.datetime.now(tz=datetime.UTC)
+    archive = destination / f"backup-{created_at:%Y-%m-%d-%H%M%S}.tar.gz"
+    partial = archive.with_name(archive.name + ".partial")
+    media_root = Path(settings.MEDIA_ROOT)
+    with tempfile.TemporaryDirectory(dir=destination) as workspace:
+        manifest = {
+            "format": ARCHIVE_FORMAT,
+            "created_at": created_at.isoformat(),
+            "database": None if media_only else DATABASE_MEMBER,
+            "media": MEDIA_MEMBER,
+        }
+        with tarfile.open(partial, "w:gz") as tar:
+            if not media_only:
+                snapshot = Path(workspace) / DATABASE_MEMBER
+                manifest["migrations"] = _snapshot_sqlite(database_file, snapshot)
+                tar.add(snapshot, arcname=DATABASE_MEMBER)
+            if media_root.is_dir():
+                tar.add(media_root, arcname=MEDIA_MEMBER, filter=_regular_files_only)
+            manifest_file = Path(workspace) / MANIFEST
+            manifest_file.write_text(json.dumps(manifest, indent=2))
+            tar.add(manifest_file, arcname=MANIFEST)
+    os.chmod(partial, 0o600)
+    partial.replace(archive)
+    return archive
+
+
+def _snapshot_sqlite(source_file: Path, snapshot: Path) -> dict:
+    if not source_file.is_file():
+        raise BackupError(f"There is no database at {source_file}: nothing to back up.")
+    source = sqlite3.connect(source_file, timeout=30)
+    target = sqlite3.connect(snapshot)
+    try:
+        # All pages in one step: a single read transaction, so one consistent snapshot.
+        source.backup(target)
+        check = target.execute("PRAGMA integrity_check").fetchone()[0]
+        if check != "ok":
+            raise BackupError(f"The database snapshot failed its integrity check: {check}")
+        target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        rows = target.execute(
+            "SELECT app, max(name) FROM django_migrations GROUP BY app ORDER BY app"
+        ).fetchall()
+    finally:
+        target.close()
+        source.close()
+    return dict(rows)
+
+
+def _regular_files_only(member: tarfile.TarInfo):
+    # Symbolic links or devices under MEDIA_ROOT would point outside it on restore.
+    return member if member.isfile() or member.isdir() else None
+
+
+def backup_restore(*, archive: Path, replace: bool = False, media_only: bool = False):
+    """Bring back the database and the media files from `archive`.
+
+    Refuses to overwrite a site that has content unless `replace` is given. Media files
+    already there are kept; files of the same name are overwritten. Migrations run
+    afterwards, so a backup made with older code fits the code now running.
+    """
+    archive = Path(archive)
+    if not archive.is_file():
+        raise BackupError(f"There is no file {archive}.")
+    try:
+        tar = tarfile.open(archive, "r:gz")  # noqa: SIM115 - closed by the `with` below
+    except (tarfile.TarError, OSError) as error:
+        raise BackupError(f"{archive} is not a backup archive ({error}).") from error
+    with tar, tempfile.TemporaryDirectory() as workspace:
+        manifest = _read_manifest(tar, archive)
+        restore_database = bool(manifest.get("database")) and not media_only
+        if restore_database and sqlite_path() is None:
+            raise BackupError(
+                "This site's database is PostgreSQL and the archive holds a SQLite "
+                "database. Restore PostgreSQL from its pg_dump file (see the README); "
+                "`restore --media-only` brings back the media files."
+            )
+        if restore_database and not replace:
+            _refuse_to_overwrite_content()
+        members = _safe_members(tar, archive)
+        _extract(tar, members, Path(workspace))
+        if restore_database:
+            _restore_sqlite(Path(workspace) / DATABASE_MEMBER, sqlite_path())
+            call_command("migrate", interactive=False, verbosity=0)
+        media_files = _restore_media(Path(workspace) / MEDIA_MEMBER, Path(settings.MEDIA_ROOT))
+    articles, users = _content_counts()
+    return RestoreResult(
+        archive=archive,
+        created_at=manifest.get("created_at", "?"),
+        database_restored=restore_database,
+        media_files=media_files,
+        articles=articles or 0,
+        users=users or 0,
+    )
+
+
+def _read_manifest(tar, archive):
+    try:
+        manifest = json.load(tar.extractfile(MANIFEST))
+    except (KeyError, AttributeError, ValueError) as error:
+        raise BackupError(f"{archive} is not a backup made by `manage.py backup`.") from error
+    if manifest.get("format") != ARCHIVE_FORMAT:
+        raise BackupError(f"{archive} is a backup in a format this version cannot read.")
+    return manifest
+
+
+def _safe_members(tar, archive):
+    """Only the manifest, the database and plain files under media/: nothing that could
+    land outside the folders it belongs in."""
+    members = []
+    for member in tar.getmembers():
+        path = PurePosixPath(member.name)
+        allowed = path.parts and (
+            member.name in {MANIFEST, DATABASE_MEMBER} or path.parts[0] == MEDIA_MEMBER
+        )
+        if (
+            not allowed
+            or path.is_absolute()
+            or ".." in path.parts
+            or not (member.isfile() or member.isdir())
+        ):
+            raise BackupError(f"{archive} contains {member.name!r}, which no backup holds.")
+        members.append(member)
+    return members
+
+
+def _extract(tar, members, workspace):
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(workspace, members=members, filter="data")
+    else:  # Python before 3.11.4: the members were checked above
+        tar.extractall(workspace, members=members)  # noqa: S202
+
+
+def _content_counts():
+    from articles.models import Article
+
+    try:
+        return Article.objects.count(), get_user_model().objects.count()
+    except DatabaseError:
+        return None, None  # no tables yet: an empty site
+
+
+def _refuse_to_overwrite_content():
+    articles, users = _content_counts()
+    if articles or users:
+        raise BackupError(
+            f"This site already has {articles} article(s) and {users} user account(s). "
+            "Restoring replaces the whole database with the backup's: run the command "
+            "again with --replace to confirm."
+        )
+
+
+def _restore_sqlite(snapshot: Path, database_file: Path):
+    connections.close_all()
+    database_file.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(snapshot)
+    target = sqlite3.connect(database_file, timeout=30)
+    try:
+        # Through SQLite itself rather than a file copy: safe beside a WAL file, and
+        # other connections see either the old database or the restored one.
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
+def _restore_media(source: Path, media_root: Path) -> int:
+    count = 0
+    if not source.is_dir():
+        return count
+    for file in source.rglob("*"):
+        if file.is_file():
+            target = media_root / file.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file, target)
+            count += 1
+    return count

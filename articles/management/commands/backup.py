@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import filesizeformat
+
+from articles.backups import BackupError, backup_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a consistent snapshot of the SQLite database and all uploaded media into one "
+        "dated archive (var/backups/ by default). Safe while the site is serving."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output-dir", help="Folder for the archive (default: BACKUP_DIR, var/backups)."
+        )
+        parser.add_argument(
+            "--media-only",
+            action="store_true",
+            help="Archive only the media files (for a PostgreSQL site backed up with pg_dump).",
+        )
+
+    def handle(self, *args, output_dir=None, media_only=False, **options):
+        try:
+            archive = backup_create(destination=output_dir, media_only=media_only)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        size = filesizeformat(archive.stat().st_size)
+        self.stdout.write(self.style.SUCCESS(f"Backup written to {archive} ({size})."))
