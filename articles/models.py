@@ -61,8 +61,9 @@ class Publication(models.Model):
 
     @classmethod
     def load(cls):
-        publication, _ = cls.objects.get_or_create(pk=1)
-        return publication
+        # Reading the settings never writes: a page view must not change content (and
+        # so empty the page cache). The defaults stand until staff save the row.
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 DEFAULT_DISCLAIMER = (
@@ -120,7 +121,12 @@ class Author(models.Model):
         max_length=160, blank=True, help_text='For example "MD, psychiatrist".'
     )
     bio = models.TextField(blank=True)
-    photo = SafeImageField(upload_to="authors/", blank=True)
+    photo = SafeImageField(
+        upload_to="authors/", blank=True, width_field="photo_width", height_field="photo_height"
+    )
+    # Stored so pages give every image its size (no layout shift) without opening files.
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
+from comments.selectors import with_approved_comment_counts
+
 from . import search as site_search
 from .context_processors import publication
 from .models import DEFAULT_DISCLAIMER, Article, ArticleAuthor, Publication, Topic
@@ -25,7 +27,7 @@ HOME_LATEST_COUNT = 6
 
 def home(request):
     """The front page: the newest featured article, then the latest others."""
-    articles = Article.objects.published().for_listing()
+    articles = with_approved_comment_counts(Article.objects.published().for_listing())
     featured = articles.filter(is_featured=True).first()
     latest = articles.exclude(pk=featured.pk) if featured else articles
     return render(
@@ -41,7 +43,7 @@ class ArticleListView(ListView):
     paginate_by = 10
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return with_approved_comment_counts(Article.objects.published().for_listing())
 
 
 class TopicArticleListView(ArticleListView):
@@ -75,12 +77,18 @@ class ArticleDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        article = self.object
         return super().get_context_data(
-            is_preview=not article.is_published,
-            related_articles=article.related_articles(),
-            **kwargs,
+            **article_page_context(self.request, self.object), **kwargs
         )
+
+
+def article_page_context(request, article):
+    """What the article page shows besides the article itself. Views elsewhere that
+    render the page again (the comment form with its errors) use it too."""
+    return {
+        "is_preview": not article.is_published,
+        "related_articles": article.related_articles(),
+    }
 
 
 @never_cache

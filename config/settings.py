@@ -223,6 +223,20 @@ LOGGING = {
     },
 }
 
+# --- Comments -------------------------------------------------------------------------
+# The fixed figures (2 s to 2 h form timestamp, 15 s and 5 per 10 min flood limits,
+# 15/30-day retention) are in comments/moderation.py; word lists are edited in the admin.
+
+# Who gets one e-mail per comment held for moderation (comma-separated addresses).
+COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
+# Articles stop taking comments this many days after publication; 0 never closes them.
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
+# A first comment from an e-mail address waits for a moderator.
+COMMENTS_HOLD_FIRST_COMMENT = env.bool("COMMENTS_HOLD_FIRST_COMMENT", default=True)
+# A comment with this many links or more waits for a moderator.
+COMMENTS_HOLD_LINKS = env.int("COMMENTS_HOLD_LINKS", default=2)
+
+
 # --- Discovery: feeds, sitemap, search, redirects --------------------------------------
 
 # Models whose published pages get a 301 from their old address when the slug changes.

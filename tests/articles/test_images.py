@@ -4,7 +4,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from tests.factories import image_file, make_article
+from tests.factories import image_file, make_article, make_author
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,16 @@ def test_list_cards_lazy_load_and_article_cover_loads_first(client):
     page_html = client.get(article.get_absolute_url()).content.decode()
     assert 'loading="lazy"' in card_html
     assert 'loading="eager" fetchpriority="high"' in page_html
+
+
+def test_author_photo_is_shown_with_renditions(client):
+    author = make_author(name="Maya Lindqvist", bio="Writes about synapses.")
+    author.photo.save("maya.png", image_file(size=(500, 500)))
+    article = make_article(authors=[author])
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "About the author" in html
+    assert "Writes about synapses." in html
+    assert re.search(r"renditions/authors/maya[^\"]*-480w\.webp", html)
 
 
 def test_small_images_are_never_upscaled():
