@@ -67,3 +67,18 @@ def make_source(article, **overrides):
         "study_type": Source.StudyType.HUMAN_TRIAL,
     }
     return Source.objects.create(article=article, **(fields | overrides))
+
+
+def make_comment(article, **overrides):
+    """An approved comment by a reader, unless overridden."""
+    from comments.models import Comment
+
+    number = next(_sequence)
+    fields = {
+        "author_name": f"Reader {number}",
+        "email": f"reader{number}@example.com",
+        "body": f"Comment number {number}.",
+        "status": Comment.Status.APPROVED,
+        "approved_at": timezone.now(),
+    }
+    return Comment.objects.create(article=article, **(fields | overrides))

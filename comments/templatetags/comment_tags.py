@@ -1,9 +1,99 @@
+"""The comment section under an article.
+
+Whole article pages are cached for anonymous readers (articles/page_cache.py), so what
+these tags print is the same for every anonymous visitor of a URL, except two things:
+`{% csrf_token %}` in the form, and the "awaiting moderation" notice, which comes from
+the author's session (a request with a session cookie is never served from the cache).
+"""
+
 from django import template
 
+from ..forms import CommentForm
+from ..models import Comment, CommentSettings
+from ..moderation import form_token
+from ..selectors import AWAITING_ANCHOR, approved_count, awaiting_for, comment_thread
+from ..services import comments_open
+
 register = template.Library()
+
+REPLY_GONE_MESSAGE = (
+    "The comment you wanted to reply to is not available any more. You can leave a new "
+    "comment instead."
+)
+
+
+def _reply_target(request, thread):
+    """The approved comment named by `?reply_to=`, and a message if it names none."""
+    raw = request.GET.get("reply_to") if request is not None else None
+    if not raw:
+        return None, ""
+    for entry in thread:
+        if not entry.removed and str(entry.comment.pk) == raw.strip():
+            return entry.comment, ""
+    return None, REPLY_GONE_MESSAGE
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comment_section(context, article):
-    """The comment thread and form under an article."""
-    return {"article": article}
+    """The crisis box on sensitive topics, the thread, and the form (or a closed note).
+
+    A view that re-renders the article page after a failed post passes `comment_form`
+    (bound, with errors) or `comment_closed_text` in the context.
+    """
+    request = context.get("request")
+    thread = comment_thread(article)
+    is_open = comments_open(article)
+    form = context.get("comment_form")
+    reply_parent, reply_message = None, ""
+    if form is None:
+        reply_parent, reply_message = _reply_target(request, thread) if is_open else (None, "")
+        form = CommentForm(article=article, initial=_initial_for(request))
+    else:
+        reply_parent = form.reply_parent
+    notes = CommentSettings.load()
+    sensitive = any(topic.is_sensitive for topic in article.topics.all())
+    return {
+        "article": article,
+        "article_url": article.get_absolute_url(),
+        "thread": thread,
+        "comment_count": approved_count(thread),
+        "is_open": is_open,
+        "is_published": article.is_published,
+        "form": form,
+        "reply_parent": reply_parent,
+        "reply_message": reply_message,
+        "closed_text": context.get("comment_closed_text"),
+        "moderation_notice": notes.moderation_notice,
+        "crisis_resources": notes.crisis_resources if sensitive else "",
+        # For the awaiting-moderation notice inside the section.
+        "request": request,
+    }
+
+
+def _initial_for(request):
+    """Staff post under their own name (signed-in pages are never cached)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_staff:
+        return {"author_name": user.get_full_name() or user.get_username(), "email": user.email}
+    return {}
+
+
+@register.inclusion_tag("comments/_awaiting_notice.html", takes_context=True)
+def comment_awaiting_notice(context, article):
+    """The author's own comments still waiting for moderation (from their session)."""
+    return {
+        "awaiting": awaiting_for(context.get("request"), article),
+        "anchor": AWAITING_ANCHOR,
+    }
+
+
+@register.simple_tag
+def comment_form_timestamp(article):
+    """A signed "form served at" value; a post must come 2 seconds to 2 hours later."""
+    return form_token(article.pk)
+
+
+@register.simple_tag
+def pending_comment_count():
+    """For the admin index: how many comments wait for moderation."""
+    return Comment.objects.pending().count()

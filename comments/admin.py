@@ -1,0 +1,147 @@
+from django.contrib import admin, messages
+from django.db.models import Case, IntegerField, Value, When
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from .models import Comment, CommentSettings, ModerationTerm
+from .services import comment_published, comment_set_status
+
+
+def _base_url(request):
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """The moderation queue: pending comments first, newest first within each status."""
+
+    list_display = [
+        "excerpt",
+        "author_name",
+        "email",
+        "article",
+        "status",
+        "created_at",
+        "moderation_note",
+        "on_site",
+    ]
+    list_display_links = ["excerpt"]
+    list_filter = ["status", ("article", admin.RelatedOnlyFieldListFilter), "by_staff"]
+    search_fields = ["author_name", "email", "body"]
+    list_select_related = ["article"]
+    list_per_page = 50
+    date_hierarchy = "created_at"
+    actions = ["approve", "mark_spam", "remove"]
+    raw_id_fields = ["parent"]
+    fields = [
+        "article",
+        "parent",
+        ("author_name", "email"),
+        "body",
+        "status",
+        "moderation_note",
+        "notify_on_reply",
+        ("created_at", "approved_at"),
+        ("by_staff", "staff_user"),
+        "sender",
+        "user_agent",
+    ]
+    readonly_fields = [
+        "article",
+        "moderation_note",
+        "created_at",
+        "approved_at",
+        "by_staff",
+        "staff_user",
+        "sender",
+        "user_agent",
+    ]
+
+    def get_ordering(self, request):
+        return [
+            Case(
+                When(status=Comment.Status.PENDING, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ).asc(),
+            "-created_at",
+            "-pk",
+        ]
+
+    def has_add_permission(self, request):
+        # Comments come from readers and from staff on the article page.
+        return False
+
+    @admin.display(description="comment")
+    def excerpt(self, comment):
+        prefix = "↳ " if comment.parent_id else ""
+        return prefix + (Truncator(comment.body).chars(90) or "(empty)")
+
+    @admin.display(description="on the site")
+    def on_site(self, comment):
+        if comment.status != Comment.Status.APPROVED:
+            return "not public"
+        return format_html('<a href="{}">View</a>', comment.get_absolute_url())
+
+    @admin.display(description="sender network")
+    def sender(self, comment):
+        if not comment.sender_hash:
+            return "—"
+        other = (
+            Comment.objects.filter(sender_hash=comment.sender_hash).exclude(pk=comment.pk).count()
+        )
+        url = reverse("admin:comments_comment_changelist") + f"?sender_hash={comment.sender_hash}"
+        return format_html(
+            '{} · <a href="{}">{} other comment{} from this network</a>',
+            comment.sender_hash[:12],
+            url,
+            other,
+            "" if other == 1 else "s",
+        )
+
+    def lookup_allowed(self, lookup, value, request):
+        # Lets the "other comments from this network" link filter the list.
+        return lookup == "sender_hash" or super().lookup_allowed(lookup, value, request)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.status == Comment.Status.APPROVED:
+            comment_published(comment=obj, base_url=_base_url(request))
+
+    def _set_status(self, request, queryset, status, verb):
+        changed = comment_set_status(comments=queryset, status=status, base_url=_base_url(request))
+        self.message_user(
+            request,
+            f"{changed} comment{'' if changed == 1 else 's'} {verb}.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve(self, request, queryset):
+        self._set_status(request, queryset, Comment.Status.APPROVED, "approved")
+
+    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    def mark_spam(self, request, queryset):
+        self._set_status(request, queryset, Comment.Status.SPAM, "marked as spam")
+
+    @admin.action(description="Remove selected comments", permissions=["change"])
+    def remove(self, request, queryset):
+        self._set_status(request, queryset, Comment.Status.REMOVED, "removed")
+
+
+@admin.register(ModerationTerm)
+class ModerationTermAdmin(admin.ModelAdmin):
+    list_display = ["value", "kind", "note", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "note"]
+    fields = ["kind", "value", "note"]
+
+
+@admin.register(CommentSettings)
+class CommentSettingsAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return not CommentSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

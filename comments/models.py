@@ -1,0 +1,236 @@
+import ipaddress
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from articles.models import Article
+
+BODY_MAX_LENGTH = 3000
+NAME_MAX_LENGTH = 80
+USER_AGENT_MAX_LENGTH = 200
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def for_thread(self, article):
+        """Everything the thread under `article` may show, in one query: approved
+        comments, plus any other comment that has replies (it may have to stand in as
+        "This comment was removed" so the thread keeps its shape)."""
+        has_replies = models.Exists(Comment.objects.filter(parent=models.OuterRef("pk")))
+        return (
+            self.filter(article=article)
+            .filter(models.Q(status=Comment.Status.APPROVED) | models.Q(has_replies))
+            .only(
+                "pk",
+                "parent_id",
+                "article_id",
+                "author_name",
+                "body",
+                "status",
+                "by_staff",
+                "created_at",
+            )
+            .order_by("created_at", "pk")
+        )
+
+
+class Comment(models.Model):
+    """A reader's comment on an article, or a reply to another comment."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name="in reply to",
+    )
+    author_name = models.CharField("name", max_length=NAME_MAX_LENGTH)
+    email = models.EmailField("e-mail", help_text="Never shown publicly.")
+    body = models.TextField("comment", max_length=BODY_MAX_LENGTH)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    notify_on_reply = models.BooleanField(
+        "e-mail on reply",
+        default=False,
+        help_text="The commenter asked for an e-mail when a reply is approved.",
+    )
+    # The badge stays even if the staff account is deleted later.
+    by_staff = models.BooleanField("posted by staff", default=False)
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    moderation_note = models.CharField(
+        "why it was held",
+        max_length=300,
+        blank=True,
+        help_text="The moderation rules that held or blocked this comment.",
+    )
+    # A keyed hash of the sender's network (IPv4 address, IPv6 /64), never the address:
+    # enough for flood control and to spot one sender's comments, cleared by the purge.
+    sender_hash = models.CharField(max_length=64, blank=True, editable=False)
+    user_agent = models.CharField(max_length=USER_AGENT_MAX_LENGTH, blank=True, editable=False)
+    reply_notified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the parent comment's author was e-mailed about this reply.",
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["article", "status"]),
+            models.Index(fields=["sender_hash", "created_at"]),
+            models.Index(fields=["email", "status"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name}: {Truncator(self.body).chars(60)}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+
+class ModerationTerm(models.Model):
+    """One entry of the word, address and network lists that moderation checks."""
+
+    class Kind(models.TextChoices):
+        HOLD_WORD = "hold_word", "Moderation word: hold for review"
+        BLOCK_WORD = "block_word", "Blocked word: spam"
+        BLOCK_EMAIL = "block_email", "Blocked e-mail address: spam"
+        BLOCK_DOMAIN = "block_domain", "Blocked e-mail domain: spam"
+        BLOCK_NETWORK = "block_network", "Blocked IP address or network: spam"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    value = models.CharField(
+        max_length=200,
+        help_text="Words and phrases match whole words, in any letter case. "
+        "* matches any ending (microdos* matches microdosing); # matches a number "
+        '("# mg" matches "5 mg", "5mg" and "0.5 mg"). E-mail domains match their '
+        "subdomains too. Networks are written like 203.0.113.0/24 or 2001:db8::/48.",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why it is on the list.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="unique_moderation_term"),
+        ]
+        verbose_name = "moderation list entry"
+        verbose_name_plural = "moderation lists"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        self.value = self.normalized_value()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.value = self.normalized_value()
+        if not self.value:
+            raise ValidationError({"value": "Enter a word, address or network."})
+        if self.kind == self.Kind.BLOCK_NETWORK:
+            try:
+                ipaddress.ip_network(self.value, strict=False)
+            except ValueError:
+                raise ValidationError(
+                    {"value": "Enter an IP address or a network such as 203.0.113.0/24."}
+                ) from None
+        if self.kind == self.Kind.BLOCK_EMAIL and "@" not in self.value:
+            raise ValidationError({"value": "Enter a whole e-mail address."})
+        if self.kind == self.Kind.BLOCK_DOMAIN and ("@" in self.value or "." not in self.value):
+            raise ValidationError({"value": "Enter a domain such as example.com, without @."})
+
+    def normalized_value(self):
+        value = " ".join((self.value or "").split())
+        if self.kind in {self.Kind.BLOCK_EMAIL, self.Kind.BLOCK_DOMAIN}:
+            value = value.lower().lstrip("@")
+        return value
+
+
+DEFAULT_MODERATION_NOTICE = (
+    "Comments are moderated. Please don't share dosing or sourcing advice; nothing here "
+    "is medical advice."
+)
+DEFAULT_CRISIS_RESOURCES = (
+    "If you are thinking about suicide or are worried about someone, help is available "
+    "now. In the US, call or text 988 to reach the 988 Suicide & Crisis Lifeline, or chat "
+    "at 988lifeline.org. If you are in immediate danger, call 911 or your local emergency "
+    "number."
+)
+
+
+class CommentSettings(models.Model):
+    """The notes staff edit that appear beside every comment form."""
+
+    moderation_notice = models.TextField(
+        default=DEFAULT_MODERATION_NOTICE, help_text="Shown above every comment form."
+    )
+    crisis_resources = models.TextField(
+        "crisis resources",
+        default=DEFAULT_CRISIS_RESOURCES,
+        help_text="Shown above the comments on articles in a sensitive topic. Plain text; "
+        "blank lines start a new paragraph.",
+    )
+
+    class Meta:
+        verbose_name = "comment notes"
+        verbose_name_plural = "comment notes"
+
+    def __str__(self):
+        return "Comment notes"
+
+    def save(self, *args, **kwargs):
+        # A single row, like the publication settings.
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        # Reading the settings never writes: a page view must not change content (and
+        # so empty the page cache). The defaults stand until staff save the row.
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class SenderActivity(models.Model):
+    """One row per sender network, locked while that sender posts so that two posts
+    arriving together on different app servers cannot both slip past flood control."""
+
+    sender_hash = models.CharField(max_length=64, unique=True)
+    last_posted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "sender activity"
+
+    def __str__(self):
+        return self.sender_hash[:12]

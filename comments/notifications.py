@@ -1,0 +1,86 @@
+"""E-mails about comments. Each is composed inside the transaction that made it due and
+sent only once that transaction commits; a failure to send is logged and never undoes
+or blocks the comment."""
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .text import clean_line, plain_excerpt
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "comments.unsubscribe"
+
+
+def unsubscribe_token(comment) -> str:
+    """A signed, non-expiring token naming `comment`, for the link in reply e-mails."""
+    return signing.dumps(comment.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def _subject(text):
+    # A header cannot carry a line break; names and titles never add one.
+    return clean_line(text)[:150]
+
+
+def _send_after_commit(message: EmailMessage, what: str):
+    def send():
+        try:
+            message.send()
+        except Exception:
+            logger.exception("Could not send the %s e-mail", what)
+
+    transaction.on_commit(send)
+
+
+def queue_moderator_email(comment, *, base_url):
+    """One e-mail to the moderators (COMMENTS_MODERATOR_EMAILS) about a held comment."""
+    recipients = list(settings.COMMENTS_MODERATOR_EMAILS)
+    if not recipients:
+        return
+    context = {
+        "comment": comment,
+        "article": comment.article,
+        "excerpt": plain_excerpt(comment.body, 600),
+        "admin_url": base_url + reverse("admin:comments_comment_change", args=[comment.pk]),
+        "queue_url": (
+            base_url + reverse("admin:comments_comment_changelist") + "?status__exact=pending"
+        ),
+    }
+    message = EmailMessage(
+        subject=_subject(f"Comment to moderate on “{comment.article.title}”"),
+        body=render_to_string("comments/email/moderator_held.txt", context),
+        to=recipients,
+    )
+    _send_after_commit(message, "moderation")
+
+
+def queue_reply_email(reply, *, base_url):
+    """One e-mail to the author of `reply.parent`, with a one-click unsubscribe link."""
+    parent = reply.parent
+    unsubscribe_url = base_url + reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
+    context = {
+        "reply": reply,
+        "parent": parent,
+        "article": reply.article,
+        "reply_excerpt": plain_excerpt(reply.body, 600),
+        "parent_excerpt": plain_excerpt(parent.body, 200),
+        "reply_url": base_url + reply.get_absolute_url(),
+        "unsubscribe_url": unsubscribe_url,
+    }
+    message = EmailMessage(
+        subject=_subject(f"{reply.author_name} replied to your comment"),
+        body=render_to_string("comments/email/reply_notification.txt", context),
+        to=[parent.email],
+        headers={
+            # Mail programs show their own unsubscribe button (RFC 2369, RFC 8058).
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    _send_after_commit(message, "reply notification")

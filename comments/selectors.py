@@ -1,0 +1,147 @@
+"""Reads of comments that other apps and the templates use."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.safestring import SafeString
+
+from .models import Comment
+from .text import render_comment
+
+# Replies are indented up to this level (top-level comments are level 1); deeper
+# replies sit at this level and name the comment they answer.
+MAX_DEPTH = 4
+
+AWAITING_SESSION_KEY = "comments_awaiting"
+AWAITING_ANCHOR = "comment-awaiting"
+AWAITING_REMEMBERED = 20
+
+
+def with_approved_comment_counts(queryset):
+    """Annotate articles with `approved_comment_count`, in the same query as the list."""
+    approved = (
+        Comment.objects.approved()
+        .filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return queryset.annotate(
+        approved_comment_count=Coalesce(Subquery(approved, output_field=IntegerField()), Value(0))
+    )
+
+
+@dataclass
+class ThreadEntry:
+    """One comment as the page shows it, in reading order."""
+
+    comment: Comment
+    depth: int
+    removed: bool
+    in_reply_to: str
+    html: SafeString
+    # Nesting for the template's flat loop: open a reply list after this comment, or
+    # close its item and `closes` enclosing lists.
+    opens_replies: bool = False
+    closes: range = range(0)
+
+
+def comment_thread(article) -> list[ThreadEntry]:
+    """The article's visible discussion from one query, threaded in Python: approved
+    comments oldest first within each thread, and "removed" placeholders for hidden
+    comments that still have visible replies."""
+    comments = list(Comment.objects.for_thread(article))
+    by_id = {comment.pk: comment for comment in comments}
+    children = defaultdict(list)
+    roots = []
+    for comment in comments:
+        if comment.parent_id in by_id:
+            children[comment.parent_id].append(comment)
+        else:
+            roots.append(comment)
+
+    # A hidden comment is shown as a placeholder only if something under it is visible.
+    # Walking a pre-order list backwards settles every child before its parent, with no
+    # recursion however deep a thread goes.
+    preorder = []
+    stack = list(roots)
+    while stack:
+        comment = stack.pop()
+        preorder.append(comment)
+        stack.extend(children[comment.pk])
+    visible = set()
+    for comment in reversed(preorder):
+        if comment.status == Comment.Status.APPROVED or any(
+            child.pk in visible for child in children[comment.pk]
+        ):
+            visible.add(comment.pk)
+
+    entries = []
+    stack = [(root, 1) for root in reversed(roots)]
+    while stack:
+        comment, level = stack.pop()
+        if comment.pk not in visible:
+            continue
+        removed = comment.status != Comment.Status.APPROVED
+        in_reply_to = ""
+        if level > MAX_DEPTH:
+            parent = by_id[comment.parent_id]
+            in_reply_to = (
+                parent.author_name
+                if parent.status == Comment.Status.APPROVED
+                else "a removed comment"
+            )
+        entries.append(
+            ThreadEntry(
+                comment=comment,
+                depth=min(level, MAX_DEPTH),
+                removed=removed,
+                in_reply_to=in_reply_to,
+                html="" if removed else render_comment(comment.body),
+            )
+        )
+        stack.extend((child, level + 1) for child in reversed(children[comment.pk]))
+
+    for index, entry in enumerate(entries):
+        next_depth = entries[index + 1].depth if index + 1 < len(entries) else 1
+        entry.opens_replies = next_depth > entry.depth
+        entry.closes = range(max(0, entry.depth - next_depth))
+    return entries
+
+
+def approved_count(thread: list[ThreadEntry]) -> int:
+    return sum(1 for entry in thread if not entry.removed)
+
+
+# --- The "awaiting moderation" notice, kept in the author's session ----------------------
+
+
+def remember_awaiting(request, comment):
+    """Note in the author's session that `comment` waits for moderation."""
+    ids = [pk for pk in request.session.get(AWAITING_SESSION_KEY, []) if pk != comment.pk]
+    request.session[AWAITING_SESSION_KEY] = [*ids, comment.pk][-AWAITING_REMEMBERED:]
+
+
+def awaiting_for(request, article) -> list[Comment]:
+    """This visitor's own comments on `article` that still wait for moderation.
+
+    Visitors without a session cookie never touch the session, so their page does not
+    vary by cookie."""
+    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return []
+    ids = request.session.get(AWAITING_SESSION_KEY)
+    if not ids:
+        return []
+    waiting = list(
+        Comment.objects.filter(
+            pk__in=ids, status__in=[Comment.Status.PENDING, Comment.Status.SPAM]
+        ).only("pk", "article_id", "author_name", "body", "created_at")
+    )
+    still_waiting = [pk for pk in ids if pk in {comment.pk for comment in waiting}]
+    if still_waiting != ids:
+        request.session[AWAITING_SESSION_KEY] = still_waiting
+    return [comment for comment in waiting if comment.article_id == article.pk]

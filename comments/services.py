@@ -1,0 +1,235 @@
+"""Writes to comments: posting, status changes, unsubscribing and the retention purge."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from articles.models import Article
+
+from . import moderation, notifications
+from .models import Comment, SenderActivity
+from .text import clean_text
+
+
+def comments_open(article: Article, *, now=None) -> bool:
+    """Whether `article` takes new comments: published, its switch on, and not past the
+    COMMENTS_CLOSE_AFTER_DAYS setting (0 keeps comments open for good)."""
+    if not article.is_published or not article.comments_enabled:
+        return False
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    if days and days > 0:
+        now = now or timezone.now()
+        return now < article.publish_at + datetime.timedelta(days=days)
+    return True
+
+
+@dataclass
+class PostResult:
+    comment: Comment
+    created: bool
+
+
+def comment_create(
+    *,
+    article: Article,
+    parent: Comment | None,
+    author_name: str,
+    email: str,
+    body: str,
+    notify_on_reply: bool,
+    sender: moderation.Sender,
+    staff_user=None,
+    base_url: str,
+) -> PostResult:
+    """Post a comment as the moderation policy decides.
+
+    A duplicate (same e-mail, text and article within a day) returns the existing comment
+    instead of a new row. Raises moderation.FloodLimited when the sender's network has
+    posted too often (staff are exempt). E-mails to moderators and to a parent's author
+    go out after the transaction commits.
+    """
+    email = email.strip().lower()
+    body = clean_text(body)
+    with transaction.atomic():
+        # Locking the sender's row makes concurrent posts from one network take turns,
+        # so the duplicate and flood checks below see each other's rows.
+        activity, _ = SenderActivity.objects.get_or_create(sender_hash=sender.network_hash)
+        SenderActivity.objects.select_for_update().filter(pk=activity.pk).first()
+
+        now = timezone.now()
+        duplicate = (
+            Comment.objects.filter(
+                article=article,
+                email=email,
+                body=body,
+                created_at__gt=now - moderation.DUPLICATE_WINDOW,
+            )
+            .exclude(status=Comment.Status.REMOVED)
+            .order_by("created_at")
+            .first()
+        )
+        if duplicate is not None:
+            return PostResult(duplicate, created=False)
+        if staff_user is None:
+            moderation.check_flood(sender.network_hash, now=now)
+
+        verdict = moderation.moderate(
+            author_name=author_name,
+            email=email,
+            body=body,
+            sender=sender,
+            staff_user=staff_user,
+        )
+        comment = Comment.objects.create(
+            article=article,
+            parent=parent,
+            author_name=author_name,
+            email=email,
+            body=body,
+            notify_on_reply=notify_on_reply,
+            status=verdict.status,
+            moderation_note=verdict.note,
+            by_staff=staff_user is not None,
+            staff_user=staff_user,
+            created_at=now,
+            approved_at=now if verdict.status == Comment.Status.APPROVED else None,
+            sender_hash=sender.network_hash,
+            user_agent=sender.user_agent,
+        )
+        SenderActivity.objects.filter(pk=activity.pk).update(last_posted_at=now)
+
+        if comment.status == Comment.Status.PENDING:
+            notifications.queue_moderator_email(comment, base_url=base_url)
+        elif comment.status == Comment.Status.APPROVED:
+            _queue_reply_notifications([comment], base_url=base_url)
+    return PostResult(comment, created=True)
+
+
+def comment_set_status(*, comments, status: str, base_url: str) -> int:
+    """Move `comments` (a queryset) to `status`; approving one publishes it and e-mails
+    the author of the comment it answers, if they asked. Returns how many changed."""
+    with transaction.atomic():
+        changing = list(comments.select_for_update().exclude(status=status))
+        now = timezone.now()
+        for comment in changing:
+            comment.status = status
+            if status == Comment.Status.APPROVED and comment.approved_at is None:
+                comment.approved_at = now
+            # One save each, not a bulk update: the save signal is what tells the page
+            # cache that the article's page changed.
+            comment.save(update_fields=["status", "approved_at"])
+        if status == Comment.Status.APPROVED:
+            _queue_reply_notifications(changing, base_url=base_url)
+    return len(changing)
+
+
+def comment_published(*, comment: Comment, base_url: str) -> None:
+    """Side effects of a comment saved as approved from its admin form (safe to repeat)."""
+    with transaction.atomic():
+        if comment.approved_at is None:
+            comment.approved_at = timezone.now()
+            Comment.objects.filter(pk=comment.pk).update(approved_at=comment.approved_at)
+        _queue_reply_notifications([comment], base_url=base_url)
+
+
+def _queue_reply_notifications(replies, *, base_url):
+    """E-mail each approved reply's parent author once, if they opted in."""
+    ids = [reply.pk for reply in replies if reply.parent_id]
+    if not ids:
+        return
+    due = Comment.objects.filter(
+        pk__in=ids,
+        status=Comment.Status.APPROVED,
+        reply_notified_at__isnull=True,
+        parent__status=Comment.Status.APPROVED,
+        parent__notify_on_reply=True,
+    ).select_related("parent", "article")
+    now = timezone.now()
+    for reply in due:
+        # Nobody needs an e-mail about replying to themselves.
+        if reply.email == reply.parent.email:
+            continue
+        # Claiming the reply with a conditional update means two moderators approving
+        # it at the same moment still send one e-mail.
+        claimed = Comment.objects.filter(pk=reply.pk, reply_notified_at__isnull=True).update(
+            reply_notified_at=now
+        )
+        if claimed:
+            notifications.queue_reply_email(reply, base_url=base_url)
+
+
+# --- Unsubscribing ----------------------------------------------------------------------
+
+
+def comment_unsubscribe(*, token: str) -> bool:
+    """Stop reply e-mails to the address behind `token`, for all its comments.
+
+    Returns False for a token that was not signed here; repeating it changes nothing.
+    """
+    try:
+        comment_id = signing.loads(token, salt=notifications.UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return False
+    if not isinstance(comment_id, int):
+        return False
+    email = Comment.objects.filter(pk=comment_id).values_list("email", flat=True).first()
+    if email:
+        Comment.objects.filter(email=email, notify_on_reply=True).update(notify_on_reply=False)
+    return True
+
+
+# --- Retention --------------------------------------------------------------------------
+
+
+@dataclass
+class PurgeResult:
+    deleted: int
+    scrubbed: int
+    sender_data_cleared: int
+
+
+def comments_purge(*, now=None) -> PurgeResult:
+    """Delete spam older than 15 days and pending comments older than 30 days, and clear
+    sender data older than 30 days on every comment.
+
+    An expired comment that other comments answer is emptied instead (no name, e-mail,
+    text or sender data) and left as "removed", so the thread under it keeps its shape.
+    """
+    now = now or timezone.now()
+    expired = Q(status=Comment.Status.SPAM, created_at__lt=now - moderation.SPAM_RETENTION) | Q(
+        status=Comment.Status.PENDING, created_at__lt=now - moderation.PENDING_RETENTION
+    )
+    has_replies = Exists(Comment.objects.filter(parent=OuterRef("pk")))
+    deleted = 0
+    with transaction.atomic():
+        # Leaves first, again and again, so a chain of expired replies goes entirely.
+        while True:
+            leaves = list(
+                Comment.objects.filter(expired).exclude(has_replies).values_list("pk", flat=True)
+            )
+            count, _ = Comment.objects.filter(pk__in=leaves).delete()
+            if not count:
+                break
+            deleted += count
+        scrubbed = Comment.objects.filter(expired).update(
+            status=Comment.Status.REMOVED,
+            author_name="",
+            email="",
+            body="",
+            notify_on_reply=False,
+            sender_hash="",
+            user_agent="",
+            moderation_note="Emptied by the retention purge.",
+        )
+        cleared = (
+            Comment.objects.filter(created_at__lt=now - moderation.SENDER_DATA_RETENTION)
+            .exclude(sender_hash="", user_agent="")
+            .update(sender_hash="", user_agent="")
+        )
+        SenderActivity.objects.filter(last_posted_at__lt=now - moderation.FLOOD_WINDOW).delete()
+    return PurgeResult(deleted=deleted, scrubbed=scrubbed, sender_data_cleared=cleared)

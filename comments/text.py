@@ -1,0 +1,121 @@
+"""Commenters write plain text: this module cleans what they send and turns it into the
+only HTML a comment can produce (paragraphs, line breaks and links)."""
+
+import functools
+import re
+import unicodedata
+
+from django.utils.html import (
+    MAX_URL_LENGTH,
+    Urlizer,
+    format_html,
+    format_html_join,
+    smart_urlquote,
+)
+from django.utils.safestring import SafeString
+
+LINK_REL = "nofollow ugc noopener"
+
+# Bidirectional overrides and isolates can make a name or text read backwards on the page
+# (and in the admin); no ordinary writing needs them typed by hand.
+_BIDI_CONTROLS = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A)],
+    None,
+)
+_LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\u2028": "\n", "\u2029": "\n\n", "\x85": "\n"}
+_LINE_BREAK_RE = re.compile("|".join(map(re.escape, _LINE_BREAKS)))
+_PARAGRAPH_RE = re.compile(r"\n\s*\n")
+
+
+def _is_control(char):
+    return unicodedata.category(char) == "Cc" and char not in "\n\t"
+
+
+def clean_text(text: str) -> str:
+    """Newlines made uniform; control characters and bidi overrides removed; trimmed."""
+    text = _LINE_BREAK_RE.sub(lambda match: _LINE_BREAKS[match.group()], text)
+    text = "".join(char for char in text if not _is_control(char)).translate(_BIDI_CONTROLS)
+    return text.strip()
+
+
+def clean_line(text: str) -> str:
+    """Like `clean_text`, on one line: every run of white space becomes one space."""
+    return " ".join(clean_text(text).split())
+
+
+def comparable(text: str) -> str:
+    """Text folded for matching word lists: compatibility forms, letter case and invisible
+    format characters (zero-width spaces, soft hyphens) no longer hide a word."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = "".join(char for char in folded if unicodedata.category(char) != "Cf")
+    return " ".join(folded.split())
+
+
+# Django's own address finder (the one behind the `urlize` filter) decides what is a link;
+# the HTML is built here with format_html, so every character a commenter wrote is escaped.
+_urlizer = Urlizer()
+URL_TRIM_LENGTH = 60
+
+
+def _link(word):
+    """(lead, href, shown, trail) when `word` is an http(s) or www. address, else None.
+    E-mail addresses are not linked: no one-click mail to a reader."""
+    if "." not in word and ":" not in word:
+        return None
+    lead, middle, trail = _urlizer.trim_punctuation(word)
+    if len(middle) > MAX_URL_LENGTH:
+        return None
+    if _urlizer.simple_url_re.match(middle):
+        href = smart_urlquote(middle)
+    elif _urlizer.simple_url_2_re.match(middle):
+        href = smart_urlquote(f"http://{middle}")
+    else:
+        return None
+    return lead, href, _urlizer.trim_url(middle, limit=URL_TRIM_LENGTH), trail
+
+
+def _line(line) -> SafeString:
+    pieces, text = [], []
+    for word in _urlizer.word_split_re.split(line):
+        link = _link(word)
+        if link is None:
+            text.append(word)
+            continue
+        lead, href, shown, trail = link
+        pieces.append("".join(text) + lead)
+        pieces.append(format_html('<a href="{}" rel="{}">{}</a>', href, LINK_REL, shown))
+        text = [trail]
+    pieces.append("".join(text))
+    return format_html_join("", "{}", ((piece,) for piece in pieces))
+
+
+def _paragraph(paragraph) -> SafeString:
+    lines = [_line(line) for line in paragraph.strip().split("\n")]
+    body = format_html_join(
+        "",
+        "{}",
+        (
+            (line if index == 0 else format_html("<br>{}", line),)
+            for index, line in enumerate(lines)
+        ),
+    )
+    return format_html("<p>{}</p>", body)
+
+
+@functools.lru_cache(maxsize=4096)
+def render_comment(text: str) -> SafeString:
+    """HTML for a comment: escaped text in paragraphs, single newlines as <br>, and
+    http(s) and www. addresses as links. Cached: the same body renders the same."""
+    paragraphs = [part for part in _PARAGRAPH_RE.split(clean_text(text)) if part.strip()]
+    return format_html_join("", "{}", ((_paragraph(part),) for part in paragraphs))
+
+
+def count_links(text: str) -> int:
+    """How many links the page would show for `text`."""
+    return render_comment(text).count("<a ")
+
+
+def plain_excerpt(text: str, length=200) -> str:
+    """A short, single-line version of a comment for e-mails and notices."""
+    line = clean_line(text)
+    return line if len(line) <= length else line[: length - 1].rstrip() + "…"

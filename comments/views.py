@@ -1,0 +1,107 @@
+from http import HTTPStatus
+
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from articles.models import Article
+from articles.views import article_page_context
+
+from . import moderation
+from .forms import CommentForm
+from .models import Comment
+from .selectors import AWAITING_ANCHOR, remember_awaiting
+from .services import comment_create, comment_unsubscribe, comments_open
+
+
+def _base_url(request):
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _article_page(request, article, status, **comment_context):
+    """The article page again, with the reader's form (and its errors) in place."""
+    context = {
+        "article": article,
+        "object": article,
+        **article_page_context(request, article),
+        **comment_context,
+    }
+    return render(request, "articles/article_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def comment_post(request, slug):
+    """Receive the comment form, with or without JavaScript.
+
+    Success redirects (Post/Redirect/Get) to the new comment, or, when it waits for
+    moderation, to a notice only its author sees. Bad input brings the article page
+    back with the reader's text and the errors: 400 for the form, 429 for flood control,
+    403 when comments are closed.
+    """
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    if request.method == "GET":
+        return redirect(f"{article.get_absolute_url()}#comments")
+
+    if not comments_open(article):
+        return _article_page(
+            request,
+            article,
+            HTTPStatus.FORBIDDEN,
+            comment_closed_text=request.POST.get("body", "")[:5000].replace("\x00", ""),
+        )
+
+    form = CommentForm(request.POST, article=article)
+    if not form.is_valid():
+        return _article_page(request, article, HTTPStatus.BAD_REQUEST, comment_form=form)
+
+    user = request.user
+    staff_user = user if user.is_authenticated and user.is_staff else None
+    try:
+        result = comment_create(
+            article=article,
+            parent=form.cleaned_data["parent"],
+            author_name=form.cleaned_data["author_name"],
+            email=form.cleaned_data["email"],
+            body=form.cleaned_data["body"],
+            notify_on_reply=form.cleaned_data["notify_on_reply"],
+            sender=moderation.sender_from_request(request),
+            staff_user=staff_user,
+            base_url=_base_url(request),
+        )
+    except moderation.FloodLimited as limited:
+        form.add_error(None, _flood_message(limited.retry_after))
+        response = _article_page(request, article, HTTPStatus.TOO_MANY_REQUESTS, comment_form=form)
+        response["Retry-After"] = str(limited.retry_after)
+        return response
+
+    comment = result.comment
+    if comment.status == Comment.Status.APPROVED:
+        return HttpResponseRedirect(comment.get_absolute_url())
+    remember_awaiting(request, comment)
+    return HttpResponseRedirect(f"{article.get_absolute_url()}#{AWAITING_ANCHOR}")
+
+
+def _flood_message(seconds):
+    if seconds < 90:
+        wait = f"{seconds} second{'s' if seconds != 1 else ''}"
+    else:
+        minutes = -(-seconds // 60)
+        wait = f"{minutes} minutes"
+    return (
+        "You have posted several comments in a short time. Please wait "
+        f"{wait} and send this one again; your text is still here."
+    )
+
+
+# Mail programs confirm a one-click unsubscribe with a POST that carries no CSRF token
+# (RFC 8058); the signed token in the address is what authorises it.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Stop reply e-mails; a repeated click says the same thing again."""
+    if not comment_unsubscribe(token=token):
+        return render(request, "comments/unsubscribe_invalid.html", status=HTTPStatus.BAD_REQUEST)
+    return render(request, "comments/unsubscribed.html")

@@ -1,0 +1,65 @@
+// Comments: "Reply" moves the comment form under the comment being answered, instead of
+// reloading the page with ?reply_to=. Without JavaScript the links work as they are.
+(function () {
+  "use strict";
+
+  var wrap = document.querySelector("[data-comment-form]");
+  if (!wrap) { return; }
+  var home = document.createComment("comment form home");
+  wrap.parentNode.insertBefore(home, wrap);
+
+  var heading = wrap.querySelector("[data-comment-form-heading]");
+  var parentInput = wrap.querySelector("[data-comment-parent]");
+  var cancelWrap = wrap.querySelector("[data-cancel-reply-wrap]");
+  var quote = wrap.querySelector("[data-comment-form-quote]");
+  var defaultHeading = heading.getAttribute("data-default-heading");
+
+  function focusFirstField() {
+    var field = wrap.querySelector("textarea, input[type=text]");
+    if (field) { field.focus(); }
+  }
+
+  function replyTo(link, focus) {
+    var comment = document.getElementById("comment-" + link.getAttribute("data-reply-to"));
+    if (!comment) { return false; }
+    comment.insertAdjacentElement("afterend", wrap);
+    parentInput.value = link.getAttribute("data-reply-to");
+    heading.textContent = "Reply to " + link.getAttribute("data-reply-name");
+    cancelWrap.hidden = false;
+    if (quote) { quote.remove(); quote = null; }
+    if (focus) { focusFirstField(); }
+    return true;
+  }
+
+  function cancelReply() {
+    home.parentNode.insertBefore(wrap, home.nextSibling);
+    parentInput.value = "";
+    heading.textContent = defaultHeading;
+    cancelWrap.hidden = true;
+    if (quote) { quote.remove(); quote = null; }
+    heading.scrollIntoView({ block: "start" });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-reply-to]");
+    if (link && replyTo(link, true)) {
+      event.preventDefault();
+    } else if (event.target.closest("[data-cancel-reply]")) {
+      event.preventDefault();
+      cancelReply();
+    }
+  });
+
+  // A reply form the server rendered (?reply_to=, or one that came back with errors)
+  // sits under its comment too.
+  if (parentInput.value) {
+    var link = document.querySelector('[data-reply-to="' + CSS.escape(parentInput.value) + '"]');
+    if (link) {
+      var keepQuote = quote;
+      quote = null;
+      replyTo(link, false);
+      quote = keepQuote;
+      wrap.scrollIntoView({ block: "start" });
+    }
+  }
+})();

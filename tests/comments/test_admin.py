@@ -1,0 +1,128 @@
+"""The moderation queue in the admin."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from comments.models import Comment
+from tests.factories import make_article, make_comment
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "admin:comments_comment_changelist"
+
+
+def rows(response):
+    return [str(comment.pk) for comment in response.context["cl"].result_list]
+
+
+def test_the_queue_lists_pending_comments_first(staff_client):
+    article = make_article()
+    old_pending = make_comment(article, status="pending", body="Old pending")
+    approved = make_comment(article, body="Newer approved")
+    new_pending = make_comment(article, status="pending", body="New pending")
+    response = staff_client.get(reverse(QUEUE))
+    assert response.status_code == HTTPStatus.OK
+    assert rows(response) == [str(new_pending.pk), str(old_pending.pk), str(approved.pk)]
+
+
+def test_filters_by_status_and_article(staff_client):
+    first, second = make_article(), make_article()
+    spam = make_comment(first, status="spam")
+    make_comment(first)
+    on_second = make_comment(second)
+    assert rows(staff_client.get(reverse(QUEUE), {"status__exact": "spam"})) == [str(spam.pk)]
+    by_article = staff_client.get(reverse(QUEUE), {"article__id__exact": second.pk})
+    assert rows(by_article) == [str(on_second.pk)]
+
+
+@pytest.mark.parametrize("query", ["Nadia", "nadia@example", "mycelium"])
+def test_search_by_name_email_and_text(staff_client, query):
+    article = make_article()
+    wanted = make_comment(
+        article, author_name="Nadia", email="nadia@example.com", body="About mycelium"
+    )
+    make_comment(article, author_name="Other", email="other@example.com", body="Else")
+    assert rows(staff_client.get(reverse(QUEUE), {"q": query})) == [str(wanted.pk)]
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [("approve", "approved"), ("mark_spam", "spam"), ("remove", "removed")],
+)
+def test_bulk_actions(staff_client, client, action, status):
+    article = make_article()
+    comments = [make_comment(article, status="pending", body=f"Queued {n}") for n in range(3)]
+    untouched = make_comment(article, status="pending", body="Not selected")
+    response = staff_client.post(
+        reverse(QUEUE),
+        {"action": action, "_selected_action": [comment.pk for comment in comments]},
+        follow=True,
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "3 comments" in response.content.decode()
+    assert set(Comment.objects.filter(status=status).values_list("pk", flat=True)) >= {
+        comment.pk for comment in comments
+    }
+    untouched.refresh_from_db()
+    assert untouched.status == "pending"
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert ("Queued 0" in page) is (status == "approved")
+
+
+def test_approving_in_the_change_form_publishes_the_comment(staff_client, client):
+    article = make_article()
+    comment = make_comment(article, status="pending", approved_at=None, body="Form approved")
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    response = staff_client.post(
+        url,
+        {
+            "parent": "",
+            "author_name": comment.author_name,
+            "email": comment.email,
+            "body": comment.body,
+            "status": "approved",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    comment.refresh_from_db()
+    assert comment.status == "approved" and comment.approved_at is not None
+    assert "Form approved" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_the_queue_links_to_each_approved_comment_in_place(staff_client):
+    article = make_article()
+    comment = make_comment(article)
+    make_comment(article, status="pending")
+    html = staff_client.get(reverse(QUEUE)).content.decode()
+    assert f'href="{article.get_absolute_url()}#comment-{comment.pk}"' in html
+    assert "not public" in html
+
+
+def test_the_admin_index_shows_the_number_awaiting_moderation(staff_client):
+    article = make_article()
+    for _ in range(3):
+        make_comment(article, status="pending")
+    make_comment(article, status="spam")
+    html = staff_client.get(reverse("admin:index")).content.decode()
+    assert "3 comments awaiting moderation" in html
+    assert f"{reverse(QUEUE)}?status__exact=pending" in html
+
+    Comment.objects.update(status="approved")
+    html = staff_client.get(reverse("admin:index")).content.decode()
+    assert "No comments awaiting moderation." in html
+
+
+def test_the_change_form_shows_the_sender_network_never_an_address(staff_client):
+    article = make_article()
+    comment = make_comment(article, sender_hash="f" * 64, user_agent="Firefox/130")
+    make_comment(article, sender_hash="f" * 64)
+    html = staff_client.get(
+        reverse("admin:comments_comment_change", args=[comment.pk])
+    ).content.decode()
+    assert "ffffffffffff" in html
+    assert "1 other comment from this network" in html
+    assert "Firefox/130" in html
+    network = staff_client.get(reverse(QUEUE), {"sender_hash": "f" * 64})
+    assert len(rows(network)) == 2

@@ -1,0 +1,225 @@
+"""E-mails: moderators hear of held comments, commenters of approved replies."""
+
+import logging
+import smtplib
+from http import HTTPStatus
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment
+from comments.notifications import unsubscribe_token
+from tests.comments.conftest import post_comment
+from tests.factories import make_article, make_comment
+
+pytestmark = pytest.mark.django_db
+
+
+class BrokenBackend:
+    """An e-mail backend whose server is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+@pytest.fixture
+def moderators(settings):
+    settings.COMMENTS_MODERATOR_EMAILS = ["mod1@example.com", "mod2@example.com"]
+
+
+def test_moderators_get_one_email_per_held_comment_with_an_admin_link(
+    client, moderators, django_capture_on_commit_callbacks
+):
+    article = make_article(title="Spines in mice")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, author_name="New Nina", body="Where to buy this?")
+    comment = Comment.objects.get()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["mod1@example.com", "mod2@example.com"]
+    assert "Spines in mice" in message.subject
+    assert "New Nina" in message.body
+    assert "Where to buy this?" in message.body
+    assert 'moderation word "where to buy"' in message.body
+    admin_url = "http://testserver" + reverse("admin:comments_comment_change", args=[comment.pk])
+    assert admin_url in message.body
+
+
+def test_no_email_for_approved_or_spam_comments(
+    client, moderators, django_capture_on_commit_callbacks
+):
+    article = make_article()
+    make_comment(article, email="ada@example.com")
+    # "casino" is on the shipped block list.
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, body="A welcome comment.")
+        post_comment(client, article, body="Casino bonus", email="spam@example.com")
+    assert mail.outbox == []
+
+
+def test_emails_wait_for_the_commit(client, moderators, django_capture_on_commit_callbacks):
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post_comment(client, article)
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 1
+
+
+def test_a_mail_failure_is_logged_and_keeps_the_comment(
+    client, moderators, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.comments.test_notifications.BrokenBackend"
+    article = make_article()
+    with (
+        caplog.at_level(logging.ERROR, logger="comments.notifications"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = post_comment(client, article, body="Kept despite the mail server.")
+    assert response.status_code == HTTPStatus.FOUND
+    assert Comment.objects.filter(body="Kept despite the mail server.").exists()
+    assert "Could not send the moderation e-mail" in caplog.text
+    assert "awaiting moderation" in client.get(article.get_absolute_url()).content.decode()
+
+
+def approve_in_admin(staff_client, *comments):
+    return staff_client.post(
+        reverse("admin:comments_comment_changelist"),
+        {"action": "approve", "_selected_action": [comment.pk for comment in comments]},
+    )
+
+
+def test_an_approved_reply_notifies_the_opted_in_parent_once(
+    staff_client, client, django_capture_on_commit_callbacks
+):
+    article = make_article(title="Breathing study")
+    parent = make_comment(
+        article, author_name="Parent Pat", email="pat@example.com", notify_on_reply=True
+    )
+    reply = make_comment(
+        article,
+        parent=parent,
+        author_name="Replying Rae",
+        body="Pat, the paper says otherwise.",
+        status=Comment.Status.PENDING,
+        approved_at=None,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_in_admin(staff_client, reply)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["pat@example.com"]
+    assert message.subject == "Replying Rae replied to your comment"
+    assert "Pat, the paper says otherwise." in message.body
+    assert f"http://testserver{article.get_absolute_url()}#comment-{reply.pk}" in message.body
+    unsubscribe_url = "http://testserver" + reverse(
+        "comments:unsubscribe", args=[unsubscribe_token(parent)]
+    )
+    assert unsubscribe_url in message.body
+    assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe_url}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    # Approving again, or un-approving and approving, sends nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_in_admin(staff_client, reply)
+        Comment.objects.filter(pk=reply.pk).update(status=Comment.Status.PENDING)
+        approve_in_admin(staff_client, reply)
+    assert len(mail.outbox) == 1
+
+
+def test_an_auto_approved_reply_notifies_at_once(client, django_capture_on_commit_callbacks):
+    article = make_article()
+    parent = make_comment(article, email="pat@example.com", notify_on_reply=True)
+    make_comment(article, email="ada@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, parent=str(parent.pk), body="Quick reply.")
+    assert [message.to for message in mail.outbox] == [["pat@example.com"]]
+
+
+def test_a_held_reply_notifies_nobody_until_approved(client, django_capture_on_commit_callbacks):
+    article = make_article()
+    parent = make_comment(article, email="pat@example.com", notify_on_reply=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, parent=str(parent.pk), email="first@example.com")
+    assert mail.outbox == []
+
+
+def test_no_email_without_opting_in_or_for_replying_to_yourself(
+    staff_client, django_capture_on_commit_callbacks
+):
+    article = make_article()
+    quiet = make_comment(article, email="quiet@example.com", notify_on_reply=False)
+    loud = make_comment(article, email="loud@example.com", notify_on_reply=True)
+    replies = [
+        make_comment(article, parent=quiet, status="pending", approved_at=None),
+        make_comment(
+            article, parent=loud, email="loud@example.com", status="pending", approved_at=None
+        ),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_in_admin(staff_client, *replies)
+    assert mail.outbox == []
+
+
+def test_the_notify_box_is_on_the_form_and_stored(client):
+    article = make_article()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<label for="id_notify_on_reply">E-mail me when someone replies</label>' in html
+    post_comment(client, article, notify_on_reply="on")
+    assert Comment.objects.get().notify_on_reply
+
+
+def test_the_unsubscribe_link_works_and_is_idempotent(
+    client, staff_client, django_capture_on_commit_callbacks
+):
+    article = make_article()
+    parent = make_comment(article, email="pat@example.com", notify_on_reply=True)
+    other = make_comment(make_article(), email="pat@example.com", notify_on_reply=True)
+    url = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.OK
+        assert "You will get no more e-mails about replies" in response.content.decode()
+    parent.refresh_from_db()
+    other.refresh_from_db()
+    assert not parent.notify_on_reply and not other.notify_on_reply
+
+    reply = make_comment(article, parent=parent, status="pending", approved_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_in_admin(staff_client, reply)
+    assert mail.outbox == []
+
+
+def test_mail_programs_can_unsubscribe_with_a_one_click_post(client):
+    """RFC 8058: the mail program POSTs without a CSRF token."""
+    parent = make_comment(make_article(), notify_on_reply=True)
+    url = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
+    response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == HTTPStatus.OK
+    parent.refresh_from_db()
+    assert not parent.notify_on_reply
+
+
+@pytest.mark.parametrize(
+    "token", ["garbage", "MQ:1aaaaa:forged", "%00", "a" * 300], ids=lambda token: token[:10]
+)
+def test_a_tampered_unsubscribe_link_is_a_clear_400(client, token):
+    parent = make_comment(make_article(), notify_on_reply=True)
+    response = client.get(f"/comments/unsubscribe/{token}/")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "This unsubscribe link is not valid" in response.content.decode()
+    parent.refresh_from_db()
+    assert parent.notify_on_reply
+
+
+def test_an_unsubscribe_link_for_a_deleted_comment_still_answers(client):
+    parent = make_comment(make_article(), notify_on_reply=True)
+    url = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
+    parent.delete()
+    assert client.get(url).status_code == HTTPStatus.OK

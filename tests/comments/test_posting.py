@@ -1,0 +1,301 @@
+"""Posting with plain HTML forms (no JavaScript): success, replies, and bad input."""
+
+import datetime
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import Comment
+from tests.comments.conftest import comment_data, post_comment
+from tests.factories import make_article, make_comment, make_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def returning_reader(article, email="ada@example.com"):
+    """A reader with an approved comment already, so their next one is not held."""
+    return make_comment(article, email=email, author_name="Ada Reader")
+
+
+def test_an_approved_comment_redirects_to_itself(client):
+    article = make_article()
+    returning_reader(article)
+    response = post_comment(client, article, body="Second thoughts on the study.")
+    comment = Comment.objects.get(body="Second thoughts on the study.")
+    assert comment.status == Comment.Status.APPROVED
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Second thoughts on the study." in page
+
+
+def test_a_held_comment_shows_its_notice_to_its_author_only(client):
+    """The "awaiting moderation" notice lives in the author's session: another reader,
+    even one served from the page cache, never sees it."""
+    article = make_article()
+    response = post_comment(client, article, body="My very first comment here.")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-awaiting"
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+    own_page = client.get(article.get_absolute_url()).content.decode()
+    assert "Your comment is awaiting moderation" in own_page
+    assert "My very first comment here." in own_page
+    assert 'id="comment-awaiting"' in own_page
+
+    stranger = Client()
+    other_page = stranger.get(article.get_absolute_url()).content.decode()
+    assert "awaiting moderation" not in other_page
+    assert "My very first comment here." not in other_page
+
+
+def test_the_pending_notice_is_not_cached_for_other_readers(client, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    article = make_article()
+    post_comment(client, article, body="Held comment text.")
+    assert "Held comment text." in client.get(article.get_absolute_url()).content.decode()
+    for _ in range(2):  # the second request may come from the page cache
+        page = Client().get(article.get_absolute_url()).content.decode()
+        assert "Held comment text." not in page
+        assert "awaiting moderation" not in page
+
+
+def test_the_notice_goes_once_the_comment_is_approved(client):
+    article = make_article()
+    post_comment(client, article, body="Held then approved.")
+    comment = Comment.objects.get()
+    comment.status = Comment.Status.APPROVED
+    comment.save()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "awaiting moderation" not in page
+    assert page.count("Held then approved.") == 1
+
+
+def test_the_notice_is_only_on_the_article_it_belongs_to(client):
+    article, other = make_article(), make_article()
+    post_comment(client, article, body="Only on the first article.")
+    assert "awaiting moderation" not in client.get(other.get_absolute_url()).content.decode()
+
+
+def test_reply_link_renders_a_reply_form_without_javascript(client):
+    article = make_article()
+    parent = make_comment(article, author_name="Parent Pat", body="The parent's words.")
+    response = client.get(f"{article.get_absolute_url()}?reply_to={parent.pk}")
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert 'id="reply"' in html
+    assert "Reply to <bdi>Parent Pat</bdi>" in html
+    assert f'<input type="hidden" name="parent" value="{parent.pk}"' in html
+    assert "Cancel reply" in html
+
+
+def test_a_reply_is_posted_under_its_parent(client):
+    article = make_article()
+    parent = make_comment(article, author_name="Parent Pat")
+    returning_reader(article)
+    response = post_comment(client, article, parent=str(parent.pk), body="I agree with Pat.")
+    reply = Comment.objects.get(body="I agree with Pat.")
+    assert reply.parent == parent
+    assert response["Location"].endswith(f"#comment-{reply.pk}")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert html.index("Parent Pat") < html.index("I agree with Pat.")
+    assert "comment-item--depth-2" in html
+
+
+@pytest.mark.parametrize(
+    "reply_to", ["999999", "abc", "-1", "1e3", "\x00", "%00", "\uff11"], ids=repr
+)
+def test_a_reply_link_to_a_missing_comment_explains_and_offers_a_new_comment(client, reply_to):
+    article = make_article()
+    response = client.get(article.get_absolute_url(), {"reply_to": reply_to})
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "The comment you wanted to reply to is not available" in html
+    assert "Add a comment" in html
+
+
+def test_a_reply_link_to_a_held_comment_or_another_article_is_refused(client):
+    article = make_article()
+    held = make_comment(article, status=Comment.Status.PENDING)
+    elsewhere = make_comment(make_article())
+    for target in [held, elsewhere]:
+        html = client.get(article.get_absolute_url(), {"reply_to": target.pk}).content.decode()
+        assert "not available" in html
+        assert f'name="parent" value="{target.pk}"' not in html
+
+
+@pytest.mark.parametrize(
+    "status", [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.REMOVED]
+)
+def test_replying_to_a_comment_that_is_not_approved_is_a_400(client, status):
+    article = make_article()
+    parent = make_comment(article, status=status)
+    response = post_comment(client, article, parent=str(parent.pk), body="My reply text.")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    html = response.content.decode()
+    assert "The comment you are replying to is no longer available" in html
+    assert "My reply text." in html
+    assert Comment.objects.filter(body="My reply text.").count() == 0
+
+
+@pytest.mark.parametrize("parent", ["999999", "abc", "1.5", "\x00"], ids=repr)
+def test_replying_to_a_comment_of_another_article_or_nonsense_is_a_400(client, parent):
+    article = make_article()
+    other = make_comment(make_article())
+    for value in [str(other.pk), parent]:
+        response = post_comment(client, article, parent=value, body="Misdirected reply.")
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert "Misdirected reply." in response.content.decode()
+    assert not Comment.objects.filter(body="Misdirected reply.").exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"author_name": ""}, "Please enter your name."),
+        ({"author_name": "   \u202e  "}, "Please enter your name."),
+        ({"email": ""}, "Please enter your e-mail address."),
+        ({"email": "not-an-address"}, "Please enter a valid e-mail address"),
+        ({"body": ""}, "Please write your comment."),
+        ({"body": " \n\t "}, "Please write your comment."),
+        ({"author_name": "N" * 81}, "shorten your name to 80 characters or fewer (it has 81)"),
+        ({"body": "x" * 3001}, "shorten your comment to 3000 characters or fewer (it has 3001)"),
+        ({"body": "Text with a NUL \x00 byte"}, "Null characters are not allowed."),
+        ({"author_name": "Ada\x00"}, "Null characters are not allowed."),
+        ({"email": "ada@example.com\x00"}, "Null characters are not allowed."),
+    ],
+    ids=lambda value: repr(value)[:40],
+)
+def test_bad_fields_come_back_with_a_message_and_the_text_intact(client, fields, message):
+    article = make_article()
+    data = {"author_name": "Ada Reader", "body": "My carefully written comment."} | fields
+    response = post_comment(client, article, **data)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    html = response.content.decode()
+    assert message in html
+    assert 'aria-invalid="true"' in html
+    if "body" not in fields:
+        assert "My carefully written comment." in html
+    assert not Comment.objects.exists()
+
+
+def test_a_3000_character_comment_is_accepted_counting_newlines_as_a_browser_does(client):
+    article = make_article()
+    body = ("x" * 99 + "\r\n") * 30  # 100 characters a line once \r\n becomes \n
+    response = post_comment(client, article, body=body.rstrip() + "y")
+    assert response.status_code == HTTPStatus.FOUND
+    assert len(Comment.objects.get().body) == 3000
+
+
+def test_the_form_comes_back_as_a_reply_form_after_an_error(client):
+    article = make_article()
+    parent = make_comment(article, author_name="Parent Pat")
+    response = post_comment(client, article, parent=str(parent.pk), email="nope")
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Reply to <bdi>Parent Pat</bdi>" in html
+    assert f'name="parent" value="{parent.pk}"' in html
+
+
+def test_invalid_utf8_never_causes_a_500(client):
+    article = make_article()
+    data = comment_data(article)
+    body = "&".join(
+        f"{key}={value}" for key, value in data.items() if key not in {"body", "author_name"}
+    )
+    raw = body.encode() + b"&author_name=Ada%ff%fe&body=caf%C3%28 text \xff\xfe"
+    response = client.post(
+        reverse("comments:post", args=[article.slug]),
+        raw,
+        content_type="application/x-www-form-urlencoded",
+        REMOTE_ADDR="10.9.9.9",
+    )
+    assert response.status_code in {HTTPStatus.FOUND, HTTPStatus.BAD_REQUEST}
+    for comment in Comment.objects.all():
+        assert "\x00" not in comment.body
+
+
+def test_csrf_is_enforced(client):
+    article = make_article()
+    strict = Client(enforce_csrf_checks=True)
+    response = post_comment(strict, article)
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not Comment.objects.exists()
+
+    # With the token from the page, the same post goes through.
+    strict.get(article.get_absolute_url())
+    token = strict.cookies["csrftoken"].value
+    response = post_comment(strict, article, csrfmiddlewaretoken=token)
+    assert response.status_code == HTTPStatus.FOUND
+    assert Comment.objects.count() == 1
+
+
+def test_comments_switched_off_show_no_form_and_refuse_posts(client):
+    article = make_article(comments_enabled=False)
+    existing = make_comment(article, body="Said before closing.")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Comments are closed on this article." in html
+    assert '<form class="comment-form"' not in html
+    assert "Said before closing." in html
+    assert f"reply_to={existing.pk}" not in html
+
+    response = post_comment(client, article, body="Too late, I hope it is kept.")
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    html = response.content.decode()
+    assert "Comments are closed on this article." in html
+    assert "Too late, I hope it is kept." in html
+    assert Comment.objects.count() == 1
+
+
+def test_comments_close_after_the_configured_number_of_days(client, settings, time_machine):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    published = timezone.now()
+    article = make_article(publish_at=published)
+    time_machine.move_to(published + datetime.timedelta(days=30) - datetime.timedelta(seconds=1))
+    assert '<form class="comment-form"' in client.get(article.get_absolute_url()).content.decode()
+    time_machine.move_to(published + datetime.timedelta(days=30))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Comments are closed on this article." in html
+    assert '<form class="comment-form"' not in html
+    assert post_comment(client, article).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_by_default_comments_never_close(client, time_machine):
+    article = make_article(publish_at=timezone.now() - datetime.timedelta(days=3650))
+    assert '<form class="comment-form"' in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_posting_to_an_unpublished_or_unknown_article_is_a_404(client):
+    for slug in [make_draft().slug, "no-such-article"]:
+        response = client.post(reverse("comments:post", args=[slug]), {"body": "x"})
+        assert response.status_code == HTTPStatus.NOT_FOUND
+    assert not Comment.objects.exists()
+
+
+def test_a_get_to_the_post_address_goes_back_to_the_comments(client):
+    article = make_article()
+    response = client.get(reverse("comments:post", args=[article.slug]))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+
+
+def test_signed_in_staff_are_approved_with_a_badge(staff_client):
+    article = make_article()
+    form_page = staff_client.get(article.get_absolute_url()).content.decode()
+    assert 'value="editor@example.com"' in form_page
+    response = post_comment(
+        staff_client,
+        article,
+        author_name="The editors",
+        email="editor@example.com",
+        body="Thanks all, see https://a.example and https://b.example",
+    )
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.APPROVED
+    assert comment.by_staff and comment.staff_user == staff_client.user
+    assert response["Location"].endswith(f"#comment-{comment.pk}")
+    html = staff_client.get(article.get_absolute_url()).content.decode()
+    assert '<span class="badge badge--staff">Staff</span>' in html

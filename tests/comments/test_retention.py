@@ -1,0 +1,79 @@
+"""`purge_comments`: spam goes after 15 days, pending comments after 30."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from comments.models import Comment
+from tests.factories import make_article, make_comment
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+
+
+def aged(article, status, age, **fields):
+    return make_comment(article, status=status, created_at=timezone.now() - age, **fields)
+
+
+def purge():
+    out = io.StringIO()
+    call_command("purge_comments", stdout=out)
+    return out.getvalue()
+
+
+def test_spam_older_than_15_days_and_pending_older_than_30_days_are_deleted(time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    article = make_article()
+    keep = [
+        aged(article, "spam", 15 * DAY),
+        aged(article, "pending", 30 * DAY),
+        aged(article, "approved", 400 * DAY),
+        aged(article, "removed", 400 * DAY),
+    ]
+    gone = [
+        aged(article, "spam", 15 * DAY + datetime.timedelta(seconds=1)),
+        aged(article, "pending", 30 * DAY + datetime.timedelta(seconds=1)),
+    ]
+    output = purge()
+    assert "Deleted 2 comment(s)" in output
+    remaining = set(Comment.objects.values_list("pk", flat=True))
+    assert remaining == {comment.pk for comment in keep}
+    assert not remaining & {comment.pk for comment in gone}
+
+
+def test_expired_spam_with_a_visible_reply_is_emptied_not_deleted(client):
+    article = make_article()
+    spam = aged(article, "spam", 40 * DAY, author_name="Spammer", email="s@spam.example")
+    reply = aged(article, "approved", 39 * DAY, parent=spam, body="A reply worth keeping.")
+    expired_reply_chain = aged(article, "spam", 20 * DAY, parent=spam)
+    aged(article, "spam", 20 * DAY, parent=expired_reply_chain)
+    purge()
+    spam.refresh_from_db()
+    assert spam.status == Comment.Status.REMOVED
+    assert (spam.author_name, spam.email, spam.body, spam.sender_hash) == ("", "", "", "")
+    assert Comment.objects.filter(pk=reply.pk).exists()
+    assert not Comment.objects.filter(pk=expired_reply_chain.pk).exists()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "This comment was removed" in html and "A reply worth keeping." in html
+
+
+def test_sender_data_is_cleared_after_30_days_on_every_comment():
+    article = make_article()
+    old = aged(article, "approved", 31 * DAY, sender_hash="a" * 64, user_agent="Firefox")
+    recent = aged(article, "approved", 29 * DAY, sender_hash="b" * 64, user_agent="Safari")
+    purge()
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.sender_hash, old.user_agent) == ("", "")
+    assert (recent.sender_hash, recent.user_agent) == ("b" * 64, "Safari")
+
+
+def test_purging_twice_changes_nothing_more():
+    article = make_article()
+    aged(article, "spam", 20 * DAY)
+    purge()
+    assert "Deleted 0 comment(s); emptied 0" in purge()
