@@ -17,6 +17,7 @@ What makes a naive page cache wrong here, and what this one does instead:
   outlives the next scheduled change.
 """
 
+import datetime
 import hashlib
 import logging
 import os
@@ -34,6 +35,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
@@ -121,8 +123,23 @@ def connect_signals():
 def next_article_change():
     """When the next scheduled article goes live, or None."""
     Article = apps.get_model("articles", "Article")
-    scheduled = Article.objects.scheduled().order_by("publish_at").first()
+    scheduled = Article.objects.scheduled().order_by("publish_at").only("publish_at").first()
     return scheduled.publish_at if scheduled else None
+
+
+def next_disclaimer_change():
+    """When a disclaimer version dated in the future takes effect, or None."""
+    Disclaimer = apps.get_model("articles", "Disclaimer")
+    upcoming = (
+        Disclaimer.objects.filter(effective_from__gt=timezone.localdate())
+        .order_by("effective_from")
+        .first()
+    )
+    if upcoming is None:
+        return None
+    return timezone.make_aware(
+        datetime.datetime.combine(upcoming.effective_from, datetime.time.min)
+    )
 
 
 def seconds_until_next_change(generation) -> int:

@@ -140,7 +140,12 @@ PAGE_CACHE_IGNORED_MODELS = []
 # Paths never served from the page cache.
 PAGE_CACHE_SKIP = [f"/{ADMIN_URL}", "/healthz", "/static/", "/media/"]
 # Functions returning when the next scheduled change goes live (or None).
-PAGE_CACHE_SCHEDULE_PROVIDERS = ["articles.page_cache.next_article_change"]
+PAGE_CACHE_SCHEDULE_PROVIDERS = [
+    "articles.page_cache.next_article_change",
+    "articles.page_cache.next_disclaimer_change",
+    "programs.schedule.next_promotion_change",
+    "comments.schedule.next_comments_closing",
+]
 # Hidden form fields whose value is made afresh for each reader of a cached page.
 PAGE_CACHE_REFRESHED_FIELDS = {"timestamp": "comments.moderation.refresh_form_token"}
 

@@ -110,3 +110,37 @@ def test_not_found_pages_are_not_cached(client):
     client.get("/articles/missing/")
     make_article(slug="missing", title="Now it exists")
     assert client.get("/articles/missing/").status_code == HTTPStatus.OK
+
+
+def test_a_future_disclaimer_version_replaces_the_cached_footer_on_its_date(client, time_machine):
+    from articles.models import Disclaimer
+
+    time_machine.move_to(datetime.datetime(2026, 6, 30, 23, 58, tzinfo=datetime.UTC))
+    Disclaimer.objects.create(text="Wording from July.", effective_from=datetime.date(2026, 7, 1))
+    assert "Wording from July." not in client.get("/").content.decode()
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    time_machine.move_to(datetime.datetime(2026, 7, 1, 0, 0, 1, tzinfo=datetime.UTC))
+    assert "Wording from July." in client.get("/").content.decode()
+
+
+def test_a_promotion_window_opens_on_a_cached_article_page(client, time_machine):
+    from tests.programs.factories import make_program
+
+    time_machine.move_to(datetime.datetime(2026, 6, 30, 23, 58, tzinfo=datetime.UTC))
+    article = make_article()
+    make_program(title="Summer cohort", promote_from=datetime.date(2026, 7, 1))
+    assert "Summer cohort" not in client.get(article.get_absolute_url()).content.decode()
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    time_machine.move_to(datetime.datetime(2026, 7, 1, 0, 0, 1, tzinfo=datetime.UTC))
+    assert "Summer cohort" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_program_click_does_not_empty_the_page_cache(client):
+    from tests.programs.factories import make_program
+
+    article = make_article()
+    program = make_program()
+    client.get(article.get_absolute_url())
+    response = client.get(f"/programs/{program.slug}/go/", {"from": article.slug})
+    assert response.status_code == HTTPStatus.FOUND
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
