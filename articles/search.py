@@ -244,6 +244,52 @@ def article_results(article_ids: list[int], query: Query) -> list[ArticleResult]
     return results
 
 
-def program_results(query: Query) -> list:
-    """Published programs matching every word of `query` (filled in with the programs app)."""
-    return []
+@dataclass(frozen=True)
+class ProgramResult:
+    url: str
+    kind: str
+    title: list[Fragment]
+    snippet: list[Fragment]
+
+
+def program_results(query: Query) -> list[ProgramResult]:
+    """Published programs that match every word of `query`, best first.
+
+    A publisher has a handful of programs, so they are ranked in Python with the article
+    weights (title, then tagline and summary, then the description and topics) on every
+    database alike.
+    """
+    from programs.models import Program
+
+    if not query:
+        return []
+    patterns = _term_patterns(query.terms)
+    scored = []
+    programs = Program.objects.published().prefetch_related("topics").order_by("sort_order", "pk")
+    for position, program in enumerate(programs):
+        fields = [
+            (program.title, TITLE_WEIGHT),
+            (f"{program.tagline} {program.summary}", STANDFIRST_WEIGHT),
+            (html_to_text(program.description), BODY_WEIGHT),
+            (" ".join(topic.name for topic in program.topics.all()), TOPIC_WEIGHT),
+        ]
+        score = 0
+        for pattern in patterns:
+            term_score = sum(weight for text, weight in fields if pattern.search(text))
+            if not term_score:
+                break
+            score += term_score
+        else:
+            scored.append((-score, position, program))
+    return [
+        ProgramResult(
+            url=program.get_absolute_url(),
+            kind=program.get_kind_display(),
+            title=highlight(program.title, query),
+            snippet=snippet(
+                " ".join([program.tagline, program.summary, html_to_text(program.description)]),
+                query,
+            ),
+        )
+        for _, _, program in sorted(scored, key=lambda item: item[:2])
+    ]

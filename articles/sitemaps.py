@@ -39,15 +39,30 @@ class TopicSitemap(Sitemap):
         return topic.last_change
 
 
-class ListPageSitemap(Sitemap):
-    """The home page and the article list change whenever an article is published."""
+class ProgramSitemap(Sitemap):
+    def items(self):
+        from programs.models import Program
 
-    url_names = ["articles:home", "articles:list"]
+        return Program.objects.published().only("slug", "updated_at").order_by("sort_order", "pk")
+
+    def lastmod(self, program):
+        return program.updated_at
+
+
+class ListPageSitemap(Sitemap):
+    """The list pages, which change whenever something on them is published or edited."""
 
     def items(self):
+        from programs.models import Program
+
         latest = Article.objects.published().order_by("-publish_at", "-pk").first()
-        last_change = _last_change(latest) if latest else None
-        return [(url_name, last_change) for url_name in self.url_names]
+        articles_changed = _last_change(latest) if latest else None
+        programs_changed = Program.objects.published().aggregate(Max("updated_at"))
+        return [
+            ("articles:home", articles_changed),
+            ("articles:list", articles_changed),
+            ("programs:list", programs_changed["updated_at__max"]),
+        ]
 
     def location(self, item):
         return reverse(item[0])
@@ -60,4 +75,5 @@ SITEMAPS = {
     "pages": ListPageSitemap,
     "articles": ArticleSitemap,
     "topics": TopicSitemap,
+    "programs": ProgramSitemap,
 }

@@ -77,9 +77,7 @@ class ArticleDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            **article_page_context(self.request, self.object), **kwargs
-        )
+        return super().get_context_data(**article_page_context(self.request, self.object), **kwargs)
 
 
 def article_page_context(request, article):
@@ -161,6 +159,8 @@ def robots_txt(request):
         "User-agent: *",
         f"Disallow: {reverse('admin:index')}",
         f"Disallow: {reverse('articles:search')}",
+        # Enrolment buttons pass through a click counter that is no page of its own.
+        "Disallow: /programs/*/go/",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
     ]

@@ -245,7 +245,7 @@ COMMENTS_HOLD_LINKS = env.int("COMMENTS_HOLD_LINKS", default=2)
 # --- Discovery: feeds, sitemap, search, redirects --------------------------------------
 
 # Models whose published pages get a 301 from their old address when the slug changes.
-REDIRECT_ON_SLUG_CHANGE = ["articles.Article"]
+REDIRECT_ON_SLUG_CHANGE = ["articles.Article", "programs.Program"]
 # Longer queries are cut: nobody types more, and it bounds the work a query can cause.
 SEARCH_MAX_QUERY_LENGTH = 200
 SEARCH_RESULTS_PER_PAGE = 10

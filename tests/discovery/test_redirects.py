@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Redirect
+from programs.models import Program
 from tests.factories import make_article, make_draft
+from tests.programs.factories import make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +138,16 @@ def test_staff_add_a_redirect_by_hand(staff_client, client):
     )
     assert response.status_code == HTTPStatus.FOUND
     assert client.get("/reading-list/")["Location"] == "/articles/"
+
+
+def test_old_address_of_a_renamed_program_answers_301(client):
+    rename(make_program(slug="old-course"), "new-course")
+    response = client.get("/programs/old-course/")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/programs/new-course/"
+    assert client.get("/programs/old-course/go/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_renaming_a_draft_program_records_no_redirect():
+    rename(make_program(slug="draft-course", status=Program.Status.DRAFT), "draft-two")
+    assert not Redirect.objects.exists()

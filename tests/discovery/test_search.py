@@ -3,12 +3,15 @@ from http import HTTPStatus
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles import search
+from programs.models import Program
 from tests.factories import make_article, make_draft, make_scheduled, make_topic
+from tests.programs.factories import make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -214,10 +217,17 @@ def test_any_text_parses_to_a_bounded_query(client, text):
 def test_search_queries_do_not_grow_with_results(
     client, search_backend, django_assert_max_num_queries
 ):
-    topic = make_topic()
-    for number in range(10):
-        make_article(title=f"Breathing {number}", topics=[topic, make_topic()])
-    with django_assert_max_num_queries(10):
+    def add_articles(count):
+        topic = make_topic()
+        for number in range(count):
+            make_article(title=f"Breathing {number}", topics=[topic, make_topic()])
+        make_program(title=f"Breathing course {count}", topics=[topic])
+
+    add_articles(1)
+    with CaptureQueriesContext(connection) as few:
+        get(client, "breathing")
+    add_articles(9)
+    with django_assert_max_num_queries(len(few.captured_queries)):
         response = get(client, "breathing")
     assert len(result_titles(response)) == 10
 
@@ -241,3 +251,42 @@ def test_postgres_understands_phrases_and_exclusions(client):
     make_article(title="Sleep and breathing exercises")
     assert result_titles(get(client, '"breathing and sleep"')) == ["Breathing and sleep"]
     assert result_titles(get(client, "sleep -exercises")) == ["Breathing and sleep"]
+
+
+def test_programs_are_found_beside_articles(client, search_backend):
+    make_program(
+        title="Nervous-system fitness",
+        tagline="Six weeks of breathing practice.",
+        summary="Short daily sessions that train calm.",
+        kind=Program.Kind.COURSE,
+    )
+    make_program(title="Breathing draft", status=Program.Status.DRAFT)
+    make_article(title="Breathing and the stress response")
+    content = get(client, "breathing").content.decode()
+    assert "1 article and 1 program for “breathing”" in content
+    programs = content.split('id="program-results-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Nervous-system fitness" in programs
+    assert "Six weeks of <mark>breathing</mark> practice." in programs
+    assert "Course from the publisher" in programs
+    assert "Breathing draft" not in content
+
+
+def text_of(response):
+    return re.sub(r"</?mark>", "", response.content.decode())
+
+
+def test_programs_show_on_the_first_results_page_only(client):
+    make_program(title="Breathing course")
+    for number in range(11):
+        make_article(title=f"Breathing study {number}")
+    assert "Breathing course" in text_of(get(client, "breathing"))
+    assert "Breathing course" not in text_of(get(client, "breathing", page=2))
+
+
+def test_a_program_alone_is_a_result(client):
+    make_program(title="Microdosing evidence program")
+    content = text_of(get(client, "microdosing"))
+    assert "Nothing matched" not in content
+    assert "1 program for “microdosing”" in content
+    assert "0 articles" not in content
+    assert "Microdosing evidence program" in content

@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from programs.models import Program
 from tests.factories import make_article, make_draft, make_scheduled, make_topic
+from tests.programs.factories import make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +52,21 @@ def test_sitemap_never_lists_drafts_scheduled_articles_or_empty_topics(client):
 
 def test_sitemap_with_no_articles_is_still_valid(client):
     entries = sitemap_entries(client)
-    assert set(entries) == {"http://testserver/", "http://testserver/articles/"}
+    assert set(entries) == {
+        "http://testserver/",
+        "http://testserver/articles/",
+        "http://testserver/programs/",
+    }
+
+
+def test_sitemap_lists_published_programs_only(client):
+    make_program(slug="breathing-course")
+    make_program(slug="draft-course", status=Program.Status.DRAFT)
+    entries = sitemap_entries(client)
+    assert "http://testserver/programs/breathing-course/" in entries
+    assert entries["http://testserver/programs/breathing-course/"]
+    assert entries["http://testserver/programs/"]
+    assert "draft-course" not in " ".join(entries)
 
 
 def test_sitemap_lastmod_is_the_publication_time_of_a_scheduled_article_once_live(
@@ -68,9 +84,9 @@ def test_sitemap_queries_do_not_grow_with_articles(client, django_assert_max_num
     topic = make_topic()
     for _ in range(30):
         make_article(topics=[topic])
-    # Three sections, each counted and then read: the number does not grow with articles.
-    with django_assert_max_num_queries(7):
-        assert len(sitemap_entries(client)) == 33
+    # Each section is counted and then read: the number does not grow with articles.
+    with django_assert_max_num_queries(10):
+        assert len(sitemap_entries(client)) == 34
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
@@ -81,3 +97,4 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     assert "User-agent: *" in lines
     assert f"Disallow: {reverse('admin:index')}" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Disallow: /programs/*/go/" in lines
