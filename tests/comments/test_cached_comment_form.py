@@ -1,0 +1,49 @@
+"""The comment form on a page served from the page cache works like a fresh one."""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+
+from comments.models import Comment
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+TIMESTAMP = re.compile(r'name="timestamp" value="([^"]+)"')
+
+
+def form_fields(page, **fields):
+    return {
+        "csrfmiddlewaretoken": TOKEN.search(page).group(1),
+        "timestamp": TIMESTAMP.search(page).group(1),
+        "author_name": "Second reader",
+        "email": "second@example.org",
+        "body": "Posted from a cached page.",
+        **fields,
+    }
+
+
+def test_a_second_reader_can_comment_from_a_cached_page(time_machine, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    time_machine.move_to(datetime.datetime(2026, 5, 1, 12, tzinfo=datetime.UTC), tick=False)
+    article = make_article()
+    Client().get(article.get_absolute_url())
+    time_machine.shift(datetime.timedelta(minutes=5))
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(article.get_absolute_url())
+    assert page["X-Page-Cache"] == "hit"
+    content = page.content.decode()
+
+    # The two-second rule counts from this reader's visit, not from the cached render.
+    too_soon = reader.post(f"{article.get_absolute_url()}comments/", form_fields(content))
+    assert too_soon.status_code == 400
+    assert not Comment.objects.exists()
+    assert "Posted from a cached page." in too_soon.content.decode()
+
+    time_machine.shift(datetime.timedelta(seconds=3))
+    response = reader.post(f"{article.get_absolute_url()}comments/", form_fields(content))
+    assert response.status_code == 302
+    assert Comment.objects.get().body == "Posted from a cached page."
