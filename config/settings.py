@@ -240,6 +240,8 @@ COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
 COMMENTS_HOLD_FIRST_COMMENT = env.bool("COMMENTS_HOLD_FIRST_COMMENT", default=True)
 # A comment with this many links or more waits for a moderator.
 COMMENTS_HOLD_LINKS = env.int("COMMENTS_HOLD_LINKS", default=2)
+# Flood-control bookkeeping and the moderation lists change no page.
+PAGE_CACHE_IGNORED_MODELS += ["comments.SenderActivity", "comments.ModerationTerm"]
 
 
 # --- Discovery: feeds, sitemap, search, redirects --------------------------------------

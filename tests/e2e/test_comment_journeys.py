@@ -1,0 +1,130 @@
+"""Readers discuss an article and staff moderate, each in their own browser."""
+
+import datetime
+import re
+import time
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from comments.models import Comment
+from tests.e2e.content import make_full_article
+from tests.e2e.test_staff_journeys import sign_in
+
+pytestmark = pytest.mark.e2e
+
+# The comment form refuses posts made within two seconds of loading it (bots do that).
+HUMAN_PAUSE_SECONDS = 2.2
+
+
+def write_comment(page, *, name, email, text, loaded_at):
+    form = page.locator("form.comment-form")
+    form.get_by_role("textbox", name="Name", exact=True).fill(name)
+    form.get_by_role("textbox", name="E-mail", exact=True).fill(email)
+    form.get_by_role("textbox", name="Comment", exact=True).fill(text)
+    time.sleep(max(0, loaded_at + HUMAN_PAUSE_SECONDS - time.monotonic()))
+    form.get_by_role("button", name="Post comment").click()
+
+
+def open_article(page, article):
+    page.goto(article.get_absolute_url())
+    return time.monotonic()
+
+
+def test_comment_waits_for_moderation_then_a_staff_approval_and_a_reply(
+    open_browser, django_user_model
+):
+    article = make_full_article()
+    staff_user = django_user_model.objects.create_superuser(
+        "editor", "editor@example.com", "correct-horse-battery-staple"
+    )
+
+    # A first-time reader comments and is told it waits for a moderator.
+    first_reader = open_browser().new_page()
+    loaded_at = open_article(first_reader, article)
+    expect(first_reader.get_by_text("Comments are moderated")).to_be_visible()
+    write_comment(
+        first_reader,
+        name="Jordan",
+        email="jordan@example.com",
+        text="Was the dose adjusted for body weight?",
+        loaded_at=loaded_at,
+    )
+    notice = first_reader.get_by_role("status").filter(has_text="awaiting moderation")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Was the dose adjusted for body weight?")
+
+    # Nobody else sees it yet.
+    second_reader = open_browser().new_page()
+    open_article(second_reader, article)
+    expect(second_reader.get_by_text("Was the dose adjusted")).to_have_count(0)
+
+    # Staff approve it from the moderation queue.
+    staff = open_browser().new_page()
+    sign_in(staff, staff_user)
+    staff.goto(reverse("admin:comments_comment_changelist"))
+    staff.get_by_role("row").filter(has_text="Jordan").get_by_role("checkbox").check()
+    staff.get_by_label("Action:").select_option(label="Approve selected comments")
+    staff.get_by_role("button", name="Go").click()
+    expect(staff.locator(".messagelist")).to_be_visible()
+    comment = Comment.objects.get(author_name="Jordan")
+    assert comment.status == Comment.Status.APPROVED
+
+    # A minute later (flood control counts posts per network, and every reader here
+    # shares 127.0.0.1), another reader replies to it.
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    loaded_at = open_article(second_reader, article)
+    approved = second_reader.locator(f"#comment-{comment.pk}")
+    expect(approved).to_contain_text("Was the dose adjusted for body weight?")
+    approved.get_by_role("link", name=re.compile("Reply")).click()
+    expect(second_reader.locator("#comment-form-heading")).to_have_text("Reply to Jordan")
+    write_comment(
+        second_reader,
+        name="Sam",
+        email="sam@example.com",
+        text="The paper says the dose was per kilogram.",
+        loaded_at=loaded_at,
+    )
+    expect(
+        second_reader.get_by_role("status").filter(has_text="awaiting moderation")
+    ).to_be_visible()
+    reply = Comment.objects.get(author_name="Sam")
+    assert reply.parent_id == comment.pk
+
+    # Once approved, the reply shows under the comment it answers.
+    Comment.objects.filter(pk=reply.pk).update(
+        status=Comment.Status.APPROVED, approved_at=timezone.now()
+    )
+    open_article(first_reader, article)
+    thread = first_reader.locator(".comment-item").filter(
+        has=first_reader.locator(f"#comment-{comment.pk}")
+    )
+    expect(thread.locator(".comment-replies")).to_contain_text(
+        "The paper says the dose was per kilogram."
+    )
+
+
+def test_comment_form_error_keeps_the_readers_text(open_browser):
+    article = make_full_article()
+    page = open_browser().new_page()
+    open_browser.watcher.allow("status of 400")
+    loaded_at = open_article(page, article)
+    write_comment(
+        page,
+        name="Alex",
+        email="not an e-mail address",
+        text="A long and careful comment I would hate to lose.",
+        loaded_at=loaded_at,
+    )
+    expect(page.locator("form.comment-form").get_by_role("alert")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Comment", exact=True)).to_have_value(
+        "A long and careful comment I would hate to lose."
+    )
+    email = page.get_by_role("textbox", name="E-mail", exact=True)
+    expect(email).to_have_value("not an e-mail address")
+    expect(page.locator("form.comment-form")).to_contain_text("valid email address")
+    assert not Comment.objects.exists()
