@@ -152,10 +152,8 @@ PAGE_CACHE_REFRESHED_FIELDS = {"timestamp": "comments.moderation.refresh_form_to
 
 # --- Programs -------------------------------------------------------------------------
 
-# A counted click changes no page, so it must not empty the page cache...
+# A counted click changes no page, so it must not empty the page cache.
 PAGE_CACHE_IGNORED_MODELS += ["programs.ProgramClick"]
-# ...and a promotion window that opens or ends at midnight shows then, without a save.
-PAGE_CACHE_SCHEDULE_PROVIDERS += ["programs.services.next_promotion_change"]
 
 
 # --- E-mail ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.images import validate_image_upload
+from articles.images import SafeImageField
 from articles.models import Author, Topic, rich_text_field
 
 from .currencies import currency_choices, format_price
@@ -98,10 +98,9 @@ class Program(models.Model):
     description = rich_text_field(
         blank=True, help_text="The full sales text under the key facts on the program's page."
     )
-    image = models.ImageField(
+    image = SafeImageField(
         upload_to="programs/",
         blank=True,
-        validators=[validate_image_upload],
         width_field="image_width",
         height_field="image_height",
     )

@@ -1,11 +1,10 @@
-"""Click counting and its report (kept free of anything that identifies a reader), and
-the moment the promoted programs next change."""
+"""Click counting and its report, kept free of anything that identifies a reader."""
 
 import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from articles.models import Article
@@ -116,23 +115,3 @@ def click_report(*, program: Program, days: int = REPORT_DAYS, today=None) -> Cl
             label, url = labels[row["source"]], ""
         sources.append(ClickSource(label=label, clicks=row["count"], url=url))
     return ClickReport(since=since, until=until, days=day_counts, sources=sources)
-
-
-def next_promotion_change() -> datetime.datetime | None:
-    """The next midnight at which a promotion window opens or ends, or None.
-
-    The page cache asks this, so that the home page and article pages show and hide
-    programs on time without anyone saving anything.
-    """
-    today = timezone.localdate()
-    bounds = Program.objects.published().aggregate(
-        next_start=Min("promote_from", filter=Q(promote_from__gt=today)),
-        last_day=Min("promote_until", filter=Q(promote_until__gte=today)),
-    )
-    days = [bounds["next_start"]]
-    if bounds["last_day"]:
-        days.append(bounds["last_day"] + datetime.timedelta(days=1))
-    days = [day for day in days if day]
-    if not days:
-        return None
-    return timezone.make_aware(datetime.datetime.combine(min(days), datetime.time.min))

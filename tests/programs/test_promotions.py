@@ -163,7 +163,7 @@ def test_promoted_queryset_respects_window_edges():
 
 
 def test_next_promotion_change_is_the_next_midnight_a_window_opens_or_ends():
-    from programs.services import next_promotion_change
+    from programs.schedule import next_promotion_change
 
     today = timezone.localdate()
     assert next_promotion_change() is None
@@ -179,7 +179,7 @@ def test_next_promotion_change_is_the_next_midnight_a_window_opens_or_ends():
 
 
 def test_day_after_the_last_day_counts_as_a_change():
-    from programs.services import next_promotion_change
+    from programs.schedule import next_promotion_change
 
     today = timezone.localdate()
     make_program(promote_until=today)
