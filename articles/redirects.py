@@ -68,6 +68,8 @@ class RedirectFallbackMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
+        if "\x00" in request.path:
+            return response  # never a stored address, and PostgreSQL refuses NUL in a query
         redirect = Redirect.objects.filter(old_path=request.path).only("new_path").first()
         if redirect is None:
             return response

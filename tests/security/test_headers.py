@@ -3,12 +3,11 @@
 from http import HTTPStatus
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from tests.factories import image_file, make_article
+from tests.programs.factories import make_program
 from tests.security import observatory
 from tests.security.conftest import OBSERVATORY_SCORES
 
@@ -30,12 +29,6 @@ def graded_pages():
 
 
 def program_page():
-    try:
-        from tests.factories import make_program
-    except ImportError:
-        # Until the factories offer one, the demo content provides a program page.
-        call_command("seed_demo", verbosity=0)
-        return apps.get_model("programs", "Program").objects.first().get_absolute_url()
     return make_program().get_absolute_url()
 
 

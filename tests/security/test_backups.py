@@ -1,0 +1,239 @@
+"""`manage.py backup` and `manage.py restore`: nothing committed is lost, even when the
+backup runs while readers are writing comments, and a hostile or wrong archive is
+refused with a message."""
+
+import contextlib
+import io
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tarfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from comments.models import Comment
+from tests.factories import make_article
+
+ROOT = Path(settings.BASE_DIR)
+
+SEED = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+from tests.factories import image_file, make_article, make_comment
+article = make_article(slug="backed-up", cover_alt="Neurons")
+article.cover_image.save("cover.png", image_file())
+make_comment(article)
+print(article.cover_image.name)
+"""
+
+# Writes one comment per transaction until told to stop, reporting each after its commit.
+WRITER = """
+import os, sys, django
+django.setup()
+from articles.models import Article
+from tests.factories import make_comment
+article = Article.objects.get(slug="backed-up")
+while not os.path.exists(sys.argv[1]):
+    comment = make_comment(article)
+    print("committed", comment.pk, flush=True)
+"""
+
+
+def site_environment(folder: Path, name: str) -> dict:
+    """A site of its own: SQLite file, media folder, in-process cache, no e-mail sent."""
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / name}.sqlite3",
+        "MEDIA_ROOT": str(folder / f"{name}-media"),
+        "CACHE_URL": "locmemcache://backup-test",
+        "EMAIL_URL": "memorymail://",
+        "PAGE_CACHE_GENERATION_FILE": str(folder / f"{name}-generation"),
+        "PRODUCTION": "false",
+    }
+
+
+def manage(environment, *arguments, check=True):
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=120,
+    )
+
+
+def python(environment, code, *arguments):
+    return subprocess.run(
+        [sys.executable, "-c", code, *arguments],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+
+
+def comment_ids(database: Path) -> list[int]:
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        rows = connection.execute(f"SELECT id FROM {Comment._meta.db_table} ORDER BY id")
+        return [row[0] for row in rows]
+
+
+def test_backup_while_comments_are_written_restores_every_committed_row(tmp_path):
+    site = site_environment(tmp_path, "site")
+    cover_name = python(site, SEED).stdout.strip()
+    stop = tmp_path / "stop-writing"
+    with subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(stop)],
+        cwd=ROOT,
+        env=site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as writer:
+        committed = []
+
+        def collect():
+            for line in writer.stdout:
+                if line.startswith("committed "):
+                    committed.append(int(line.split()[1]))
+
+        collector = threading.Thread(target=collect, daemon=True)
+        collector.start()
+        try:
+            deadline = time.monotonic() + 60
+            while len(committed) < 20 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            committed_before_backup = list(committed)
+            backup = manage(site, "backup", "--output-dir", str(tmp_path / "backups"))
+            committed_during_backup = len(committed) - len(committed_before_backup)
+            time.sleep(0.3)
+        finally:
+            stop.touch()
+            writer.wait(timeout=60)
+            collector.join(timeout=10)
+        errors = writer.stderr.read()
+    assert writer.returncode == 0, errors
+    assert len(committed_before_backup) >= 20, "the writer never got going"
+    assert committed_during_backup > 0, "the backup did not overlap with writing"
+
+    (archive,) = (tmp_path / "backups").glob("backup-*.tar.gz")
+    assert str(archive) in backup.stdout
+    restored = site_environment(tmp_path, "restored")
+    result = manage(restored, "restore", str(archive))
+    assert "Restored the database (1 article, 0 user accounts) and" in result.stdout
+
+    ids = comment_ids(tmp_path / "restored.sqlite3")
+    # Every comment committed before the backup began is there...
+    assert set(committed_before_backup) <= set(ids)
+    # ...and the snapshot is one moment: the first comments up to some point, no gaps,
+    # nothing that was never committed.
+    assert ids == list(range(ids[0], ids[0] + len(ids)))
+    assert set(ids) <= set(committed) | {ids[0]}
+    original = Path(site["MEDIA_ROOT"]) / cover_name
+    copy = Path(restored["MEDIA_ROOT"]) / cover_name
+    assert copy.read_bytes() == original.read_bytes()
+
+    again = manage(restored, "restore", str(archive), check=False)
+    assert again.returncode != 0
+    assert "This site already has 1 article(s) and 0 user account(s)." in again.stderr
+    assert "--replace" in again.stderr
+
+
+def archive_with(tmp_path, members: dict, manifest=None) -> Path:
+    path = tmp_path / "crafted.tar.gz"
+    manifest = manifest or {"format": 1, "created_at": "2026-01-01T00:00:00+00:00"}
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in {"manifest.json": json.dumps(manifest).encode(), **members}.items():
+            info = tarfile.TarInfo(name)
+            if data is None:
+                info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+            else:
+                info.size = len(data)
+            tar.addfile(info, io.BytesIO(data or b""))
+    return path
+
+
+@pytest.mark.parametrize(
+    "member",
+    ["../outside.txt", "/etc/cron.d/evil", "media/../../outside.txt", "settings.py"],
+)
+def test_restore_refuses_archives_that_would_write_elsewhere(tmp_path, member):
+    archive = archive_with(tmp_path, {member: b"evil"})
+    with pytest.raises(CommandError, match=re.escape(f"contains '{member}', which no backup")):
+        call_command("restore", str(archive), "--media-only")
+    assert not (tmp_path.parent / "outside.txt").exists()
+
+
+def test_restore_refuses_links_in_the_media(tmp_path):
+    archive = archive_with(tmp_path, {"media/covers/link.jpg": None})
+    with pytest.raises(CommandError, match=re.escape("contains 'media/covers/link.jpg'")):
+        call_command("restore", str(archive), "--media-only")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not an archive at all", "is not a backup archive"),
+        (None, "is not a backup made by `manage.py backup`"),
+    ],
+)
+def test_restore_explains_a_file_that_is_not_a_backup(tmp_path, content, message):
+    path = tmp_path / "download.tar.gz"
+    if content is None:
+        with tarfile.open(path, "w:gz") as tar:
+            tar.addfile(tarfile.TarInfo("readme.txt"), io.BytesIO(b""))
+    else:
+        path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(path))
+
+
+def test_restore_explains_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="There is no file"):
+        call_command("restore", str(tmp_path / "nothing.tar.gz"))
+
+
+@pytest.mark.django_db
+def test_restore_never_overwrites_a_site_with_content_unasked(tmp_path):
+    make_article()
+    archive = archive_with(tmp_path, {"db.sqlite3": b""}, {"format": 1, "database": "db.sqlite3"})
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        message = r"This site already has 1 article\(s\)"
+    else:
+        message = "This site's database is PostgreSQL"
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(archive))
+
+
+def test_postgresql_sites_are_told_to_use_pg_dump(monkeypatch, tmp_path):
+    monkeypatch.setitem(settings.DATABASES["default"], "ENGINE", "django.db.backends.postgresql")
+    with pytest.raises(CommandError, match="back it up with pg_dump"):
+        call_command("backup", "--output-dir", str(tmp_path))
+
+
+def test_media_only_backup_holds_the_media_and_no_database(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (settings.MEDIA_ROOT / "covers").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "covers" / "a.jpg").write_bytes(b"picture")
+    call_command("backup", "--media-only", "--output-dir", str(tmp_path / "out"))
+
+    (archive,) = (tmp_path / "out").glob("*.tar.gz")
+    assert oct(archive.stat().st_mode & 0o777) == "0o600"
+    with tarfile.open(archive) as tar:
+        names = set(tar.getnames())
+    assert {"manifest.json", "media/covers/a.jpg"} <= names
+    assert "db.sqlite3" not in names
