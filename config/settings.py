@@ -305,15 +305,30 @@ SESSION_COOKIE_AGE = env.int("STAFF_IDLE_MINUTES", default=120) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 
 # Content-Security-Policy: only this site's own files, scripts and styles, plus an inline
-# block carrying this response's nonce (`request.csp_nonce`); nothing from other hosts.
-_MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "//" in MEDIA_URL else ""
+# block carrying this response's nonce (`request.csp_nonce`); nothing from other hosts but
+# the publisher's own media storage, when uploads live in object storage.
+def _origin(url):
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+_media_storage = STORAGES["default"].get("OPTIONS", {})
+_MEDIA_ORIGINS = {_origin(MEDIA_URL), _origin(_media_storage.get("endpoint_url"))}
+if _media_storage.get("custom_domain"):
+    _MEDIA_ORIGINS.add(f"https://{_media_storage['custom_domain']}")
+elif _media_storage.get("bucket_name") and not _media_storage.get("endpoint_url"):
+    # Amazon S3's own addresses for the bucket, with and without the region.
+    _bucket = _media_storage["bucket_name"]
+    _MEDIA_ORIGINS.add(f"https://{_bucket}.s3.amazonaws.com")
+    if _media_storage.get("region_name"):
+        _MEDIA_ORIGINS.add(f"https://{_bucket}.s3.{_media_storage['region_name']}.amazonaws.com")
+_MEDIA_ORIGINS = sorted(filter(None, _MEDIA_ORIGINS))
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
-        # Uploaded images may come from the media storage's own host (object storage).
-        "img-src": [SELF, *filter(None, [_MEDIA_ORIGIN])],
+        "img-src": [SELF, *_MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "manifest-src": [SELF],

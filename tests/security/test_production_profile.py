@@ -124,3 +124,12 @@ def test_staff_passwords_follow_the_validators(staff_client, password, message):
     )
     assert response.status_code == HTTPStatus.OK
     assert message in response.content.decode()
+
+
+def test_images_from_the_publishers_own_media_host_are_allowed():
+    """With uploads in object storage behind their own address, covers still show."""
+    policy = load_settings(MEDIA_URL="https://media.example.org/uploads/")[
+        "CONTENT_SECURITY_POLICY"
+    ]["DIRECTIVES"]
+    assert policy["img-src"] == ["'self'", "https://media.example.org"]
+    assert "https://media.example.org" not in policy["script-src"] + policy["style-src"]
