@@ -35,6 +35,14 @@ VIEWPORTS = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
     "desktop": {"viewport": {"width": 1280, "height": 800}},
 }
+# Readers use an ordinary browser: headless Chromium names itself "HeadlessChrome", which
+# the site rightly treats as automated (its program clicks are not counted).
+USER_AGENTS = {
+    "phone": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/{version} Mobile Safari/537.36",
+    "desktop": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/{version} Safari/537.36",
+}
 
 # Chromium reports a blocked script or style as a console error; this makes the report
 # unmistakable, with the directive that blocked it.
@@ -127,7 +135,11 @@ def open_browser(browser, live_server, viewport):
     watcher = Watcher()
 
     def new_context(*, axe=False, **options):
-        context = browser.new_context(base_url=live_server.url, **VIEWPORTS[viewport], **options)
+        context = browser.new_context(
+            base_url=live_server.url,
+            user_agent=USER_AGENTS[viewport].format(version=browser.version),
+            **VIEWPORTS[viewport] | options,
+        )
         context.set_default_timeout(10_000)
         context.add_init_script(CSP_WATCH)
         if axe:

@@ -1,11 +1,21 @@
 """Believable content for the browser tests: pages as readers see them, not stubs."""
 
 import datetime
+import time
 
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import image_file, make_article, make_author, make_source, make_topic
+from articles.models import Topic
+from tests.factories import (
+    image_file,
+    make_article,
+    make_author,
+    make_comment,
+    make_source,
+    make_topic,
+)
+from tests.programs.factories import make_faq, make_module, make_program, make_testimonial
 
 BODY = (
     "<p>Researchers gave mice a single dose of psilocybin and imaged the same neurons in "
@@ -74,10 +84,50 @@ def make_other_articles(count=3):
     ]
 
 
+def make_full_program(**overrides):
+    """A published program with everything its sales page can show, on neuroplasticity."""
+    topic = Topic.objects.get_or_create(
+        slug="neuroplasticity", defaults={"name": "Neuroplasticity"}
+    )[0]
+    fields = {
+        "title": "Nervous-system fitness",
+        "slug": "nervous-system-fitness",
+        "tagline": "Six weeks of short daily practice for a calmer stress response.",
+        "summary": "Breathing, movement and sleep habits, taught from the evidence.",
+        "description": "<p>Each week pairs a short lesson with a daily practice.</p>",
+        "image": image_file("program.png", size=(960, 540)),
+        "image_alt": "A person stretching at sunrise",
+        "duration_weeks": 6,
+        "workload": "About 20 minutes a day",
+        "cta_label": "Enrol now",
+        "cta_url": "https://learn.example.org/nervous-system-fitness",
+        "is_featured": True,
+    }
+    program = make_program(
+        topics=[topic],
+        instructors=[make_author(name="Elena Ruiz", credentials="MSc")],
+        **(fields | overrides),
+    )
+    for number, title in enumerate(["Breathing", "Movement", "Sleep"], start=1):
+        make_module(program, position=number, title=title, summary=f"Week {number}.")
+    make_faq(program, question="Do I need equipment?", answer="No: a quiet room is enough.")
+    make_testimonial(program, quote="I sleep better.", name="Priya S.", role="Teacher")
+    return program
+
+
+def make_conversation(article):
+    """Two approved comments, one a reply, under `article`."""
+    first = make_comment(article, author_name="Jordan", body="Was the dose weight-based?")
+    make_comment(article, parent=first, author_name="Sam", body="Yes, per kilogram.")
+    return first
+
+
 def judged_pages():
     """Content for every kind of public page, and the address of each page to judge."""
     article = make_full_article()
+    make_conversation(article)
     make_other_articles()
+    program = make_full_program()
     return {
         "home": reverse("articles:home"),
         "article list": reverse("articles:list"),
@@ -86,5 +136,21 @@ def judged_pages():
         "search results": reverse("articles:search") + "?q=psilocybin+spines",
         "search without results": reverse("articles:search") + "?q=zebrafish",
         "search form": reverse("articles:search"),
+        "program list": reverse("programs:list"),
+        "program": program.get_absolute_url(),
         "404": "/articles/no-such-study/",
     }
+
+
+def comment_form_data(article, **overrides):
+    """What the comment form posts, as if the reader took ten seconds to write."""
+    from comments import moderation
+
+    return {
+        "author_name": "Alex",
+        "email": "alex@example.com",
+        "body": "Thank you for explaining the limits of a mouse study.",
+        "parent": "",
+        "homepage": "",
+        "timestamp": moderation.form_token(article.pk, issued_at=time.time() - 10),
+    } | overrides

@@ -1,25 +1,58 @@
 """axe-core finds no WCAG 2.1 A/AA violation on any kind of public page, at phone and
 desktop widths."""
 
+import time
+
 import pytest
 
 from tests.e2e.conftest import AXE_SCRIPT, node_package_missing_reason, require
-from tests.e2e.content import judged_pages
+from tests.e2e.content import judged_pages, make_conversation, make_full_article
 from tests.e2e.judges import axe_violations
+from tests.e2e.test_comment_journeys import write_comment
 
 pytestmark = pytest.mark.e2e
 
 
-def test_public_pages_have_no_accessibility_violations(open_browser):
+@pytest.fixture
+def axe_page(open_browser):
     reason = node_package_missing_reason(AXE_SCRIPT)
     require(reason is None, reason)
+    return open_browser(axe=True).new_page()
+
+
+def report(found):
+    return "\n".join(f"{name}:\n  " + "\n  ".join(violations) for name, violations in found.items())
+
+
+def test_public_pages_have_no_accessibility_violations(axe_page, open_browser):
     open_browser.watcher.allow("status of 404")
-    page = open_browser(axe=True).new_page()
     found = {}
     for name, url in judged_pages().items():
-        page.goto(url)
-        if violations := axe_violations(page):
+        axe_page.goto(url)
+        if violations := axe_violations(axe_page):
             found[name] = violations
-    assert not found, "\n".join(
-        f"{name}:\n  " + "\n  ".join(violations) for name, violations in found.items()
+    assert not found, report(found)
+
+
+def test_comment_form_error_and_moderation_notice_are_accessible(axe_page, open_browser):
+    open_browser.watcher.allow("status of 400")
+    article = make_full_article()
+    make_conversation(article)
+    found = {}
+
+    axe_page.goto(article.get_absolute_url())
+    write_comment(
+        axe_page, name="Alex", email="alex@example", text="A question.", loaded_at=time.monotonic()
     )
+    axe_page.locator("form.comment-form").get_by_role("alert").wait_for()
+    loaded_at = time.monotonic()
+    if violations := axe_violations(axe_page):
+        found["article with a comment form error"] = violations
+
+    write_comment(
+        axe_page, name="Alex", email="alex@example.com", text="A question.", loaded_at=loaded_at
+    )
+    axe_page.get_by_role("status").filter(has_text="awaiting moderation").wait_for()
+    if violations := axe_violations(axe_page):
+        found["moderation notice"] = violations
+    assert not found, report(found)

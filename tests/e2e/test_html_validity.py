@@ -1,8 +1,10 @@
 """The Nu Html Checker finds no error on any kind of public page."""
 
 import pytest
+from django.urls import reverse
 
-from tests.e2e.content import judged_pages
+from articles.models import Article
+from tests.e2e.content import comment_form_data, judged_pages
 from tests.e2e.judges import vnu_errors
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
@@ -14,6 +16,15 @@ def test_public_pages_are_valid_html(client, java):
         response = client.get(url)
         assert response.status_code == (404 if name == "404" else 200), name
         pages[name] = response.content.decode()
+    article = Article.objects.get(slug="psilocybin-dendritic-spines")
+    comment_url = reverse("comments:post", args=[article.slug])
+    form_error = client.post(comment_url, comment_form_data(article, email="not an e-mail"))
+    assert form_error.status_code == 400
+    pages["article with a comment form error"] = form_error.content.decode()
+    notice = client.post(comment_url, comment_form_data(article), follow=True)
+    assert "awaiting moderation" in notice.content.decode()
+    pages["moderation notice"] = notice.content.decode()
+
     errors = vnu_errors(java, pages)
     assert not errors, "\n".join(
         f"{name}:\n  " + "\n  ".join(messages) for name, messages in errors.items()
