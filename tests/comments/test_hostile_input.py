@@ -102,7 +102,7 @@ def assert_safe_comment_html(fragment):
 # The tags the comment section's own templates use; a commenter can add none.
 SECTION_TAGS = {
     "a", "article", "aside", "bdi", "blockquote", "br", "button", "div", "form", "h2",
-    "h3", "header", "input", "label", "li", "ol", "p", "script", "section", "span",
+    "h3", "header", "input", "label", "li", "ol", "p", "script", "section", "span", "strong",
     "textarea", "time", "ul",
 }  # fmt: skip
 
