@@ -36,7 +36,9 @@ class LatestArticlesFeed(Feed):
         return reverse("articles:feed")
 
     def articles(self):
-        return Article.objects.published().for_listing().order_by("-publish_at", "-pk")
+        return (
+            Article.objects.published().for_listing().with_authors().order_by("-publish_at", "-pk")
+        )
 
     def items(self):
         return self.articles()[:FEED_LENGTH]

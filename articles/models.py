@@ -174,9 +174,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(next_review_due__lt=timezone.localdate())
 
     def for_listing(self):
-        """What article cards show, loaded without a query per card."""
+        """What article cards show (topics), loaded without a query per card."""
+        return self.prefetch_related("topics")
+
+    def with_authors(self):
+        """Bylines in order, loaded without a query per article."""
         return self.prefetch_related(
-            "topics",
             models.Prefetch(
                 "author_credits", queryset=ArticleAuthor.objects.select_related("author")
             ),
@@ -333,25 +336,22 @@ class Article(models.Model):
         return [credit.author for credit in self.author_credits.all()]
 
     def related_articles(self, limit=3):
-        """Staff picks first, then the newest articles sharing a topic; never itself."""
-        picks = list(
-            self.related_picks.published()
-            .for_listing()
-            .exclude(pk=self.pk)
-            .order_by("-publish_at")[:limit]
+        """Staff picks first, then the newest articles sharing a topic; never itself and
+        never an unpublished one. One query, plus the cards' topics."""
+        picked = Article.related_picks.through.objects.filter(
+            from_article=self.pk, to_article=models.OuterRef("pk")
         )
-        if len(picks) < limit:
-            topic_ids = [topic.pk for topic in self.topics.all()]
-            if topic_ids:
-                picks += list(
-                    Article.objects.published()
-                    .for_listing()
-                    .filter(topics__in=topic_ids)
-                    .exclude(pk__in=[self.pk, *(pick.pk for pick in picks)])
-                    .distinct()
-                    .order_by("-publish_at", "-pk")[: limit - len(picks)]
-                )
-        return picks
+        on_topic = Article.topics.through.objects.filter(
+            article=models.OuterRef("pk"), topic__in=[topic.pk for topic in self.topics.all()]
+        )
+        return list(
+            Article.objects.published()
+            .exclude(pk=self.pk)
+            .annotate(is_pick=models.Exists(picked), on_topic=models.Exists(on_topic))
+            .filter(Q(is_pick=True) | Q(on_topic=True))
+            .order_by("-is_pick", "-publish_at", "-pk")
+            .for_listing()[:limit]
+        )
 
 
 class ArticleAuthor(models.Model):

@@ -142,9 +142,11 @@ def next_disclaimer_change():
     )
 
 
-def seconds_until_next_change(generation) -> int:
-    """How long an entry may live: the usual timeout, or less when something is due."""
-    timeout = settings.PAGE_CACHE_SECONDS
+def seconds_until_next_change(generation, timeout=None) -> int:
+    """How long an entry may live: `timeout` (the page cache's by default), or less when
+    something scheduled is due sooner."""
+    if timeout is None:
+        timeout = settings.PAGE_CACHE_SECONDS
     key = f"page-cache:{generation}:next-change"
     due = _cache().get(key)
     now = time.time()
@@ -155,10 +157,24 @@ def seconds_until_next_change(generation) -> int:
             if (moment := import_string(provider)()) is not None
         ]
         due = min(moments).timestamp() if moments else 0
-        _cache().set(key, due, timeout)
+        _cache().set(key, due, settings.SITE_ROWS_CACHE_SECONDS)
     if due:
         timeout = min(timeout, max(0, int(due - now)))
     return timeout
+
+
+def cached_for_generation(name, compute):
+    """`compute()`, kept until published content next changes (a save anywhere, or the
+    next scheduled moment): for small site-wide rows that every page reads."""
+    generation = current_generation()
+    key = f"page-cache:{generation}:{name}"
+    value = _cache().get(key)
+    if value is None:
+        value = compute()
+        timeout = seconds_until_next_change(generation, settings.SITE_ROWS_CACHE_SECONDS)
+        if timeout > 0:
+            _cache().set(key, value, timeout)
+    return value
 
 
 # --- The middleware ---------------------------------------------------------------------

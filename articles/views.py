@@ -115,7 +115,13 @@ def healthz(request):
 
 def server_error(request):
     """The 500 page, with the site chrome and disclaimer even when the database is down."""
-    context = {"disclaimer_text": DEFAULT_DISCLAIMER, "publication": Publication()}
+    # Rendered without context processors, which may be what failed; templates and
+    # tags that read the request still get it.
+    context = {
+        "request": request,
+        "disclaimer_text": DEFAULT_DISCLAIMER,
+        "publication": Publication(),
+    }
     try:
         context.update(publication(request))
     except Exception:

@@ -146,6 +146,9 @@ PAGE_CACHE_SCHEDULE_PROVIDERS = [
     "programs.schedule.next_promotion_change",
     "comments.schedule.next_comments_closing",
 ]
+# Site-wide rows every page reads (publication settings, disclaimer), kept this long at
+# most; any save of content or scheduled change replaces them sooner.
+SITE_ROWS_CACHE_SECONDS = 3600
 # Hidden form fields whose value is made afresh for each reader of a cached page.
 PAGE_CACHE_REFRESHED_FIELDS = {"timestamp": "comments.moderation.refresh_form_token"}
 
@@ -202,6 +205,21 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+# Several app servers share uploads through S3-compatible object storage (AWS S3,
+# Cloudflare R2, MinIO, ...): set MEDIA_STORAGE=storages.backends.s3.S3Storage and these.
+if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
+    STORAGES["default"]["OPTIONS"] = {
+        "bucket_name": env("S3_BUCKET"),
+        "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+        "region_name": env("S3_REGION", default=None),
+        "access_key": env("S3_ACCESS_KEY_ID", default=None),
+        "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+        # A CDN or public bucket domain serves the files; signed URLs would defeat caching.
+        "custom_domain": env("S3_CUSTOM_DOMAIN", default=None),
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "default_acl": None,
+    }
 # Local media are served by the app itself (fine for one server); with object storage the
 # storage's own URLs are used and this is switched off.
 SERVE_MEDIA = env.bool(
@@ -225,6 +243,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
 
 # --- Comments -------------------------------------------------------------------------
 # The fixed figures (2 s to 2 h form timestamp, 15 s and 5 per 10 min flood limits,
@@ -303,6 +322,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Staff are signed out after this many idle minutes; each request starts the clock again.
 SESSION_COOKIE_AGE = env.int("STAFF_IDLE_MINUTES", default=120) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+
 
 # Content-Security-Policy: only this site's own files, scripts and styles, plus an inline
 # block carrying this response's nonce (`request.csp_nonce`); nothing from other hosts but

@@ -8,6 +8,8 @@ the author's session (a request with a session cookie is never served from the c
 
 from django import template
 
+from articles.page_cache import cached_for_generation
+
 from ..forms import CommentForm
 from ..models import Comment, CommentSettings
 from ..moderation import form_token
@@ -50,7 +52,7 @@ def comment_section(context, article):
         form = CommentForm(article=article, initial=_initial_for(request))
     else:
         reply_parent = form.reply_parent
-    notes = CommentSettings.load()
+    notes = cached_for_generation("comment-settings", CommentSettings.load)
     sensitive = any(topic.is_sensitive for topic in article.topics.all())
     return {
         "article": article,
