@@ -97,6 +97,9 @@ def content_changed(sender, **kwargs):
         return
     if sender._meta.app_label not in settings.PAGE_CACHE_APPS:
         return
+    # A model may know that this change shows on no public page (a held comment).
+    if not getattr(kwargs.get("instance"), "changes_public_pages", True):
+        return
     invalidate()
 
 

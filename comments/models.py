@@ -111,12 +111,30 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author_name}: {Truncator(self.body).chars(60)}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        comment._stored_status = comment.__dict__.get("status")
+        return comment
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
     @property
     def is_approved(self):
         return self.status == self.Status.APPROVED
+
+    @property
+    def changes_public_pages(self):
+        """Whether saving or deleting this comment changes what readers see: only an
+        approved comment, or one that was approved until now, is on a public page. The
+        page cache reads this, so held and spam comments never empty it."""
+        approved = self.Status.APPROVED
+        return approved in (self.status, getattr(self, "_stored_status", None))
 
 
 class ModerationTerm(models.Model):

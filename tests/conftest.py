@@ -6,6 +6,8 @@ from django.core.cache import cache
 def _isolated_site(settings, tmp_path):
     """Every test writes media to its own folder and starts with an empty cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Staff accounts are made in many tests; a deliberately slow hasher would dominate.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "page-cache-generation"
     # Hashed static names need `collectstatic`; tests render templates without it.
     settings.STORAGES = {

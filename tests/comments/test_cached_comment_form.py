@@ -47,3 +47,26 @@ def test_a_second_reader_can_comment_from_a_cached_page(time_machine, settings):
     response = reader.post(f"{article.get_absolute_url()}comments/", form_fields(content))
     assert response.status_code == 302
     assert Comment.objects.get().body == "Posted from a cached page."
+
+
+def test_held_comments_leave_the_page_cache_alone_and_approval_refreshes_it(settings):
+    from tests.factories import make_comment
+
+    settings.PAGE_CACHE_SECONDS = 600
+    article = make_article()
+    Client().get(article.get_absolute_url())
+    held = make_comment(article, status=Comment.Status.PENDING, body="Held for review.")
+    page = Client().get(article.get_absolute_url())
+    assert page["X-Page-Cache"] == "hit"
+    assert "Held for review." not in page.content.decode()
+
+    held.status = Comment.Status.APPROVED
+    held.save()
+    page = Client().get(article.get_absolute_url())
+    assert "X-Page-Cache" not in page
+    assert "Held for review." in page.content.decode()
+
+    Client().get(article.get_absolute_url())
+    held.status = Comment.Status.REMOVED
+    held.save()
+    assert "Held for review." not in Client().get(article.get_absolute_url()).content.decode()
