@@ -111,18 +111,18 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author_name}: {Truncator(self.body).chars(60)}"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        comment = super().from_db(db, field_names, values)
-        comment._stored_status = comment.__dict__.get("status")
-        return comment
-
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self._stored_status = self.status
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        comment._stored_status = comment.__dict__.get("status")
+        return comment
 
     @property
     def is_approved(self):

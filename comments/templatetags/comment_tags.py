@@ -13,6 +13,7 @@ from articles.page_cache import cached_for_generation
 from ..forms import CommentForm
 from ..models import Comment, CommentSettings
 from ..moderation import form_token
+from ..rendering import render_thread
 from ..selectors import AWAITING_ANCHOR, approved_count, awaiting_for, comment_thread
 from ..services import comments_open
 
@@ -58,6 +59,9 @@ def comment_section(context, article):
         "article": article,
         "article_url": article.get_absolute_url(),
         "thread": thread,
+        "thread_html": render_thread(
+            thread, article_url=article.get_absolute_url(), is_open=is_open
+        ),
         "comment_count": approved_count(thread),
         "is_open": is_open,
         "is_published": article.is_published,
