@@ -171,12 +171,13 @@ def cached_for_generation(name, compute):
     next scheduled moment): for small site-wide rows that every page reads."""
     generation = current_generation()
     key = f"page-cache:{generation}:{name}"
-    value = _cache().get(key)
-    if value is None:
-        value = compute()
-        timeout = seconds_until_next_change(generation, settings.SITE_ROWS_CACHE_SECONDS)
-        if timeout > 0:
-            _cache().set(key, value, timeout)
+    stored = _cache().get(key)
+    if stored is not None and stored[0] > time.time():
+        return stored[1]
+    value = compute()
+    timeout = seconds_until_next_change(generation, settings.SITE_ROWS_CACHE_SECONDS)
+    if timeout > 0:
+        _cache().set(key, (time.time() + timeout, value), timeout)
     return value
 
 
@@ -199,13 +200,16 @@ class PageCacheMiddleware:
         generation = current_generation()
         key = self.cache_key(generation, request)
         entry = _cache().get(key)
-        if entry is not None:
+        # The expiry is kept in the entry too: a scheduled moment must end it exactly,
+        # whatever the cache backend does with its own timeouts.
+        if entry is not None and entry["expires_at"] > time.time():
             return self.response_from_entry(request, entry)
         response = self.get_response(request)
         if self.is_cacheable_response(request, response):
             entry = self.entry_from_response(response)
             timeout = seconds_until_next_change(generation)
             if timeout > 0:
+                entry["expires_at"] = time.time() + timeout
                 _cache().set(key, entry, timeout)
             self.add_validators(response, entry)
         return response
