@@ -122,6 +122,13 @@ class Watcher:
         self.allowed.append(text)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Staff sign in through the real form in these tests; the production hasher's
+    # deliberate slowness would only slow the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(params=list(VIEWPORTS), ids=lambda name: name)
 def viewport(request):
     return request.param
