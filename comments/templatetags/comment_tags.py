@@ -25,15 +25,30 @@ REPLY_GONE_MESSAGE = (
 )
 
 
-def _reply_target(request, thread):
+def _reply_target(request, article):
     """The approved comment named by `?reply_to=`, and a message if it names none."""
-    raw = request.GET.get("reply_to") if request is not None else None
+    raw = request.GET.get("reply_to", "").strip() if request is not None else ""
     if not raw:
         return None, ""
-    for entry in thread:
-        if not entry.removed and str(entry.comment.pk) == raw.strip():
-            return entry.comment, ""
-    return None, REPLY_GONE_MESSAGE
+    parent = None
+    if raw.isdigit():
+        parent = Comment.objects.approved().filter(article=article, pk=int(raw)).first()
+    return (parent, "") if parent else (None, REPLY_GONE_MESSAGE)
+
+
+def _rendered_thread(article, is_open):
+    """The thread's HTML and count, made once per change of content: the thread is the
+    most expensive part of a long discussion's page, and every reader sees the same."""
+
+    def render():
+        thread = comment_thread(article)
+        return {
+            "html": render_thread(thread, article_url=article.get_absolute_url(), is_open=is_open),
+            "count": approved_count(thread),
+            "shown": bool(thread),
+        }
+
+    return cached_for_generation(f"comment-thread:{article.pk}:{int(is_open)}", render)
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
@@ -44,12 +59,12 @@ def comment_section(context, article):
     (bound, with errors) or `comment_closed_text` in the context.
     """
     request = context.get("request")
-    thread = comment_thread(article)
     is_open = comments_open(article)
+    thread = _rendered_thread(article, is_open)
     form = context.get("comment_form")
     reply_parent, reply_message = None, ""
     if form is None:
-        reply_parent, reply_message = _reply_target(request, thread) if is_open else (None, "")
+        reply_parent, reply_message = _reply_target(request, article) if is_open else (None, "")
         form = CommentForm(article=article, initial=_initial_for(request))
     else:
         reply_parent = form.reply_parent
@@ -58,11 +73,9 @@ def comment_section(context, article):
     return {
         "article": article,
         "article_url": article.get_absolute_url(),
-        "thread": thread,
-        "thread_html": render_thread(
-            thread, article_url=article.get_absolute_url(), is_open=is_open
-        ),
-        "comment_count": approved_count(thread),
+        "thread": thread["shown"],
+        "thread_html": thread["html"],
+        "comment_count": thread["count"],
         "is_open": is_open,
         "is_published": article.is_published,
         "form": form,
