@@ -232,10 +232,15 @@ def test_search_queries_do_not_grow_with_results(
     assert len(result_titles(response)) == 10
 
 
-def test_header_search_box_on_every_page(client):
-    content = client.get(reverse("articles:home")).content.decode()
-    assert f'action="{SEARCH_URL}"' in content
-    assert 'role="search"' in content
+def test_header_search_box_on_every_page_but_the_search_page(client):
+    """The search page has its own, larger box; two would only confuse."""
+    topic = make_topic()
+    article = make_article(topics=[topic])
+    for url in ["/", "/articles/", article.get_absolute_url(), topic.get_absolute_url()]:
+        content = client.get(url).content.decode()
+        assert f'action="{SEARCH_URL}"' in content, url
+        assert 'role="search"' in content, url
+    assert get(client, "breathing").content.decode().count('role="search"') == 1
 
 
 def test_search_results_are_kept_out_of_search_engines(client):
