@@ -6,7 +6,6 @@ already loaded (prefetched authors, topics and sources), so they add no query.
 """
 
 from django.urls import reverse
-from django.utils.text import Truncator
 
 from .renditions import rendition_name, widths_for
 
@@ -27,9 +26,20 @@ def canonical_url(request, page_number=None) -> str:
     return f"{url}?page={page_number}" if page_number and page_number > 1 else url
 
 
+def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    """`text` cut to at most `limit` characters at a word boundary, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.") + "…"
+
+
 def article_description(article) -> str:
     """The search description staff wrote, or the start of the excerpt (or body)."""
-    return article.seo_description or Truncator(article.summary).chars(DESCRIPTION_LENGTH)
+    return article.seo_description or shorten(article.summary)
 
 
 def article_canonical_url(request, article) -> str:

@@ -2,7 +2,6 @@
 
 from django import template
 from django.urls import reverse
-from django.utils.text import Truncator
 
 from articles import seo
 
@@ -64,7 +63,7 @@ def topic_meta(context, topic):
     return _meta(
         context,
         title=f"{topic.name} · {publication.site_name}",
-        description=Truncator(topic.description or topic.name).chars(seo.DESCRIPTION_LENGTH),
+        description=seo.shorten(topic.description or topic.name),
         canonical=seo.canonical_url(request, page.number if page else None),
         structured_data=[seo.breadcrumb_data(request, trail)],
         feed={

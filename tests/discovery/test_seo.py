@@ -93,11 +93,11 @@ def test_search_description_overrides_the_excerpt(client):
     assert one(page, "twitter:description") == "Written for search."
 
 
-def test_long_excerpt_is_cut_to_a_search_snippet(client):
-    article = make_article(excerpt="word " * 100)
+def test_long_excerpt_is_cut_to_a_search_snippet_between_words(client):
+    article = make_article(excerpt="neuroplasticity " * 20)
     description = one(read_page(client, article.get_absolute_url()), "description")
     assert len(description) <= 160
-    assert description.endswith("…")
+    assert description.endswith("neuroplasticity…")
 
 
 def test_canonical_override_for_articles_that_first_appeared_elsewhere(client):
