@@ -42,10 +42,9 @@ from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
-CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
-_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_REFRESHED = re.compile(r"__refresh__([a-z_]+)__([^\"<>\s]*?)__end__")
+CSRF_FIELD = "csrfmiddlewaretoken"
 GENERATION_KEY = "page-cache:generation"
+NEXT_CHANGE_SECONDS = 3600
 
 
 def _cache():
@@ -160,7 +159,8 @@ def seconds_until_next_change(generation, timeout=None) -> int:
             if (moment := import_string(provider)()) is not None
         ]
         due = min(moments).timestamp() if moments else 0
-        _cache().set(key, due, settings.SITE_ROWS_CACHE_SECONDS)
+        # Kept for the generation's life: it is checked against the clock on each read.
+        _cache().set(key, due, NEXT_CHANGE_SECONDS)
     if due:
         timeout = min(timeout, max(0, int(due - now)))
     return timeout
@@ -169,6 +169,8 @@ def seconds_until_next_change(generation, timeout=None) -> int:
 def cached_for_generation(name, compute):
     """`compute()`, kept until published content next changes (a save anywhere, or the
     next scheduled moment): for small site-wide rows that every page reads."""
+    if settings.SITE_ROWS_CACHE_SECONDS <= 0:
+        return compute()
     generation = current_generation()
     key = f"page-cache:{generation}:{name}"
     stored = _cache().get(key)
@@ -242,19 +244,27 @@ class PageCacheMiddleware:
         return f"page-cache:{generation}:{path}"
 
     def entry_from_response(self, response):
-        content = _CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode())
-        # Other per-visit form values (a signed "form served at" time) are marked so each
-        # hit can issue a fresh one from the cached one.
-        for field in settings.PAGE_CACHE_REFRESHED_FIELDS:
-            content = re.sub(
-                rf'(name="{field}" value=")([^"]*)(")',
-                rf"\g<1>__refresh__{field}__\g<2>__end__\g<3>",
-                content,
-            )
+        """The page as byte chunks around its per-reader form values, so that a hit only
+        joins bytes: the CSRF token and the fields in PAGE_CACHE_REFRESHED_FIELDS (a signed
+        "form served at" time) are issued afresh for each reader."""
+        content = response.content.decode()
+        fields = "|".join(
+            re.escape(name) for name in (CSRF_FIELD, *settings.PAGE_CACHE_REFRESHED_FIELDS)
+        )
+        parts, stable, last = [], [], 0
+        for match in re.finditer(rf'name="({fields})" value="([^"]*)"', content):
+            value_start = match.start(2)
+            parts.append(content[last:value_start].encode())
+            parts.append((match.group(1), match.group(2)))
+            stable.append(content[last:value_start])
+            last = match.end(2)
+        parts.append(content[last:].encode())
+        stable.append(content[last:])
+        etag = hashlib.md5("".join(stable).encode(), usedforsecurity=False).hexdigest()
         return {
-            "content": content,
+            "parts": parts,
             "content_type": response["Content-Type"],
-            "etag": f'"{hashlib.md5(content.encode(), usedforsecurity=False).hexdigest()}"',
+            "etag": f'"{etag}"',
             "last_modified": time.time(),
             "headers": {
                 name: value
@@ -262,11 +272,6 @@ class PageCacheMiddleware:
                 if name.lower() in ("content-language", "link")
             },
         }
-
-    @staticmethod
-    def refreshed_value(match):
-        field, value = match.groups()
-        return import_string(settings.PAGE_CACHE_REFRESHED_FIELDS[field])(value)
 
     def add_validators(self, response, entry):
         response["ETag"] = entry["etag"]
@@ -282,11 +287,18 @@ class PageCacheMiddleware:
         if conditional is not None:
             self.add_validators(conditional, entry)
             return conditional
-        content = entry["content"]
-        if CSRF_PLACEHOLDER in content:
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request))
-        if "__refresh__" in content:
-            content = _REFRESHED.sub(self.refreshed_value, content)
+        chunks, token = [], None
+        for part in entry["parts"]:
+            if isinstance(part, bytes):
+                chunks.append(part)
+            elif part[0] == CSRF_FIELD:
+                token = token or get_token(request)
+                chunks.append(token.encode())
+            else:
+                field, value = part
+                refresh = import_string(settings.PAGE_CACHE_REFRESHED_FIELDS[field])
+                chunks.append(refresh(value).encode())
+        content = b"".join(chunks)
         response = HttpResponse(content, content_type=entry["content_type"])
         for name, value in entry["headers"].items():
             response[name] = value

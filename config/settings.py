@@ -146,9 +146,10 @@ PAGE_CACHE_SCHEDULE_PROVIDERS = [
     "programs.schedule.next_promotion_change",
     "comments.schedule.next_comments_closing",
 ]
-# Site-wide rows every page reads (publication settings, disclaimer), kept this long at
-# most; any save of content or scheduled change replaces them sooner.
-SITE_ROWS_CACHE_SECONDS = 3600
+# Site-wide rows every page reads (publication settings, disclaimer, comment notes) and
+# each article's rendered comment thread, kept this long at most; any save of content or
+# scheduled change replaces them sooner. 0 switches this off.
+SITE_ROWS_CACHE_SECONDS = env.int("SITE_ROWS_CACHE_SECONDS", default=3600)
 # Hidden form fields whose value is made afresh for each reader of a cached page.
 PAGE_CACHE_REFRESHED_FIELDS = {"timestamp": "comments.moderation.refresh_form_token"}
 
