@@ -7,6 +7,7 @@ page. Nothing else in the project may mark a string as safe.
 """
 
 import json
+import re
 
 import nh3
 from django.utils.html import strip_tags
@@ -46,10 +47,15 @@ def render_html(html: str) -> SafeString:
     return mark_safe(sanitize_html(html))  # noqa: S308 - cleaned by the allowlist above
 
 
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|td|th|figcaption)>|<br\s*/?>|<hr\s*/?>")
+
+
 def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment, for excerpts, word counts and search."""
-    # Cleaning first drops the content of <script> and <style>, not only their tags.
-    return " ".join(strip_tags(sanitize_html(html)).split())
+    # Cleaning first drops the content of <script> and <style>, not only their tags; the
+    # end of a block is a word break, so paragraphs do not run together.
+    spaced = _BLOCK_END.sub(" ", sanitize_html(html))
+    return " ".join(strip_tags(spaced).split())
 
 
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

@@ -55,3 +55,9 @@ def test_json_ld_values_cannot_close_the_script_element():
     assert html.count("</script>") == 1
     payload = html.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
     assert json.loads(payload)["name"] == "</script><script>alert(1)</script> & more"
+
+
+def test_plain_text_of_paragraphs_keeps_a_space_between_them():
+    from articles.html import html_to_text
+
+    assert html_to_text("<p>First ends.</p><p>Second<br>line.</p>") == "First ends. Second line."
