@@ -19,52 +19,75 @@ def _when(moment):
     )
 
 
-# The markup is assembled from these fixed pieces; only the values passed alongside are
-# data, and format_html escapes each of them. One call per comment keeps it cheap.
-_REMOVED = (
-    '<article class="comment comment--removed" id="comment-{}">'
-    '<p class="comment__removed">This comment was removed.</p></article>'
-)
-_HEAD = (
-    '<article class="comment" id="comment-{}" aria-labelledby="comment-{}-author">'
-    '<header class="comment__meta">'
-    '<span class="comment__author" id="comment-{}-author"><bdi>{}</bdi></span>'
-)
-_STAFF = '<span class="badge badge--staff">Staff</span>'
-_IN_REPLY_TO = '<span class="comment__context">in reply to <bdi>{}</bdi></span>'
-_TIME_AND_BODY = (
-    '<a class="comment__permalink" href="#comment-{}"><time datetime="{}">{}</time></a>'
-    '</header><div class="comment__body" dir="auto">{}</div>'
-)
-_REPLY = (
-    '<p class="comment__actions"><a class="comment__reply" href="{}?reply_to={}#reply" '
-    'data-reply-to="{}" data-reply-name="{}">Reply'
-    '<span class="visually-hidden"> to {}</span></a></p>'
-)
-_OPEN_ITEM = '<li class="comment-item comment-item--depth-{}">'
-_OPEN_REPLIES = '<ol class="comment-replies">'
+def _tail(entry: ThreadEntry):
+    """After a comment: open its reply list, or close its item and the lists it ends."""
+    if entry.opens_replies:
+        return format_html('<ol class="{}">', "comment-replies")
+    return format_html(
+        "</li>{}", format_html_join("", "</ol></li>{}", (("",) for _ in entry.closes))
+    )
 
 
 def _item(entry: ThreadEntry, article_url: str, is_open: bool):
     comment = entry.comment
-    closing = "</li>" + "</ol></li>" * len(entry.closes)
-    tail = _OPEN_REPLIES if entry.opens_replies else closing
     if entry.removed:
-        return format_html(_OPEN_ITEM + _REMOVED + tail, entry.depth, comment.pk)
+        return format_html(
+            '<li class="comment-item comment-item--depth-{}">'
+            '<article class="comment comment--removed" id="comment-{}">'
+            '<p class="comment__removed">This comment was removed.</p></article>{}',
+            entry.depth,
+            comment.pk,
+            _tail(entry),
+        )
     pk, name = comment.pk, comment.author_name
-    template = _OPEN_ITEM + _HEAD
-    values = [entry.depth, pk, pk, pk, name]
-    if comment.by_staff:
-        template += _STAFF
-    if entry.in_reply_to:
-        template += _IN_REPLY_TO
-        values.append(entry.in_reply_to)
-    template += _TIME_AND_BODY
-    values += [pk, *_when(comment.created_at), entry.html]
-    if is_open:
-        template += _REPLY
-        values += [article_url, pk, pk, name, name]
-    return format_html(template + "</article>" + tail, *values)
+    badge = (
+        format_html('<span class="badge badge--{}">Staff</span>', "staff")
+        if comment.by_staff
+        else ""
+    )
+    context = (
+        format_html(
+            '<span class="comment__context">in reply to <bdi>{}</bdi></span>', entry.in_reply_to
+        )
+        if entry.in_reply_to
+        else ""
+    )
+    actions = (
+        format_html(
+            '<p class="comment__actions"><a class="comment__reply" href="{}?reply_to={}#reply" '
+            'data-reply-to="{}" data-reply-name="{}">Reply'
+            '<span class="visually-hidden"> to {}</span></a></p>',
+            article_url,
+            pk,
+            pk,
+            name,
+            name,
+        )
+        if is_open
+        else ""
+    )
+    machine_time, shown_time = _when(comment.created_at)
+    return format_html(
+        '<li class="comment-item comment-item--depth-{}">'
+        '<article class="comment" id="comment-{}" aria-labelledby="comment-{}-author">'
+        '<header class="comment__meta">'
+        '<span class="comment__author" id="comment-{}-author"><bdi>{}</bdi></span>{}{}'
+        '<a class="comment__permalink" href="#comment-{}"><time datetime="{}">{}</time></a>'
+        '</header><div class="comment__body" dir="auto">{}</div>{}</article>{}',
+        entry.depth,
+        pk,
+        pk,
+        pk,
+        name,
+        badge,
+        context,
+        pk,
+        machine_time,
+        shown_time,
+        entry.html,
+        actions,
+        _tail(entry),
+    )
 
 
 def render_thread(thread: list[ThreadEntry], *, article_url: str, is_open: bool):
