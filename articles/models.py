@@ -39,7 +39,24 @@ def rich_text_field(**kwargs):
     return ProseEditorField(extensions=RICH_TEXT_EXTENSIONS, sanitize=sanitize_html, **kwargs)
 
 
-class Publication(models.Model):
+class SingleRowModel(models.Model):
+    """Settings that exist once for the whole site, edited by staff in the admin."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """The row, or its defaults while staff have not saved it yet. Reading never
+        writes: a page view must not change content (and so empty the page cache)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class Publication(SingleRowModel):
     """Site-wide settings that staff edit: the publication's name and tagline."""
 
     site_name = models.CharField(max_length=80, default="The Neuroplastic Review")
@@ -53,17 +70,6 @@ class Publication(models.Model):
 
     def __str__(self):
         return self.site_name
-
-    def save(self, *args, **kwargs):
-        # A single row: there is one publication.
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls):
-        # Reading the settings never writes: a page view must not change content (and
-        # so empty the page cache). The defaults stand until staff save the row.
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 DEFAULT_DISCLAIMER = (

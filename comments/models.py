@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from articles.models import Article
+from articles.models import Article, SingleRowModel
 
 BODY_MAX_LENGTH = 3000
 NAME_MAX_LENGTH = 80
@@ -208,7 +208,7 @@ DEFAULT_CRISIS_RESOURCES = (
 )
 
 
-class CommentSettings(models.Model):
+class CommentSettings(SingleRowModel):
     """The notes staff edit that appear beside every comment form."""
 
     moderation_notice = models.TextField(
@@ -227,17 +227,6 @@ class CommentSettings(models.Model):
 
     def __str__(self):
         return "Comment notes"
-
-    def save(self, *args, **kwargs):
-        # A single row, like the publication settings.
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls):
-        # Reading the settings never writes: a page view must not change content (and
-        # so empty the page cache). The defaults stand until staff save the row.
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class SenderActivity(models.Model):
