@@ -79,7 +79,13 @@ clean:
 	rm -rf $(VENV) var/static
 
 # Judges of quality that need more than Python: each step stands alone.
-audit: audit-dependencies audit-lighthouse
+# Both audits always run and report; the target fails if either found a problem (the
+# dependency audit also fails where the advisory service cannot be reached).
+audit: install
+	@status=0; \
+	$(MAKE) --no-print-directory audit-dependencies || status=1; \
+	$(MAKE) --no-print-directory audit-lighthouse || status=1; \
+	exit $$status
 
 # Known vulnerabilities in the exact locked versions (PyPI's advisory data, or OSV with
 # AUDIT_SERVICE=osv). --strict: a package that could not be checked fails the audit too.
