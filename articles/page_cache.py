@@ -2,7 +2,7 @@
 
 What makes a naive page cache wrong here, and what this one does instead:
 
-- A page holds a CSRF token. The cached copy keeps a placeholder where the token was and
+- A page holds a CSRF token. The cached copy keeps a slot where the token was and
   each reader gets a token of their own on the way out, so a second visitor's comment is
   never refused.
 - Some output belongs to one reader (the "awaiting moderation" notice, staff previews,

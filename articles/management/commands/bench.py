@@ -186,20 +186,17 @@ class Command(BaseCommand):
     def seed_programs(self):
         from programs.models import Program
 
-        programs = list(Program.objects.all())
-        for number in range(self.options["programs"] - len(programs)):
-            program = programs[number % len(programs)]
-            original_pk = program.pk
-            topics = list(program.topics.all()) if hasattr(program, "topics") else []
-            program.pk = None
-            program.id = None
+        originals = list(Program.objects.order_by("pk").values_list("pk", flat=True))
+        for number in range(self.options["programs"] - len(originals)):
+            # A fresh copy of an original each time, published like it, with its topics.
+            program = Program.objects.get(pk=originals[number % len(originals)])
+            topics = list(program.topics.all())
+            program.pk = program.id = None
             program._state.adding = True
-            program.slug = f"{program.slug}-{number}"
+            program.slug = f"{program.slug}-copy-{number}"
             program.title = f"{program.title} ({number + 2})"
             program.save()
-            if topics:
-                program.topics.set(topics)
-            program = Program.objects.get(pk=original_pk)
+            program.topics.set(topics)
 
     # --- Measuring ----------------------------------------------------------------------
 
