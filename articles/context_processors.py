@@ -1,12 +1,19 @@
+from django.db.models import Subquery
+
 from .models import DEFAULT_DISCLAIMER, Disclaimer, Publication
 from .page_cache import cached_for_generation
 
 
 def _chrome():
-    disclaimer = Disclaimer.objects.current()
+    """The publication settings and the disclaimer in effect, in one query."""
+    in_effect = Disclaimer.objects.in_effect().values("text")[:1]
+    publication = Publication.objects.filter(pk=1).annotate(disclaimer=Subquery(in_effect)).first()
+    if publication is None:  # staff have not saved the settings yet
+        publication = Publication.load()
+        publication.disclaimer = in_effect.values_list("text", flat=True).first()
     return {
-        "publication": Publication.load(),
-        "disclaimer_text": disclaimer.text if disclaimer else DEFAULT_DISCLAIMER,
+        "publication": publication,
+        "disclaimer_text": publication.disclaimer or DEFAULT_DISCLAIMER,
     }
 
 

@@ -343,20 +343,21 @@ class Article(models.Model):
 
     def related_articles(self, limit=3):
         """Staff picks first, then the newest articles sharing a topic; never itself and
-        never an unpublished one. One query, plus the cards' topics."""
+        never an unpublished one. One query; the caller loads the cards' topics (the
+        article page loads them with the article's own, in one query)."""
         picked = Article.related_picks.through.objects.filter(
             from_article=self.pk, to_article=models.OuterRef("pk")
         )
+        own_topics = Article.topics.through.objects.filter(article=self.pk).values("topic")
         on_topic = Article.topics.through.objects.filter(
-            article=models.OuterRef("pk"), topic__in=[topic.pk for topic in self.topics.all()]
+            article=models.OuterRef("pk"), topic__in=own_topics
         )
         return list(
             Article.objects.published()
             .exclude(pk=self.pk)
             .annotate(is_pick=models.Exists(picked), on_topic=models.Exists(on_topic))
             .filter(Q(is_pick=True) | Q(on_topic=True))
-            .order_by("-is_pick", "-publish_at", "-pk")
-            .for_listing()[:limit]
+            .order_by("-is_pick", "-publish_at", "-pk")[:limit]
         )
 
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -69,7 +69,6 @@ class ArticleDetailView(DetailView):
             Article.objects.visible_to(self.request.user)
             .select_related("reviewed_by")
             .prefetch_related(
-                "topics",
                 "sources",
                 "updates",
                 Prefetch("author_credits", queryset=ArticleAuthor.objects.select_related("author")),
@@ -83,9 +82,12 @@ class ArticleDetailView(DetailView):
 def article_page_context(request, article):
     """What the article page shows besides the article itself. Views elsewhere that
     render the page again (the comment form with its errors) use it too."""
+    related = article.related_articles()
+    # The article's topics and its related cards' topics, in one query.
+    prefetch_related_objects([article, *related], "topics")
     return {
         "is_preview": not article.is_published,
-        "related_articles": article.related_articles(),
+        "related_articles": related,
     }
 
 

@@ -39,7 +39,7 @@ def with_approved_comment_counts(queryset):
 class ThreadEntry:
     """One comment as the page shows it, in reading order."""
 
-    comment: Comment
+    comment: tuple  # a named row of Comment.objects.for_thread(): pk, author_name, ...
     depth: int
     removed: bool
     in_reply_to: str

@@ -8,7 +8,11 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.utils.html import format_html
+
+from articles.html import html_format, html_join
 
 ROOT = Path(settings.BASE_DIR)
 SANITISER = ROOT / "articles" / "html.py"
@@ -17,6 +21,9 @@ SKIPPED_DIRECTORIES = {
     ".venv", "var", "node_modules", ".git", "tests", "__pycache__", ".ruff_cache",
 }  # fmt: skip
 MARKS_SAFE = {"mark_safe", "SafeString", "SafeText"}
+# Functions that escape their values into a literal template (articles/html.py has the
+# second, for long loops).
+FORMATTERS = {"format_html", "html_format"}
 TEMPLATE_ESCAPE_OFF = re.compile(r"\|\s*safe(seq)?\b|{%\s*autoescape\s+off\s*%}")
 HOW_TO_FIX = (
     "Only articles/html.py may mark HTML as safe. Let Django escape the value (in a "
@@ -45,10 +52,10 @@ def python_offences(path):
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
             if name in MARKS_SAFE:
                 yield node.lineno, f"{name}()"
-            elif name == "format_html" and not node.args[1:] and not node.keywords:
-                yield node.lineno, "format_html() without arguments (it only marks safe)"
-            elif name == "format_html" and node.args and _is_built_string(node.args[0]):
-                yield node.lineno, "format_html() on a string built beforehand (unescaped)"
+            elif name in FORMATTERS and not node.args[1:] and not node.keywords:
+                yield node.lineno, f"{name}() without arguments (it only marks safe)"
+            elif name in FORMATTERS and node.args and _is_built_string(node.args[0]):
+                yield node.lineno, f"{name}() on a string built beforehand (unescaped)"
         elif (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
@@ -112,8 +119,29 @@ def test_the_rule_catches_what_it_is_meant_to(tmp_path):
         "c = format_html('<br>')\n"
         "d = format_html('<b>{}</b>', value)\n"
         "e = Template('{{ value|safe }}')\n"
+        "f = html_format('<i>' + value + '</i>', other)\n"
+        "g = html_format('<hr>')\n"
+        "h = html_format('<i>{}</i>', value)\n"
     )
-    assert [line for line, _ in python_offences(sample)] == [3, 4, 5, 7]
+    assert sorted(line for line, _ in python_offences(sample)) == [3, 4, 5, 7, 8, 9]
     assert TEMPLATE_ESCAPE_OFF.search("{{ body | safe }}")
     assert TEMPLATE_ESCAPE_OFF.search("{% autoescape off %}")
     assert not TEMPLATE_ESCAPE_OFF.search("{{ body|safe_excerpt }}")
+
+
+def test_the_fast_formatter_escapes_like_format_html():
+    """The comment thread's formatter escapes exactly as Django does, and joining refuses
+    a string nobody escaped."""
+    hostile = [
+        "<script>alert('x')</script>",
+        'a "quoted" & <b>',
+        42,
+        format_html("<i>{}</i>", "ok"),
+    ]
+    for value in hostile:
+        assert html_format("<p>{}</p>", value) == format_html("<p>{}</p>", value)
+    assert html_join([html_format("<p>{}</p>", "a"), format_html("<p>{}</p>", "b")]) == (
+        "<p>a</p><p>b</p>"
+    )
+    with pytest.raises(TypeError):
+        html_join([html_format("<p>{}</p>", "a"), "<script>"])
