@@ -1,3 +1,4 @@
+import functools
 import math
 
 from django.core.exceptions import ValidationError
@@ -37,6 +38,13 @@ RICH_TEXT_EXTENSIONS = {
 
 def rich_text_field(**kwargs):
     return ProseEditorField(extensions=RICH_TEXT_EXTENSIONS, sanitize=sanitize_html, **kwargs)
+
+
+@functools.lru_cache(maxsize=256)
+def _opening_words(body):
+    # Every card on every list shows this, and cleaning and parsing the HTML costs more
+    # than the rest of the card; the same body always gives the same words.
+    return Truncator(html_to_text(body)).words(40)
 
 
 class SingleRowModel(models.Model):
@@ -329,9 +337,7 @@ class Article(models.Model):
     @property
     def summary(self):
         """The excerpt, or the start of the body when staff left it empty."""
-        if self.excerpt:
-            return self.excerpt
-        return Truncator(html_to_text(self.body)).words(40)
+        return self.excerpt or _opening_words(self.body)
 
     @property
     def review_overdue(self):
@@ -345,18 +351,16 @@ class Article(models.Model):
         """Staff picks first, then the newest articles sharing a topic; never itself and
         never an unpublished one. One query; the caller loads the cards' topics (the
         article page loads them with the article's own, in one query)."""
-        picked = Article.related_picks.through.objects.filter(
-            from_article=self.pk, to_article=models.OuterRef("pk")
-        )
+        picks = Article.related_picks.through.objects.filter(from_article=self.pk)
         own_topics = Article.topics.through.objects.filter(article=self.pk).values("topic")
-        on_topic = Article.topics.through.objects.filter(
-            article=models.OuterRef("pk"), topic__in=own_topics
-        )
+        # Candidates from the two small sets, not a test of every published article.
+        on_topic = Article.topics.through.objects.filter(topic__in=own_topics)
+        is_pick = Q(pk__in=picks.values("to_article"))
         return list(
             Article.objects.published()
             .exclude(pk=self.pk)
-            .annotate(is_pick=models.Exists(picked), on_topic=models.Exists(on_topic))
-            .filter(Q(is_pick=True) | Q(on_topic=True))
+            .filter(is_pick | Q(pk__in=on_topic.values("article")))
+            .annotate(is_pick=is_pick)
             .order_by("-is_pick", "-publish_at", "-pk")[:limit]
         )
 
