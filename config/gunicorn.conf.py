@@ -5,7 +5,9 @@ import multiprocessing
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-# Two workers per core suits a site whose pages are mostly served from cache.
+# Sync workers, two per core, by measurement (README, "Why sync workers"): a page is a
+# cache hit or a render that holds the GIL, so threads add nothing, and the second
+# worker per core keeps the core busy while its pair waits on the database or SMTP.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
 worker_class = "sync"
 timeout = 30
