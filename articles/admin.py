@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -13,6 +14,9 @@ from .models import (
     Source,
     Topic,
 )
+
+# A web address typed without "https://" gets it, rather than "http://".
+HTTPS_BY_DEFAULT = {models.URLField: {"assume_scheme": "https"}}
 
 
 def image_thumbnail(image_field, size=60):
@@ -71,6 +75,7 @@ class ArticleAuthorInline(admin.TabularInline):
 class SourceInline(admin.StackedInline):
     model = Source
     extra = 0
+    formfield_overrides = HTTPS_BY_DEFAULT
     fields = [
         ("title", "position"),
         ("publisher", "url"),
@@ -86,6 +91,7 @@ class ArticleUpdateInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_BY_DEFAULT
     list_display = [
         "title",
         "cover_thumbnail",
