@@ -1,5 +1,14 @@
+from pathlib import Path
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+
+
+def pytest_configure(config):
+    # WhiteNoise warns on every request handler when the collected-static folder is
+    # missing, as it is in a fresh clone before `collectstatic`; tests serve no files.
+    Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)
