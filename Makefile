@@ -105,4 +105,4 @@ node-judges: node_modules/.installed
 # Lighthouse (mobile emulation, Debian Chromium) on the home page and an article of the
 # demo site, served by gunicorn from a throwaway database; prints the four scores.
 audit-lighthouse: install node-judges
-	$(BIN)/python tests/e2e/lighthouse.py
+	$(BIN)/python -m tests.e2e.lighthouse

@@ -1,6 +1,7 @@
 """Lighthouse scores of the running site: `make audit` runs this.
 
-It serves the demo content with gunicorn and the production static files (a throwaway
+It serves the demo content with gunicorn (through articles/gunicorn_process.py, as the
+benchmark does) and the production static files (a throwaway
 SQLite database and media folder, so nothing of yours is touched), then runs Lighthouse
 (from `npm ci`) with Debian's Chromium in its default mobile emulation on the home page
 and an article, and prints the four category scores. It exits non-zero when a score is
@@ -14,7 +15,6 @@ several points off.
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,7 +22,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+from articles.gunicorn_process import BASE_DIR, GunicornServer
+
 LIGHTHOUSE = BASE_DIR / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
@@ -36,29 +37,10 @@ RUNS = max(1, int(os.environ.get("LIGHTHOUSE_RUNS", "3")))
 KEEP_REPORTS = os.environ.get("LIGHTHOUSE_REPORTS")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def manage(environment, *arguments):
     subprocess.run(
         [sys.executable, "manage.py", *arguments], cwd=BASE_DIR, env=environment, check=True
     )
-
-
-def wait_until_up(url, process, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit("gunicorn stopped before it answered")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    sys.exit(f"gunicorn did not answer at {url} within {seconds} s")
 
 
 def first_article_url(base_url):
@@ -117,36 +99,22 @@ def main():
         sys.exit("make audit needs " + " and ".join(missing))
 
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as folder:
-        port = free_port()
         environment = os.environ | {
             "DATABASE_URL": f"sqlite:///{folder}/audit.sqlite3",
             "MEDIA_ROOT": f"{folder}/media",
             "CACHE_URL": "locmemcache://audit",
+            "PAGE_CACHE_GENERATION_FILE": f"{folder}/page-cache-generation",
             "DEBUG": "false",
-            "HOST": "127.0.0.1",
-            "PORT": str(port),
-            "WEB_CONCURRENCY": "2",
         }
         manage(environment, "migrate", "--noinput", "--verbosity", "0")
         manage(environment, "collectstatic", "--noinput", "--verbosity", "0")
         manage(environment, "seed_demo", "--verbosity", "0")
 
-        base_url = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "--config",
-                "config/gunicorn.conf.py",
-                # Lighthouse's requests would bury the scores.
-                "--access-logfile",
-                "/dev/null",
-                "config.wsgi",
-            ],
-            cwd=BASE_DIR,
-            env=environment,
-        )
+        # Its access log goes nowhere: Lighthouse's requests would bury the scores.
+        server = GunicornServer(workers=2, env=environment)
         try:
-            wait_until_up(f"{base_url}/healthz", server)
+            server.wait_until_ready()
+            base_url = server.url
             pages = {"home": f"{base_url}/", "article": first_article_url(base_url)}
             failed = False
             print(
@@ -174,8 +142,7 @@ def main():
                         failed = True
                         print("\n".join(weak_audits(report, category)))
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            server.stop()
     if failed:
         sys.exit(f"A Lighthouse score is under {MIN_SCORE}.")
 
