@@ -1,4 +1,3 @@
-import functools
 import math
 
 from django.core.exceptions import ValidationError
@@ -38,13 +37,6 @@ RICH_TEXT_EXTENSIONS = {
 
 def rich_text_field(**kwargs):
     return ProseEditorField(extensions=RICH_TEXT_EXTENSIONS, sanitize=sanitize_html, **kwargs)
-
-
-@functools.lru_cache(maxsize=256)
-def _opening_words(body):
-    # Every card on every list shows this, and cleaning and parsing the HTML costs more
-    # than the rest of the card; the same body always gives the same words.
-    return Truncator(html_to_text(body)).words(40)
 
 
 class SingleRowModel(models.Model):
@@ -337,7 +329,9 @@ class Article(models.Model):
     @property
     def summary(self):
         """The excerpt, or the start of the body when staff left it empty."""
-        return self.excerpt or _opening_words(self.body)
+        if self.excerpt:
+            return self.excerpt
+        return Truncator(html_to_text(self.body)).words(40)
 
     @property
     def review_overdue(self):

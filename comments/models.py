@@ -8,6 +8,8 @@ from django.utils.text import Truncator
 
 from articles.models import Article, SingleRowModel
 
+from .text import render_comment
+
 BODY_MAX_LENGTH = 3000
 NAME_MAX_LENGTH = 80
 USER_AGENT_MAX_LENGTH = 200
@@ -32,8 +34,8 @@ class CommentQuerySet(models.QuerySet):
             # Rows rather than model instances: building 200 instances costs more than
             # the query itself, and the thread only reads these fields.
             .values_list(
-                "pk", "parent_id", "author_name", "body", "status", "by_staff", "created_at",
-                named=True,
+                "pk", "parent_id", "author_name", "body", "body_html", "status", "by_staff",
+                "created_at", named=True,
             )
         )  # fmt: skip
 
@@ -59,6 +61,9 @@ class Comment(models.Model):
     author_name = models.CharField("name", max_length=NAME_MAX_LENGTH)
     email = models.EmailField("e-mail", help_text="Never shown publicly.")
     body = models.TextField("comment", max_length=BODY_MAX_LENGTH)
+    # The body as the page shows it (paragraphs, line breaks, links), made once when the
+    # comment is saved rather than on every page view; cleaned again when read.
+    body_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     notify_on_reply = models.BooleanField(
         "e-mail on reply",
@@ -108,6 +113,10 @@ class Comment(models.Model):
         return f"{self.author_name}: {Truncator(self.body).chars(60)}"
 
     def save(self, *args, **kwargs):
+        self.body_html = render_comment(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
         self._stored_status = self.status
 

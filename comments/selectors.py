@@ -8,6 +8,8 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString
 
+from articles.html import render_comment_html
+
 from .models import Comment
 from .text import render_comment
 
@@ -101,7 +103,7 @@ def comment_thread(article) -> list[ThreadEntry]:
                 depth=min(level, MAX_DEPTH),
                 removed=removed,
                 in_reply_to=in_reply_to,
-                html="" if removed else render_comment(comment.body),
+                html="" if removed else _comment_html(comment),
             )
         )
         stack.extend((child, level + 1) for child in reversed(children[comment.pk]))
@@ -111,6 +113,11 @@ def comment_thread(article) -> list[ThreadEntry]:
         entry.opens_replies = next_depth > entry.depth
         entry.closes = range(max(0, entry.depth - next_depth))
     return entries
+
+
+def _comment_html(row):
+    # Rows written without save() (bulk_create) have no stored HTML yet.
+    return render_comment_html(row.body_html or render_comment(row.body))
 
 
 def approved_count(thread: list[ThreadEntry]) -> int:

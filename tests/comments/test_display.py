@@ -3,7 +3,6 @@
 from http import HTTPStatus
 
 import pytest
-from django.utils.html import escape
 
 from comments.models import Comment, CommentSettings
 from tests.factories import make_article, make_comment, make_topic
@@ -125,8 +124,54 @@ def test_markup_in_comments_is_shown_as_text(client):
     make_comment(article, author_name="<b>Bold</b>", body='<a href="x">link</a> <em>hi</em>')
     html = section_of(client.get(article.get_absolute_url()))
     assert "<em>hi</em>" not in html
-    assert escape('<a href="x">link</a>') in html
+    # Angle brackets escaped; quotes in text need no escaping, and the cleaner leaves them.
+    assert '&lt;a href="x"&gt;link&lt;/a&gt;' in html
+    assert '<a href="x">' not in html
     assert "&lt;b&gt;Bold&lt;/b&gt;" in html
+
+
+def test_a_comment_row_altered_around_the_model_cannot_put_a_script_on_the_page(client):
+    """The HTML stored when a comment is saved is cleaned again whenever it is shown."""
+    article = make_article()
+    comment = make_comment(article, body="Fine words.")
+    Comment.objects.filter(pk=comment.pk).update(
+        body_html='<p>Fine<script>alert(1)</script><img src=x onerror="alert(2)"> '
+        '<a href="javascript:alert(3)" onclick="alert(4)">words</a>.</p>'
+    )
+    html = section_of(client.get(article.get_absolute_url()))
+    assert "Fine" in html and "words</a>." in html
+    for trace in ["<script", "alert(", "<img", "onerror", "onclick", "javascript:"]:
+        assert trace not in html
+
+
+def test_comments_written_in_bulk_show_their_text_and_links(client):
+    """Rows made without save() (imports, bulk_create) have no stored HTML; the page
+    makes it from the text."""
+    article = make_article()
+    Comment.objects.bulk_create(
+        [
+            Comment(
+                article=article,
+                author_name="Imported Ines",
+                email="ines@example.org",
+                body="Imported text.\nSee https://example.org/study for more.",
+                status=Comment.Status.APPROVED,
+            )
+        ]
+    )
+    html = section_of(client.get(article.get_absolute_url()))
+    assert "<p>Imported text.<br>See " in html
+    assert 'href="https://example.org/study" rel="nofollow ugc noopener"' in html
+
+
+def test_an_edited_comment_shows_its_new_text(client):
+    """A corrected comment shows its new text, also when only the changed field is saved."""
+    article = make_article()
+    comment = make_comment(article, body="A typo hre.")
+    comment.body = "A typo fixed."
+    comment.save(update_fields=["body"])
+    html = section_of(client.get(article.get_absolute_url()))
+    assert "A typo fixed." in html and "hre." not in html
 
 
 def test_each_comment_has_an_anchor_and_a_reply_link(client):

@@ -165,19 +165,25 @@ class Command(BaseCommand):
 
     def seed_comments(self, articles):
         from comments.models import Comment
+        from comments.text import render_comment
 
         hot = Article.objects.get(slug="single-dose-psilocybin-dendritic-spines-mice")
         Comment.objects.filter(article=hot).delete()
         now = timezone.now()
 
         def comment(article, number, parent=None):
+            body = (
+                f"Comment {number}: a thoughtful reply about the study design.\n\n"
+                "A second paragraph with a link https://example.org/paper."
+            )
+            # bulk_create skips save(), which stores the HTML a page shows.
             return Comment(
                 article=article,
                 parent=parent,
                 author_name=f"Reader {number}",
                 email=f"reader{number}@example.org",
-                body=f"Comment {number}: a thoughtful reply about the study design.\n\n"
-                "A second paragraph with a link https://example.org/paper.",
+                body=body,
+                body_html=render_comment(body),
                 status=Comment.Status.APPROVED,
                 created_at=now - datetime.timedelta(minutes=20000 - number),
                 approved_at=now,
