@@ -9,7 +9,7 @@ def _chrome():
     in_effect = Disclaimer.objects.in_effect().values("text")[:1]
     publication = Publication.objects.filter(pk=1).annotate(disclaimer=Subquery(in_effect)).first()
     if publication is None:  # staff have not saved the settings yet
-        publication = Publication.load()
+        publication = Publication(pk=1)
         publication.disclaimer = in_effect.values_list("text", flat=True).first()
     return {
         "publication": publication,

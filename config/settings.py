@@ -111,9 +111,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON;"
         ),
     }
-# Persistent connections, checked before reuse so a restarted server is no outage. With
-# SQLite too: a new connection per request re-reads the schema, re-runs the pragmas
-# above and starts with a cold page cache, which costs a fifth of an article page.
+# Persistent connections; PostgreSQL's are checked before reuse, so a restarted server
+# is no outage (Django has nothing to check for SQLite). With SQLite too: a connection
+# per request re-runs the pragmas above and re-reads the schema, 0.7 ms each time.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

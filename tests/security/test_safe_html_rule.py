@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from articles.html import html_format, html_join
 
@@ -56,12 +57,23 @@ def python_offences(path):
                 yield node.lineno, f"{name}() without arguments (it only marks safe)"
             elif name in FORMATTERS and node.args and _is_built_string(node.args[0]):
                 yield node.lineno, f"{name}() on a string built beforehand (unescaped)"
+            elif name == "html_literal" and not _is_string_literal(node):
+                yield node.lineno, "html_literal() on anything but one string literal"
         elif (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
             and TEMPLATE_ESCAPE_OFF.search(node.value)
         ):
             yield node.lineno, "a template string that switches escaping off"
+
+
+def _is_string_literal(call):
+    return (
+        len(call.args) == 1
+        and not call.keywords
+        and isinstance(call.args[0], ast.Constant)
+        and isinstance(call.args[0].value, str)
+    )
 
 
 def _is_built_string(node):
@@ -122,8 +134,11 @@ def test_the_rule_catches_what_it_is_meant_to(tmp_path):
         "f = html_format('<i>' + value + '</i>', other)\n"
         "g = html_format('<hr>')\n"
         "h = html_format('<i>{}</i>', value)\n"
+        "i = html_literal(value)\n"
+        "j = html_literal(f'<b>{value}</b>')\n"
+        "k = html_literal('</li>')\n"
     )
-    assert sorted(line for line, _ in python_offences(sample)) == [3, 4, 5, 7, 8, 9]
+    assert sorted(line for line, _ in python_offences(sample)) == [3, 4, 5, 7, 8, 9, 11, 12]
     assert TEMPLATE_ESCAPE_OFF.search("{{ body | safe }}")
     assert TEMPLATE_ESCAPE_OFF.search("{% autoescape off %}")
     assert not TEMPLATE_ESCAPE_OFF.search("{{ body|safe_excerpt }}")
@@ -132,10 +147,18 @@ def test_the_rule_catches_what_it_is_meant_to(tmp_path):
 def test_the_fast_formatter_escapes_like_format_html():
     """The comment thread's formatter escapes exactly as Django does, and joining refuses
     a string nobody escaped."""
+
+    class Marked:
+        def __html__(self):
+            return "<b>already safe</b>"
+
     hostile = [
         "<script>alert('x')</script>",
         'a "quoted" & <b>',
         42,
+        None,
+        gettext_lazy("<i>lazy & translated</i>"),
+        Marked(),
         format_html("<i>{}</i>", "ok"),
     ]
     for value in hostile:

@@ -85,6 +85,8 @@ class Command(BaseCommand):
             raise CommandError("wrk is needed: apt-get install wrk (make bench installs it).")
         if "bench" not in str(settings.DATABASES["default"]["NAME"]):
             raise CommandError("Run through `make bench`: it uses a separate database.")
+        if options["worker_class"] == "sync" and options["threads"] > 1:
+            options["worker_class"] = "gthread"  # what gunicorn itself switches to
         self.options = options
         call_command("migrate", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -103,7 +105,13 @@ class Command(BaseCommand):
         }
         peaks = []
         for mode, env in {"warm": {}, **COLD_MODES}.items():
-            worker = f"--worker-class={options['worker_class']} --threads={options['threads']}"
+            # After the operator's own GUNICORN_CMD_ARGS, if any: the last word wins.
+            worker = " ".join(
+                [
+                    os.environ.get("GUNICORN_CMD_ARGS", ""),
+                    f"--worker-class={options['worker_class']} --threads={options['threads']}",
+                ]
+            ).strip()
             server = GunicornServer(
                 workers=options["workers"], env={**env, "GUNICORN_CMD_ARGS": worker}
             ).wait_until_ready()
