@@ -10,7 +10,9 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -101,6 +103,7 @@ class Command(BaseCommand):
                 "threads": options["threads"],
             },
             "queries": {mode: self.count_queries(pages, env) for mode, env in COLD_MODES.items()},
+            "comment_thread": self.time_comment_thread(),
             "pages": {name: {} for name in pages},
         }
         peaks = []
@@ -231,7 +234,7 @@ class Command(BaseCommand):
     def pages(self):
         from programs.models import Program
 
-        hot = (
+        self.hot = hot = (
             Article.objects.annotate(comment_count=Count("comments"))
             .order_by("-comment_count")
             .first()
@@ -243,6 +246,28 @@ class Command(BaseCommand):
             "article detail (200 comments)": hot.get_absolute_url(),
             "program page": program.get_absolute_url(),
             "static file": staticfiles_storage.url("css/site.css"),
+        }
+
+    def time_comment_thread(self):
+        """The hot spot of a cold article page: its thread read from the database and
+        rendered afresh in this process, the median of 30 runs."""
+        from comments.rendering import render_thread
+        from comments.selectors import approved_count, comment_thread
+
+        article = self.hot
+        url = article.get_absolute_url()
+        reads, renders = [], []
+        for _ in range(30):
+            started = time.perf_counter()
+            thread = comment_thread(article)
+            read = time.perf_counter()
+            render_thread(thread, article_url=url, is_open=True)
+            reads.append(read - started)
+            renders.append(time.perf_counter() - read)
+        return {
+            "comments": approved_count(thread),
+            "read_ms": round(statistics.median(reads) * 1000, 2),
+            "render_ms": round(statistics.median(renders) * 1000, 2),
         }
 
     def count_queries(self, pages, env):
@@ -329,6 +354,12 @@ class Command(BaseCommand):
             f"most {TARGETS['cold_article_queries']} queries; measured {cold['rps']:.0f} req/s "
             f"and {cold_queries} queries with the page cache off, {bare['rps']:.0f} req/s and "
             f"{bare_queries} queries with nothing cached"
+        )
+        thread = results["comment_thread"]
+        write(
+            f"  the article's thread of {thread['comments']} comments, read and rendered "
+            f"afresh in one process: {thread['read_ms'] + thread['render_ms']:.1f} ms "
+            f"(query and threading {thread['read_ms']:.1f}, HTML {thread['render_ms']:.1f})"
         )
         write(
             f"\nPeak memory per worker: {results['worker_peak_mb']:.1f} MB "
