@@ -130,6 +130,18 @@ def _postgres_article_ids(query: Query) -> list[int]:
     )
 
 
+def _weighted_score(fields, patterns) -> int:
+    """The sum of the weights of the (text, weight) fields each pattern is found in;
+    0 when some pattern is found in none (every word of a query must match)."""
+    score = 0
+    for pattern in patterns:
+        term_score = sum(weight for text, weight in fields if pattern.search(text))
+        if not term_score:
+            return 0
+        score += term_score
+    return score
+
+
 def _fallback_article_ids(query: Query) -> list[int]:
     candidates = Article.objects.published()
     for term in query.terms:
@@ -165,13 +177,8 @@ def _fallback_article_ids(query: Query) -> list[int]:
             (f"{excerpt} {html_to_text(body)}", BODY_WEIGHT),
             (" ".join(topic_names.get(pk, [])), TOPIC_WEIGHT),
         ]
-        score = 0
-        for pattern in patterns:
-            term_score = sum(weight for text, weight in fields if pattern.search(text))
-            if not term_score:
-                break
-            score += term_score
-        else:
+        score = _weighted_score(fields, patterns)
+        if score:
             # Rows come newest first, so `position` breaks ties in favour of newer articles.
             scored.append((-score, position, pk))
     return [pk for _, _, pk in sorted(scored)[:MAX_RESULTS]]
@@ -273,13 +280,8 @@ def program_results(query: Query) -> list[ProgramResult]:
             (html_to_text(program.description), BODY_WEIGHT),
             (" ".join(topic.name for topic in program.topics.all()), TOPIC_WEIGHT),
         ]
-        score = 0
-        for pattern in patterns:
-            term_score = sum(weight for text, weight in fields if pattern.search(text))
-            if not term_score:
-                break
-            score += term_score
-        else:
+        score = _weighted_score(fields, patterns)
+        if score:
             scored.append((-score, position, program))
     return [
         ProgramResult(

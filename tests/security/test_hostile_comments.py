@@ -4,7 +4,6 @@ redirect to this site, never a 500; and no commenter's address is ever stored.""
 
 import datetime
 import itertools
-import time
 from http import HTTPStatus
 from urllib.parse import quote
 
@@ -17,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comments.models import Comment
-from comments.moderation import form_token
+from tests.comments.conftest import comment_data
 from tests.factories import make_article
 from tests.security.test_hostile_input import HOSTILE_VALUES, MEGABYTE, is_same_origin, raw
 
@@ -43,17 +42,6 @@ def _no_page_cache_or_moderator_mail(settings):
 @pytest.fixture
 def article():
     return make_article()
-
-
-def valid_fields(article):
-    return {
-        "author_name": "Ada Reader",
-        "email": "ada@example.com",
-        "body": "Thanks for summarising the study so clearly.",
-        "timestamp": form_token(article.pk, issued_at=time.time() - 60),
-        "parent": "",
-        "homepage": "",
-    }
 
 
 def post_raw(client, article, fields, *, address=None, encoded=None):
@@ -83,20 +71,20 @@ def assert_clear_answer(response, what):
 @pytest.mark.parametrize("field", FIELDS)
 def test_each_field_survives_every_hostile_value(client, article, field):
     for value in [*HOSTILE_VALUES, MEGABYTE]:
-        fields = valid_fields(article) | {field: value}
+        fields = comment_data(article) | {field: value}
         assert_clear_answer(post_raw(client, article, fields), f"{field}={value[:40]!r}")
 
 
 @pytest.mark.parametrize("encoded", ["%FF%FE", "%C0%AF", "%ED%A0%80", "%E2%82"])
 def test_invalid_utf8_is_answered_with_the_form_again(client, article, encoded):
-    fields = valid_fields(article)
+    fields = comment_data(article)
     del fields["body"]
     response = post_raw(client, article, fields, encoded=[f"body={encoded}", f"{encoded}=x"])
     assert_clear_answer(response, encoded)
 
 
 def test_a_megabyte_comment_gets_a_message_and_keeps_the_text(client, article):
-    response = post_raw(client, article, valid_fields(article) | {"body": "x" * 1_000_000})
+    response = post_raw(client, article, comment_data(article) | {"body": "x" * 1_000_000})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "Please shorten" in response.content.decode()
     assert not Comment.objects.exists()
@@ -118,14 +106,14 @@ def test_a_megabyte_comment_gets_a_message_and_keeps_the_text(client, article):
     )
 )
 def test_any_text_in_any_fields(client, article, replaced):
-    response = post_raw(client, article, valid_fields(article) | replaced)
+    response = post_raw(client, article, comment_data(article) | replaced)
     assert_clear_answer(response, repr(replaced)[:300])
 
 
 def test_next_and_friends_never_lead_off_site(client, article):
     for name in ["next", "redirect", "return_to", "url"]:
         encoded = [f"{name}={quote('//evil.example/')}"]
-        response = post_raw(client, article, valid_fields(article), encoded=encoded)
+        response = post_raw(client, article, comment_data(article), encoded=encoded)
         assert response.status_code in {HTTPStatus.FOUND, HTTPStatus.SEE_OTHER}
         assert is_same_origin(response.headers["Location"]), response.headers["Location"]
 
@@ -142,7 +130,7 @@ def every_stored_text():
 
 def test_a_commenters_address_is_never_stored_and_their_network_data_expires(client, article):
     address = "203.0.113.77"
-    response = post_raw(client, article, valid_fields(article), address=address)
+    response = post_raw(client, article, comment_data(article), address=address)
     assert response.status_code in {HTTPStatus.FOUND, HTTPStatus.SEE_OTHER}
     comment = Comment.objects.get()
     assert comment.sender_hash  # flood control has what it needs...
