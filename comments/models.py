@@ -113,10 +113,11 @@ class Comment(models.Model):
         return f"{self.author_name}: {Truncator(self.body).chars(60)}"
 
     def save(self, *args, **kwargs):
-        self.body_html = render_comment(self.body)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
+        if update_fields is None or "body" in update_fields:
+            self.body_html = render_comment(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
         self._stored_status = self.status
 
