@@ -191,6 +191,13 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
+    def for_page(self):
+        """Everything the article page shows of the article itself, in a fixed number of
+        queries (its topics load later, with the related cards' topics)."""
+        return (
+            self.select_related("reviewed_by").prefetch_related("sources", "updates").with_authors()
+        )
+
 
 class Article(models.Model):
     class Status(models.TextChoices):

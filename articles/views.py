@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -18,7 +18,7 @@ from comments.selectors import with_approved_comment_counts
 
 from . import search as site_search
 from .context_processors import publication
-from .models import DEFAULT_DISCLAIMER, Article, ArticleAuthor, Publication, Topic
+from .models import DEFAULT_DISCLAIMER, Article, Publication, Topic
 
 logger = logging.getLogger(__name__)
 
@@ -65,15 +65,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return (
-            Article.objects.visible_to(self.request.user)
-            .select_related("reviewed_by")
-            .prefetch_related(
-                "sources",
-                "updates",
-                Prefetch("author_credits", queryset=ArticleAuthor.objects.select_related("author")),
-            )
-        )
+        return Article.objects.visible_to(self.request.user).for_page()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**article_page_context(self.request, self.object), **kwargs)

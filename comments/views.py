@@ -40,7 +40,7 @@ def comment_post(request, slug):
     back with the reader's text and the errors: 400 for the form, 429 for flood control,
     403 when comments are closed.
     """
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = get_object_or_404(Article.objects.published().for_page(), slug=slug)
     if request.method == "GET":
         return redirect(f"{article.get_absolute_url()}#comments")
 

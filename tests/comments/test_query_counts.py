@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.factories import make_article, make_comment, make_topic
+from tests.comments.conftest import post_comment
+from tests.factories import make_article, make_author, make_comment, make_source, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,21 @@ def test_list_counts_take_no_query_per_article(client, url_name, django_assert_m
     with django_assert_max_num_queries(few):
         html = client.get(url).content.decode()
     assert html.count("3 comments</a>") == 5
+
+
+def test_a_refused_comment_brings_the_page_back_without_a_query_per_author_or_source(client):
+    """The page shown with the reader's errors loads the article as the article view does."""
+
+    def refused_page_queries(article):
+        with CaptureQueriesContext(connection) as queries:
+            response = post_comment(client, article, body="")
+        assert response.status_code == 400
+        return len(queries)
+
+    article = make_article(authors=[make_author()])
+    make_source(article)
+    few = refused_page_queries(article)
+    crowded = make_article(authors=[make_author() for _ in range(4)])
+    for _ in range(4):
+        make_source(crowded)
+    assert refused_page_queries(crowded) <= few
