@@ -29,6 +29,11 @@ def rendition_name(original_name: str, width: int, extension: str) -> str:
     return f"renditions/{stem}-{width}w.{extension}"
 
 
+# EXIF orientations that turn the stored image a quarter: its width shows as height.
+ORIENTATION_TAG = 0x0112
+ROTATED_ORIENTATIONS = {5, 6, 7, 8}
+
+
 def widths_for(original_width: int | None) -> list[int]:
     """The rendition widths for an image: never upscaled, always at least one."""
     if not original_width:
@@ -47,15 +52,32 @@ def make_renditions(field_file, storage=None) -> list[str]:
     field_file.open("rb")
     try:
         with Image.open(field_file) as source:
+            # Every save of an article or author comes here; when its renditions are all
+            # in place, the header (size and orientation) is all that is read.
+            width, height = source.size
+            if source.getexif().get(ORIENTATION_TAG) in ROTATED_ORIENTATIONS:
+                width, height = height, width
+            missing = {
+                (target, extension): name
+                for target in widths_for(width)
+                for extension in FORMATS
+                if not storage.exists(name := rendition_name(field_file.name, target, extension))
+            }
+            if not missing:
+                return []
             source = ImageOps.exif_transpose(source)
             if source.mode not in ("RGB", "RGBA"):
                 source = source.convert("RGBA" if "transparency" in source.info else "RGB")
-            for width in widths_for(source.width):
-                height = round(source.height * width / source.width)
-                resized = source.resize((width, height), Image.Resampling.LANCZOS)
+            for target in widths_for(source.width):
+                if not any((target, extension) in missing for extension in FORMATS):
+                    continue
+                resized = source.resize(
+                    (target, round(source.height * target / source.width)),
+                    Image.Resampling.LANCZOS,
+                )
                 for extension, (pillow_format, _) in FORMATS.items():
-                    name = rendition_name(field_file.name, width, extension)
-                    if storage.exists(name):
+                    name = missing.get((target, extension))
+                    if name is None:
                         continue
                     image = resized if pillow_format == "WEBP" else resized.convert("RGB")
                     buffer = io.BytesIO()

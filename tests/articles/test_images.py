@@ -1,8 +1,11 @@
+import io
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from PIL import Image
 
 from tests.factories import image_file, make_article, make_author
 
@@ -65,3 +68,42 @@ def test_make_renditions_fills_in_missing_files():
     call_command("make_renditions")
     name = article.cover_image.name.rsplit(".", 1)[0]
     assert default_storage.exists(f"renditions/{name}-480w.webp")
+
+
+def test_saving_again_leaves_complete_renditions_alone(monkeypatch):
+    """Every save of an article reaches the renditions; when they are all there, nothing
+    is decoded, resized or written (with object storage, each would be a download)."""
+    article = make_article(cover_alt="x")
+    article.cover_image.save("c.png", image_file(size=(900, 300)))
+    name = article.cover_image.name.rsplit(".", 1)[0]
+    written = default_storage.get_modified_time(f"renditions/{name}-800w.webp")
+
+    resizes = []
+    resize = Image.Image.resize
+    monkeypatch.setattr(
+        Image.Image,
+        "resize",
+        lambda image, *args, **kwargs: resizes.append(args) or resize(image, *args, **kwargs),
+    )
+    article.title = "A new title"
+    article.save()
+    assert resizes == []
+    assert default_storage.get_modified_time(f"renditions/{name}-800w.webp") == written
+
+
+def test_a_rotated_photo_gets_renditions_at_its_upright_width():
+    """A phone photo stored sideways (EXIF orientation 6) is 300 wide once upright."""
+    from articles.renditions import make_renditions
+
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.new("RGB", (900, 300), (30, 110, 90)).save(buffer, format="JPEG", exif=exif)
+    name = default_storage.save("covers/sideways.jpg", ContentFile(buffer.getvalue()))
+    field_file = make_article(cover_alt="x").cover_image
+    field_file.name = name
+    assert [written.rsplit("-", 1)[1] for written in make_renditions(field_file)] == [
+        "300w.webp",
+        "300w.jpg",
+    ]
+    assert make_renditions(field_file) == []
