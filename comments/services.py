@@ -221,6 +221,7 @@ def comments_purge(*, now=None) -> PurgeResult:
             author_name="",
             email="",
             body="",
+            body_html="",
             notify_on_reply=False,
             sender_hash="",
             user_agent="",

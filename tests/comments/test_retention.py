@@ -47,7 +47,9 @@ def test_spam_older_than_15_days_and_pending_older_than_30_days_are_deleted(time
 
 def test_expired_spam_with_a_visible_reply_is_emptied_not_deleted(client):
     article = make_article()
-    spam = aged(article, "spam", 40 * DAY, author_name="Spammer", email="s@spam.example")
+    spam = aged(
+        article, "spam", 40 * DAY, author_name="Spammer", email="s@spam.example", body="Buy now"
+    )
     reply = aged(article, "approved", 39 * DAY, parent=spam, body="A reply worth keeping.")
     expired_reply_chain = aged(article, "spam", 20 * DAY, parent=spam)
     aged(article, "spam", 20 * DAY, parent=expired_reply_chain)
@@ -55,6 +57,7 @@ def test_expired_spam_with_a_visible_reply_is_emptied_not_deleted(client):
     spam.refresh_from_db()
     assert spam.status == Comment.Status.REMOVED
     assert (spam.author_name, spam.email, spam.body, spam.sender_hash) == ("", "", "", "")
+    assert spam.body_html == ""
     assert Comment.objects.filter(pk=reply.pk).exists()
     assert not Comment.objects.filter(pk=expired_reply_chain.pk).exists()
     html = client.get(article.get_absolute_url()).content.decode()
