@@ -231,15 +231,19 @@ class DisclaimerAdmin(admin.ModelAdmin):
         return ["created_at"]
 
 
-@admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
-    list_display = ["site_name", "tagline"]
+class SingleRowAdmin(admin.ModelAdmin):
+    """For a SingleRowModel: staff edit its one row, never add a second or delete it."""
 
     def has_add_permission(self, request):
-        return not Publication.objects.exists()
+        return not self.model.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Publication)
+class PublicationAdmin(SingleRowAdmin):
+    list_display = ["site_name", "tagline"]
 
 
 @admin.register(Redirect)

@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from articles.admin import SingleRowAdmin
+
 from .models import Comment, CommentSettings, ModerationTerm
 from .services import comment_published, comment_set_status
 
@@ -139,9 +141,5 @@ class ModerationTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommentSettings)
-class CommentSettingsAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return not CommentSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class CommentSettingsAdmin(SingleRowAdmin):
+    pass

@@ -7,7 +7,8 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html
+
+from articles.admin import HTTPS_BY_DEFAULT, image_thumbnail
 
 from .models import FAQ, Module, Program, ProgramClick, Testimonial
 from .services import REPORT_DAYS, click_report
@@ -95,10 +96,7 @@ class ProgramAdmin(admin.ModelAdmin):
     readonly_fields = ["image_preview", "click_report", "created_at", "updated_at"]
     inlines = [ModuleInline, FAQInline, TestimonialInline]
     save_on_top = True
-    formfield_overrides = {
-        # A web address typed without "https://" gets it, rather than "http://".
-        models.URLField: {"assume_scheme": "https"},
-    }
+    formfield_overrides = HTTPS_BY_DEFAULT
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "tagline", "summary", "description"]}),
         (
@@ -153,9 +151,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
     @admin.display(description="Current image")
     def image_preview(self, program):
-        if not program.image:
-            return "—"
-        return format_html('<img src="{}" alt="" width="240">', program.image.url)
+        return image_thumbnail(program.image, size=240)
 
     @admin.display(description="Clicks")
     def click_report(self, program):
