@@ -22,8 +22,14 @@ environ.Env.read_env(BASE_DIR / ".env")
 
 # --- Core -----------------------------------------------------------------------------
 
-# No default: `make run` writes a generated key into `.env`; a missing key must fail loudly.
+# No default: `make run` writes a generated key into `.env`; a missing or empty key (an
+# `.env` copied from `.env.example` as it stands) must fail loudly, not on the first page.
 SECRET_KEY = env("SECRET_KEY")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is empty. Set the SECRET_KEY environment variable or give it a value in "
+        ".env (delete .env and `make run` writes a generated one)."
+    )
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

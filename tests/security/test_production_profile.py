@@ -28,6 +28,7 @@ def test_deployment_checklist_passes_at_warning_level(production, settings):
     ("environment", "message"),
     [
         ({"SECRET_KEY": None}, "Set the SECRET_KEY environment variable"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY is empty"),
         ({"ALLOWED_HOSTS": None}, "PRODUCTION=true needs ALLOWED_HOSTS"),
         ({"ALLOWED_HOSTS": ""}, "PRODUCTION=true needs ALLOWED_HOSTS"),
         ({"DEBUG": "true"}, "PRODUCTION=true and DEBUG=true"),
