@@ -162,11 +162,11 @@ def test_unknown_slugs_are_404(client):
 
 
 @pytest.mark.parametrize("page", ["abc", "999", "-1", "0", "1.5", "%00"])
-def test_odd_page_numbers_never_500(client, page):
+def test_odd_page_numbers_are_404_never_500(client, page):
     for number in range(12):
         make_article(slug=f"paged-{number}")
     response = client.get(reverse("articles:list"), {"page": page})
-    assert response.status_code in {HTTPStatus.OK, HTTPStatus.NOT_FOUND}
+    assert response.status_code == HTTPStatus.NOT_FOUND
 
 
 def test_article_list_paginates_ten_newest_first(client):
@@ -204,6 +204,24 @@ def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json()["database"] == "unavailable"
+
+
+def test_healthz_is_503_when_the_cache_is_down(client, monkeypatch):
+    from django.core.cache import cache
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("Redis went away")
+
+    monkeypatch.setattr(cache, "set", broken)
+    response = client.get("/healthz")
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "unavailable"}
+
+
+def test_favicon_ico_redirects_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"].endswith("img/favicon.svg")
 
 
 def test_article_status_defaults_to_draft():

@@ -1,7 +1,9 @@
+import datetime
 from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from programs.models import Program, ProgramClick
 from tests.factories import make_article, make_draft
@@ -31,6 +33,17 @@ def test_click_from_an_article_is_counted_once_and_lands_on_the_program(client):
     click = ProgramClick.objects.get()
     assert (click.program, click.article, click.source) == (program, article, "article")
     assert ProgramClick.objects.count() == 1
+
+
+def test_a_closed_program_still_forwards_for_pages_cached_before_it_closed(client):
+    program = make_program(
+        cta_url="https://learn.example.org/closed",
+        promote_until=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    assert program.is_enrolment_closed
+    response = go(client, program)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "https://learn.example.org/closed"
 
 
 def test_each_request_counts_one_click(client):

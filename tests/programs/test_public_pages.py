@@ -1,5 +1,6 @@
 import datetime
 import json
+import re
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -145,6 +146,7 @@ def test_only_approved_testimonials_are_shown(client):
     assert "Changed how I read studies." in content
     assert "Priya S." in content
     assert "Not checked yet." not in content
+    assert "They are not medical evidence" in content
 
 
 def test_page_without_approved_testimonials_has_no_testimonial_section(client):
@@ -195,6 +197,16 @@ def test_staff_without_change_permission_get_404_for_drafts(client, django_user_
 
 def test_unknown_program_is_404(client):
     assert client.get("/programs/no-such-program/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_program_image_is_served_in_renditions_named_in_srcset(client):
+    program = make_program(image=image_file("hero.png", size=(1000, 600)), image_alt="A calm lake")
+    for url in [program.get_absolute_url(), reverse("programs:list")]:
+        content = client.get(url).content.decode()
+        webp = re.search(r'<source type="image/webp" srcset="([^"]+)"', content).group(1)
+        assert [part.split()[1] for part in webp.split(", ")] == ["480w", "800w", "1000w"]
+        assert re.search(r'<img [^>]*srcset="[^"]*renditions/[^"]*-480w\.jpg 480w', content)
+        assert 'width="1000" height="600"' in content
 
 
 def test_program_image_is_shown_with_its_alt_text(client):
