@@ -72,7 +72,7 @@ stress: install
 
 # Refresh the exact versions after changing the ranges in pyproject.toml.
 lock: install
-	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/python -m pip install --quiet uv==0.13.9
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet -o $(LOCK)
 
 clean:
