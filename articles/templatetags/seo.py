@@ -13,7 +13,8 @@ def _meta(context, *, title, description, canonical, kind="website", image=None,
         "publication": context["publication"],
         "meta": {
             "title": title,
-            "description": description,
+            # One text for search results and sharing cards alike, cut to a snippet.
+            "description": seo.shorten(description),
             "canonical": canonical,
             "kind": kind,
             "image": image,
@@ -105,8 +106,3 @@ def article_meta(context, article):
             seo.breadcrumb_data(request, seo.article_breadcrumbs(article)),
         ],
     )
-
-
-@register.simple_tag
-def article_description(article):
-    return seo.article_description(article)

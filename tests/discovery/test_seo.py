@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import image_file, make_article, make_author, make_source, make_topic
+from tests.programs.factories import make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -283,3 +284,23 @@ def test_article_page_queries_stay_constant_with_seo_data(client, django_assert_
     large = make(6)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(large.get_absolute_url())
+
+
+def test_every_page_gives_search_engines_and_sharing_cards_one_description(client):
+    """The meta description and the Open Graph and Twitter ones are the same text, cut
+    to a snippet, on each kind of page."""
+    topic = make_topic(name="Microdosing", description="Small doses. " * 30)
+    program = make_program(summary="A long summary of what the course covers. " * 10)
+    for url in [
+        "/",
+        "/articles/",
+        topic.get_absolute_url(),
+        "/programs/",
+        program.get_absolute_url(),
+        make_article(topics=[topic]).get_absolute_url(),
+    ]:
+        page = read_page(client, url)
+        description = one(page, "description")
+        assert 0 < len(description) <= 160, url
+        assert one(page, "og:description") == description, url
+        assert one(page, "twitter:description") == description, url
