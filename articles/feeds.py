@@ -59,7 +59,7 @@ class LatestArticlesFeed(Feed):
         return article.publish_at
 
     def item_updateddate(self, article):
-        return max(article.updated_at, article.publish_at)
+        return article.last_changed
 
     def item_enclosure_url(self, article):
         if not article.cover_image:

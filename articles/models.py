@@ -330,6 +330,12 @@ class Article(models.Model):
         return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
 
     @property
+    def last_changed(self):
+        """What feeds, the sitemap and search data give as the last change: a scheduled
+        article appears at its publication time, which may come after its last edit."""
+        return max(self.updated_at, self.publish_at)
+
+    @property
     def reading_minutes(self):
         return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
 

@@ -161,7 +161,7 @@ def article_data(request, article, publication, *, description, canonical, image
         "description": description,
         "inLanguage": "en",
         "datePublished": article.publish_at.isoformat(),
-        "dateModified": max(article.updated_at, article.publish_at).isoformat(),
+        "dateModified": article.last_changed.isoformat(),
         "wordCount": article.word_count,
         "isAccessibleForFree": True,
         "publisher": organization(request, publication),

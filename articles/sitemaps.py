@@ -8,11 +8,6 @@ from django.urls import reverse
 from .models import Article, Topic
 
 
-def _last_change(article):
-    # A scheduled article appears at its publication time, which may come after its last edit.
-    return max(article.updated_at, article.publish_at)
-
-
 class ArticleSitemap(Sitemap):
     def items(self):
         return (
@@ -22,7 +17,7 @@ class ArticleSitemap(Sitemap):
         )
 
     def lastmod(self, article):
-        return _last_change(article)
+        return article.last_changed
 
 
 class TopicSitemap(Sitemap):
@@ -56,7 +51,7 @@ class ListPageSitemap(Sitemap):
         from programs.models import Program
 
         latest = Article.objects.published().order_by("-publish_at", "-pk").first()
-        articles_changed = _last_change(latest) if latest else None
+        articles_changed = latest.last_changed if latest else None
         programs_changed = Program.objects.published().aggregate(Max("updated_at"))
         return [
             ("articles:home", articles_changed),

@@ -92,7 +92,7 @@ def article_meta(context, article):
         kind="article",
         image=image,
         published=article.publish_at,
-        modified=max(article.updated_at, article.publish_at),
+        modified=article.last_changed,
         tags=[topic.name for topic in article.topics.all()],
         structured_data=[
             seo.article_data(
