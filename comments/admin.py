@@ -6,12 +6,9 @@ from django.utils.text import Truncator
 
 from articles.admin import SingleRowAdmin
 
+from . import notifications
 from .models import Comment, CommentSettings, ModerationTerm
 from .services import comment_published, comment_set_status
-
-
-def _base_url(request):
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 @admin.register(Comment)
@@ -109,10 +106,12 @@ class CommentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if obj.status == Comment.Status.APPROVED:
-            comment_published(comment=obj, base_url=_base_url(request))
+            comment_published(comment=obj, base_url=notifications.site_url(request))
 
     def _set_status(self, request, queryset, status, verb):
-        changed = comment_set_status(comments=queryset, status=status, base_url=_base_url(request))
+        changed = comment_set_status(
+            comments=queryset, status=status, base_url=notifications.site_url(request)
+        )
         self.message_user(
             request,
             f"{changed} comment{'' if changed == 1 else 's'} {verb}.",

@@ -17,7 +17,7 @@ from django.utils.crypto import salted_hmac
 
 from config.security import client_ip
 
-from .models import Comment, ModerationTerm
+from .models import USER_AGENT_MAX_LENGTH, Comment, ModerationTerm
 from .text import comparable, count_links
 
 # A signed timestamp in the form: faster than a person can write, or stale.
@@ -79,10 +79,10 @@ def network_hash(network: str) -> str:
     return salted_hmac("comments.sender-network", network, algorithm="sha256").hexdigest()
 
 
-def sender_from_request(request, *, user_agent_length=200):
+def sender_from_request(request):
     address = client_address(request)
     user_agent = request.META.get("HTTP_USER_AGENT", "")
-    user_agent = "".join(char for char in user_agent if char.isprintable())[:user_agent_length]
+    user_agent = "".join(char for char in user_agent if char.isprintable())[:USER_AGENT_MAX_LENGTH]
     return Sender(
         address=address,
         network_hash=network_hash(sender_network(address)),

@@ -18,6 +18,11 @@ logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 
 
+def site_url(request) -> str:
+    """The address e-mails link to, as the request that causes them saw the site."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 def unsubscribe_token(comment) -> str:
     """A signed, non-expiring token naming `comment`, for the link in reply e-mails."""
     return signing.dumps(comment.pk, salt=UNSUBSCRIBE_SALT)

@@ -31,7 +31,7 @@ def _when(moment, zone):
 
 def _item(entry: ThreadEntry, article_url: str, is_open: bool, zone):
     comment = entry.comment
-    tail = _OPEN_REPLIES if entry.opens_replies else _CLOSINGS[len(entry.closes)]
+    tail = _OPEN_REPLIES if entry.opens_replies else _CLOSINGS[entry.closes]
     if entry.removed:
         return html_format(
             '<li class="comment-item comment-item--depth-{}">'

@@ -1,19 +1,17 @@
 """When comment forms close by the calendar alone (for the page cache)."""
 
-import datetime
-
-from django.conf import settings
 from django.utils import timezone
 
 from articles.models import Article
 
+from .services import comments_window
+
 
 def next_comments_closing():
     """When the next article stops taking comments under COMMENTS_CLOSE_AFTER_DAYS."""
-    days = settings.COMMENTS_CLOSE_AFTER_DAYS
-    if not days or days <= 0:
+    window = comments_window()
+    if window is None:
         return None
-    window = datetime.timedelta(days=days)
     article = (
         Article.objects.published()
         .filter(comments_enabled=True, publish_at__gt=timezone.now() - window)

@@ -46,10 +46,10 @@ class ThreadEntry:
     removed: bool
     in_reply_to: str
     html: SafeString
-    # Nesting for the template's flat loop: open a reply list after this comment, or
-    # close its item and `closes` enclosing lists.
+    # Nesting for the flat list the renderer writes: open a reply list after this comment,
+    # or close its item and `closes` enclosing lists.
     opens_replies: bool = False
-    closes: range = range(0)
+    closes: int = 0
 
 
 def comment_thread(article) -> list[ThreadEntry]:
@@ -111,7 +111,7 @@ def comment_thread(article) -> list[ThreadEntry]:
     for index, entry in enumerate(entries):
         next_depth = entries[index + 1].depth if index + 1 < len(entries) else 1
         entry.opens_replies = next_depth > entry.depth
-        entry.closes = range(max(0, entry.depth - next_depth))
+        entry.closes = max(0, entry.depth - next_depth)
     return entries
 
 

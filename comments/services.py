@@ -16,22 +16,20 @@ from .models import Comment, SenderActivity
 from .text import clean_text
 
 
-def comments_open(article: Article, *, now=None) -> bool:
-    """Whether `article` takes new comments: published, its switch on, and not past the
-    COMMENTS_CLOSE_AFTER_DAYS setting (0 keeps comments open for good)."""
+def comments_window():
+    """How long after publication an article takes comments (COMMENTS_CLOSE_AFTER_DAYS),
+    or None when comments stay open for good (0)."""
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    return datetime.timedelta(days=days) if days and days > 0 else None
+
+
+def comments_open(article: Article) -> bool:
+    """Whether `article` takes new comments: published, its switch on, and not past its
+    comments window."""
     if not article.is_published or not article.comments_enabled:
         return False
-    days = settings.COMMENTS_CLOSE_AFTER_DAYS
-    if days and days > 0:
-        now = now or timezone.now()
-        return now < article.publish_at + datetime.timedelta(days=days)
-    return True
-
-
-@dataclass
-class PostResult:
-    comment: Comment
-    created: bool
+    window = comments_window()
+    return window is None or timezone.now() < article.publish_at + window
 
 
 def comment_create(
@@ -45,7 +43,7 @@ def comment_create(
     sender: moderation.Sender,
     staff_user=None,
     base_url: str,
-) -> PostResult:
+) -> Comment:
     """Post a comment as the moderation policy decides.
 
     A duplicate (same e-mail, text and article within a day) returns the existing comment
@@ -74,7 +72,7 @@ def comment_create(
             .first()
         )
         if duplicate is not None:
-            return PostResult(duplicate, created=False)
+            return duplicate
         if staff_user is None:
             moderation.check_flood(sender.network_hash, now=now)
 
@@ -107,7 +105,7 @@ def comment_create(
             notifications.queue_moderator_email(comment, base_url=base_url)
         elif comment.status == Comment.Status.APPROVED:
             _queue_reply_notifications([comment], base_url=base_url)
-    return PostResult(comment, created=True)
+    return comment
 
 
 def comment_set_status(*, comments, status: str, base_url: str) -> int:

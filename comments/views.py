@@ -9,15 +9,11 @@ from django.views.decorators.http import require_http_methods
 from articles.models import Article
 from articles.views import article_page_context
 
-from . import moderation
+from . import moderation, notifications
 from .forms import CommentForm
 from .models import Comment
 from .selectors import AWAITING_ANCHOR, remember_awaiting
 from .services import comment_create, comment_unsubscribe, comments_open
-
-
-def _base_url(request):
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _article_page(request, article, status, **comment_context):
@@ -59,7 +55,7 @@ def comment_post(request, slug):
     user = request.user
     staff_user = user if user.is_authenticated and user.is_staff else None
     try:
-        result = comment_create(
+        comment = comment_create(
             article=article,
             parent=form.cleaned_data["parent"],
             author_name=form.cleaned_data["author_name"],
@@ -68,7 +64,7 @@ def comment_post(request, slug):
             notify_on_reply=form.cleaned_data["notify_on_reply"],
             sender=moderation.sender_from_request(request),
             staff_user=staff_user,
-            base_url=_base_url(request),
+            base_url=notifications.site_url(request),
         )
     except moderation.FloodLimited as limited:
         form.add_error(None, _flood_message(limited.retry_after))
@@ -76,7 +72,6 @@ def comment_post(request, slug):
         response["Retry-After"] = str(limited.retry_after)
         return response
 
-    comment = result.comment
     if comment.status == Comment.Status.APPROVED:
         return HttpResponseRedirect(comment.get_absolute_url())
     remember_awaiting(request, comment)
