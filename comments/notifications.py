@@ -28,6 +28,15 @@ def unsubscribe_token(comment) -> str:
     return signing.dumps(comment.pk, salt=UNSUBSCRIBE_SALT)
 
 
+def comment_id_from_unsubscribe_token(token: str) -> int | None:
+    """The comment an unsubscribe token names, or None for a token not signed here."""
+    try:
+        comment_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return comment_id if isinstance(comment_id, int) else None
+
+
 def _subject(text):
     # A header cannot carry a line break; names and titles never add one.
     return clean_line(text)[:150]

@@ -4,7 +4,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -169,11 +168,8 @@ def comment_unsubscribe(*, token: str) -> bool:
 
     Returns False for a token that was not signed here; repeating it changes nothing.
     """
-    try:
-        comment_id = signing.loads(token, salt=notifications.UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return False
-    if not isinstance(comment_id, int):
+    comment_id = notifications.comment_id_from_unsubscribe_token(token)
+    if comment_id is None:
         return False
     email = Comment.objects.filter(pk=comment_id).values_list("email", flat=True).first()
     if email:

@@ -96,7 +96,13 @@ def _flood_message(seconds):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    """Stop reply e-mails; a repeated click says the same thing again."""
-    if not comment_unsubscribe(token=token):
+    """Stop reply e-mails: the link in the e-mail opens a page with a button, and the
+    button (or a mail program's one-click POST, RFC 8058) stops them. Opening the link
+    changes nothing, since mail scanners open every link in a message; a repeated POST
+    says the same thing again."""
+    if notifications.comment_id_from_unsubscribe_token(token) is None:
         return render(request, "comments/unsubscribe_invalid.html", status=HTTPStatus.BAD_REQUEST)
+    if request.method == "GET":
+        return render(request, "comments/unsubscribe_confirm.html")
+    comment_unsubscribe(token=token)
     return render(request, "comments/unsubscribed.html")

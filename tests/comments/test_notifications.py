@@ -183,7 +183,7 @@ def test_the_unsubscribe_link_works_and_is_idempotent(
     other = make_comment(make_article(), email="pat@example.com", notify_on_reply=True)
     url = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
     for _ in range(2):
-        response = client.get(url)
+        response = client.post(url)
         assert response.status_code == HTTPStatus.OK
         assert "You will get no more e-mails about replies" in response.content.decode()
     parent.refresh_from_db()
@@ -194,6 +194,21 @@ def test_the_unsubscribe_link_works_and_is_idempotent(
     with django_capture_on_commit_callbacks(execute=True):
         approve_in_admin(staff_client, reply)
     assert mail.outbox == []
+
+
+def test_opening_the_link_asks_first_so_mail_scanners_unsubscribe_nobody(client):
+    """Mail scanners open every link in a message; only the button stops the e-mails."""
+    parent = make_comment(make_article(), notify_on_reply=True)
+    url = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert '<form method="post">' in html and "Stop reply e-mails</button>" in html
+    parent.refresh_from_db()
+    assert parent.notify_on_reply
+    client.post(url)
+    parent.refresh_from_db()
+    assert not parent.notify_on_reply
 
 
 def test_mail_programs_can_unsubscribe_with_a_one_click_post(client):
@@ -223,3 +238,4 @@ def test_an_unsubscribe_link_for_a_deleted_comment_still_answers(client):
     url = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
     parent.delete()
     assert client.get(url).status_code == HTTPStatus.OK
+    assert client.post(url).status_code == HTTPStatus.OK
