@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models import Subquery
 
 from .models import DEFAULT_DISCLAIMER, Disclaimer, Publication
@@ -19,5 +20,9 @@ def _chrome():
 
 def publication(request):
     """The site name, tagline and disclaimer that every page's chrome shows; read from
-    the database once per change of content, not on every page."""
-    return cached_for_generation("chrome", _chrome)
+    the database once per change of content, not on every page. And the search box's
+    length limit, which the header and the results page share."""
+    return {
+        **cached_for_generation("chrome", _chrome),
+        "search_max_length": settings.SEARCH_MAX_QUERY_LENGTH,
+    }

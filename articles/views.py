@@ -115,6 +115,7 @@ def server_error(request):
         "request": request,
         "disclaimer_text": DEFAULT_DISCLAIMER,
         "publication": Publication(),
+        "search_max_length": settings.SEARCH_MAX_QUERY_LENGTH,
     }
     try:
         context.update(publication(request))
@@ -129,7 +130,6 @@ def search(request):
     query = site_search.parse_query(request.GET.get("q", ""))
     context = {
         "query": query,
-        "max_length": settings.SEARCH_MAX_QUERY_LENGTH,
         "articles": [],
         "programs": [],
         "page_obj": None,

@@ -151,6 +151,8 @@ def test_ten_thousand_characters_are_shortened_with_a_notice(client, search_back
     content = response.content.decode()
     assert "Your search was long" in content
     assert len(response.context["query"].text) <= 200
+    # Both search boxes, in the header and on the page, stop at the same length.
+    assert content.count('maxlength="200"') == 2
 
 
 @pytest.mark.parametrize(
