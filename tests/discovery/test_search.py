@@ -151,8 +151,9 @@ def test_ten_thousand_characters_are_shortened_with_a_notice(client, search_back
     content = response.content.decode()
     assert "Your search was long" in content
     assert len(response.context["query"].text) <= 200
-    # Both search boxes, in the header and on the page, stop at the same length.
-    assert content.count('maxlength="200"') == 2
+    # The results page's box, and the header's on every other page, stop at that length.
+    assert 'id="search-query" name="q"' in content and 'maxlength="200"' in content
+    assert 'id="site-search-query" name="q" maxlength="200"' in client.get("/").content.decode()
 
 
 @pytest.mark.parametrize(
