@@ -1,8 +1,8 @@
-"""schema.org `Course` data for a program's page, built as a dict for the `json_ld` filter."""
+"""schema.org `Course` data for a program's page, built as a dict for `program_json_ld`."""
 
 from decimal import Decimal
 
-from django.urls import reverse
+from articles import seo
 
 from .models import Program
 
@@ -68,25 +68,14 @@ def offers(program: Program, page_url: str) -> list[dict]:
 def program_course_data(*, program: Program, request, publication) -> dict:
     """The `Course` for `program`; `instructors` and `modules` must be prefetched."""
     page_url = request.build_absolute_uri(program.get_absolute_url())
-    instructors = [
-        {
-            "@type": "Person",
-            "name": author.name,
-            **({"description": author.credentials} if author.credentials else {}),
-        }
-        for author in program.instructors.all()
-    ]
+    instructors = [seo.person(author) for author in program.instructors.all()]
     data = {
         "@context": "https://schema.org",
         "@type": "Course",
         "name": program.title,
         "description": program.summary,
         "url": page_url,
-        "provider": {
-            "@type": "Organization",
-            "name": publication.site_name,
-            "url": request.build_absolute_uri(reverse("articles:home")),
-        },
+        "provider": seo.organization(request, publication),
         "hasCourseInstance": [course_instance(program, instructors)],
     }
     if program.image:

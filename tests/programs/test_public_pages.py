@@ -263,7 +263,7 @@ def test_course_json_ld_carries_provider_instance_and_offer(client):
     }
     assert instance["startDate"] == "2031-01-05"
     assert instance["instructor"] == [
-        {"@type": "Person", "name": "Elena Ruiz", "description": "MSc"}
+        {"@type": "Person", "name": "Elena Ruiz", "honorificSuffix": "MSc"}
     ]
     [offer] = data["offers"]
     assert offer["price"] == "390.00"
