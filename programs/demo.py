@@ -15,6 +15,7 @@ from articles.demo import make_cover_image
 from articles.models import Article, Author, Topic
 
 from .models import FAQ, Module, Program, ProgramClick, Testimonial
+from .services import REPORT_DAYS
 
 PROGRAMS = [
     {
@@ -377,8 +378,9 @@ def seed():
         seed_clicks(program, seed=index)
 
 
-def seed_clicks(program, *, seed, days=30):
-    """A believable month of counted clicks, mostly from articles on the program's topics."""
+def seed_clicks(program, *, seed):
+    """A believable report's worth of counted clicks (REPORT_DAYS), mostly from articles on
+    the program's topics."""
     if program.status != Program.Status.PUBLISHED or program.clicks.exists():
         return
     rng = random.Random(seed)
@@ -390,7 +392,7 @@ def seed_clicks(program, *, seed, days=30):
     )
     pages = [ProgramClick.Source.HOME, ProgramClick.Source.PROGRAM_PAGE, ProgramClick.Source.OTHER]
     clicks = []
-    for offset in range(days):
+    for offset in range(REPORT_DAYS):
         day = today - datetime.timedelta(days=offset)
         if program.promote_until and day > program.promote_until:
             continue
