@@ -40,9 +40,14 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
+from config.compression import accepts_gzip, deflate_segment, gzip_member
+
 logger = logging.getLogger(__name__)
 
 CSRF_FIELD = "csrfmiddlewaretoken"
+# Part of every entry's key: entries of an earlier shape, still in a shared cache after a
+# deploy, are never read.
+ENTRY_FORMAT = 2
 GENERATION_KEY = "page-cache:generation"
 NEXT_CHANGE_SECONDS = 3600
 
@@ -213,7 +218,13 @@ class PageCacheMiddleware:
             if timeout > 0:
                 entry["expires_at"] = time.time() + timeout
                 _cache().set(key, entry, timeout)
-            self.add_validators(response, entry)
+            gzipped = accepts_gzip(request)
+            if gzipped:
+                # Compressed from the entry's segments: the page is compressed once.
+                response.content = self.content(entry, lambda field, value: value, gzipped)
+                response["Content-Encoding"] = "gzip"
+                response["Content-Length"] = len(response.content)
+            self.add_validators(response, entry, gzipped)
         return response
 
     def is_cacheable_request(self, request):
@@ -241,12 +252,13 @@ class PageCacheMiddleware:
 
     def cache_key(self, generation, request):
         path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-        return f"page-cache:{generation}:{path}"
+        return f"page-cache:{generation}:{ENTRY_FORMAT}:{path}"
 
     def entry_from_response(self, response):
         """The page as byte chunks around its per-reader form values, so that a hit only
         joins bytes: the CSRF token and the fields in PAGE_CACHE_REFRESHED_FIELDS (a signed
-        "form served at" time) are issued afresh for each reader."""
+        "form served at" time) are issued afresh for each reader. Each chunk is kept
+        compressed too, for browsers that accept gzip."""
         content = response.content.decode()
         fields = "|".join(
             re.escape(name) for name in (CSRF_FIELD, *settings.PAGE_CACHE_REFRESHED_FIELDS)
@@ -263,6 +275,9 @@ class PageCacheMiddleware:
         etag = hashlib.md5("".join(stable).encode(), usedforsecurity=False).hexdigest()
         return {
             "parts": parts,
+            "deflated": [
+                deflate_segment(part) if isinstance(part, bytes) else None for part in parts
+            ],
             "content_type": response["Content-Type"],
             "etag": f'"{etag}"',
             "last_modified": time.time(),
@@ -273,35 +288,50 @@ class PageCacheMiddleware:
             },
         }
 
-    def add_validators(self, response, entry):
-        response["ETag"] = entry["etag"]
+    def add_validators(self, response, entry, gzipped):
+        # A compressed copy is another representation of the page: its tag is weak, as
+        # Django's GZipMiddleware makes it, and still matches the plain one's.
+        response["ETag"] = f"W/{entry['etag']}" if gzipped else entry["etag"]
         response["Last-Modified"] = http_date(entry["last_modified"])
         # Browsers revalidate each time (the page holds a per-reader token) and get 304s.
         response["Cache-Control"] = "no-cache"
-        patch_vary_headers(response, ["Cookie"])
+        patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
+
+    def content(self, entry, value_for, gzipped):
+        """The page's bytes, with `value_for(field, cached_value)` in each per-reader slot;
+        gzipped from the stored segments, the per-reader values left uncompressed."""
+        chunks = [
+            part if isinstance(part, bytes) else value_for(*part).encode()
+            for part in entry["parts"]
+        ]
+        if gzipped:
+            return gzip_member(chunks, entry["deflated"])
+        return b"".join(chunks)
 
     def response_from_entry(self, request, entry):
+        gzipped = accepts_gzip(request)
         conditional = get_conditional_response(
             request, etag=entry["etag"], last_modified=int(entry["last_modified"])
         )
         if conditional is not None:
-            self.add_validators(conditional, entry)
+            self.add_validators(conditional, entry, gzipped)
             return conditional
-        chunks, token = [], None
-        for part in entry["parts"]:
-            if isinstance(part, bytes):
-                chunks.append(part)
-            elif part[0] == CSRF_FIELD:
+        token = None
+
+        def value_for(field, cached_value):
+            nonlocal token
+            if field == CSRF_FIELD:
                 token = token or get_token(request)
-                chunks.append(token.encode())
-            else:
-                field, value = part
-                refresh = import_string(settings.PAGE_CACHE_REFRESHED_FIELDS[field])
-                chunks.append(refresh(value).encode())
-        content = b"".join(chunks)
-        response = HttpResponse(content, content_type=entry["content_type"])
+                return token
+            return import_string(settings.PAGE_CACHE_REFRESHED_FIELDS[field])(cached_value)
+
+        response = HttpResponse(
+            self.content(entry, value_for, gzipped), content_type=entry["content_type"]
+        )
         for name, value in entry["headers"].items():
             response[name] = value
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
         response["X-Page-Cache"] = "hit"
-        self.add_validators(response, entry)
+        self.add_validators(response, entry, gzipped)
         return response

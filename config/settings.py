@@ -60,6 +60,9 @@ MIDDLEWARE = [
     "config.security.CrossOriginResourcePolicyMiddleware",
     # Serves hashed, compressed static files from gunicorn itself: no separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside WhiteNoise (its files come compressed) and outside the ETag middleware (which
+    # must see the plain page); cached pages come compressed from the page cache itself.
+    "config.compression.TextGZipMiddleware",
     # Answers If-None-Match / If-Modified-Since with 304 for every page.
     "django.middleware.http.ConditionalGetMiddleware",
     # Outside the page cache, so cached pages carry the header too.

@@ -5,6 +5,12 @@ from django.views.static import serve as static_serve
 
 from articles import views as article_views
 
+
+def serve_media(request, path):
+    """Uploaded files, from wherever MEDIA_ROOT points when the request comes."""
+    return static_serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 urlpatterns = [
     # Configurable (ADMIN_URL), so the sign-in page is not where every bot looks for it.
     path(settings.ADMIN_URL, admin.site.urls),
@@ -18,8 +24,7 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(
             rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            static_serve,
-            {"document_root": settings.MEDIA_ROOT},
+            serve_media,
         ),
     ]
 
