@@ -45,6 +45,14 @@ from config.compression import accepts_gzip, deflate_segment, gzip_member
 logger = logging.getLogger(__name__)
 
 CSRF_FIELD = "csrfmiddlewaretoken"
+# Pages, and the feeds, sitemap and robots.txt that readers' apps and crawlers poll.
+CACHED_CONTENT_TYPES = (
+    "text/html",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "text/plain",
+)
 # Part of every entry's key: entries of an earlier shape, still in a shared cache after a
 # deploy, are never read.
 ENTRY_FORMAT = 2
@@ -238,7 +246,7 @@ class PageCacheMiddleware:
     def is_cacheable_response(self, request, response):
         if response.status_code != 200 or response.streaming:
             return False
-        if not response.get("Content-Type", "").startswith("text/html"):
+        if not response.get("Content-Type", "").startswith(CACHED_CONTENT_TYPES):
             return False
         if "private" in response.get("Cache-Control", "") or "no-store" in response.get(
             "Cache-Control", ""
@@ -284,7 +292,7 @@ class PageCacheMiddleware:
             "headers": {
                 name: value
                 for name, value in response.items()
-                if name.lower() in ("content-language", "link")
+                if name.lower() in ("content-language", "link", "x-robots-tag")
             },
         }
 

@@ -144,3 +144,25 @@ def test_a_program_click_does_not_empty_the_page_cache(client):
     response = client.get(f"/programs/{program.slug}/go/", {"from": article.slug})
     assert response.status_code == HTTPStatus.FOUND
     assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("path", ["/feed/", "/feed/atom/", "/sitemap.xml", "/robots.txt"])
+def test_feeds_sitemap_and_robots_are_served_from_cache(path, django_assert_num_queries):
+    """Feed readers and crawlers poll these all day; each feed render reads every article."""
+    make_article()
+    first = Client().get(path)
+    with django_assert_num_queries(0):
+        second = Client().get(path)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second.get("X-Robots-Tag") == first.get("X-Robots-Tag")
+
+
+@pytest.mark.parametrize("path", ["/feed/", "/feed/atom/", "/sitemap.xml"])
+def test_cached_feeds_and_sitemap_follow_an_edit_at_once(path):
+    article = make_article(title="Before the edit", slug="before-the-edit")
+    Client().get(path)
+    article.title, article.slug = "After the edit", "after-the-edit"
+    article.save()
+    assert "after-the-edit" in Client().get(path).content.decode()

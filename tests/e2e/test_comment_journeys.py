@@ -41,6 +41,29 @@ def open_article(page, article):
     return time.monotonic()
 
 
+def test_a_reader_comments_from_the_cached_compressed_copy_of_a_page(open_browser):
+    article = make_full_article()
+    open_browser().new_page().goto(article.get_absolute_url())  # an earlier reader
+
+    reader = open_browser().new_page()
+    response = reader.goto(article.get_absolute_url())
+    loaded_at = time.monotonic()
+    assert response.headers["x-page-cache"] == "hit"
+    assert response.headers["content-encoding"] == "gzip"
+    expect(reader.get_by_role("heading", level=1)).to_have_text(article.title)
+    write_comment(
+        reader,
+        name="Robin",
+        email="robin@example.com",
+        text="Posted from the copy every reader shares.",
+        loaded_at=loaded_at,
+    )
+    expect(reader.get_by_role("status").filter(has_text="awaiting moderation")).to_be_visible()
+    assert (
+        Comment.objects.get(author_name="Robin").body == "Posted from the copy every reader shares."
+    )
+
+
 def test_comment_waits_for_moderation_then_a_staff_approval_and_a_reply(
     open_browser, django_user_model
 ):
