@@ -53,6 +53,7 @@ CACHED_CONTENT_TYPES = (
     "application/xml",
     "text/plain",
 )
+MIN_COMPRESSED_LENGTH = 200
 # Part of every entry's key: entries of an earlier shape, still in a shared cache after a
 # deploy, are never read.
 ENTRY_FORMAT = 2
@@ -226,7 +227,7 @@ class PageCacheMiddleware:
             if timeout > 0:
                 entry["expires_at"] = time.time() + timeout
                 _cache().set(key, entry, timeout)
-            gzipped = accepts_gzip(request)
+            gzipped = accepts_gzip(request) and entry["deflated"] is not None
             if gzipped:
                 # Compressed from the entry's segments: the page is compressed once.
                 response.content = self.content(entry, lambda field, value: value, gzipped)
@@ -259,8 +260,11 @@ class PageCacheMiddleware:
         return not (user is not None and user.is_authenticated)
 
     def cache_key(self, generation, request):
-        path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-        return f"page-cache:{generation}:{ENTRY_FORMAT}:{path}"
+        # Scheme and host too: canonical links, feeds and the sitemap give absolute
+        # addresses, and a site answering on two names must not swap them.
+        address = request.build_absolute_uri()
+        digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
+        return f"page-cache:{generation}:{ENTRY_FORMAT}:{digest}"
 
     def entry_from_response(self, response):
         """The page as byte chunks around its per-reader form values, so that a hit only
@@ -283,11 +287,14 @@ class PageCacheMiddleware:
         etag = hashlib.md5("".join(stable).encode(), usedforsecurity=False).hexdigest()
         return {
             "parts": parts,
-            "deflated": [
-                deflate_segment(part) if isinstance(part, bytes) else None for part in parts
-            ],
+            # Like GZipMiddleware, not for bodies too short to gain from it (robots.txt).
+            "deflated": None
+            if len(content) < MIN_COMPRESSED_LENGTH
+            else [deflate_segment(part) if isinstance(part, bytes) else None for part in parts],
             "content_type": response["Content-Type"],
             "etag": f'"{etag}"',
+            # When the entry was made, not a feed's own newest date: an article taken off
+            # the feed would make that date go back and readers keep the stale copy.
             "last_modified": time.time(),
             "headers": {
                 name: value
@@ -317,7 +324,7 @@ class PageCacheMiddleware:
         return b"".join(chunks)
 
     def response_from_entry(self, request, entry):
-        gzipped = accepts_gzip(request)
+        gzipped = accepts_gzip(request) and entry["deflated"] is not None
         conditional = get_conditional_response(
             request, etag=entry["etag"], last_modified=int(entry["last_modified"])
         )

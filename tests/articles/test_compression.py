@@ -21,21 +21,21 @@ TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 TIMESTAMP = re.compile(rb'name="timestamp" value="([^"]+)"')
 
 
+BROWSER = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}
+
+
 def shared_part(page):
     """The page without what each reader gets afresh: the token and the form's time."""
     return TIMESTAMP.sub(b"", TOKEN.sub(b"", page))
 
 
-BROWSER = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}
-
-
-def test_a_browser_gets_the_article_page_gzipped_on_first_visit_and_from_the_cache():
+def test_browsers_get_the_cached_article_page_gzipped_with_their_own_token():
     article = make_article(title="Spines grow after one dose")
     make_comment(article, body="A reply worth keeping.")
     plain = Client().get(article.get_absolute_url())
     assert "Content-Encoding" not in plain
 
-    for _ in range(2):  # the first fills the cache (with another reader's plain copy)
+    for _ in range(2):
         response = Client().get(article.get_absolute_url(), **BROWSER)
         assert response["Content-Encoding"] == "gzip"
         assert response["X-Page-Cache"] == "hit"
@@ -111,16 +111,23 @@ def test_a_gzipped_page_answers_a_conditional_request_with_304():
     assert again.content == b""
 
 
-def test_pages_outside_the_cache_and_feeds_are_gzipped_too(staff_client):
+def test_pages_and_feeds_outside_the_cache_are_gzipped_too(staff_client):
+    """A signed-in reader never gets the shared copy; their pages are compressed anyway."""
     article = make_article(title="Seen by staff")
-    staff_page = staff_client.get(article.get_absolute_url(), **BROWSER)
-    assert "X-Page-Cache" not in staff_page
-    assert staff_page["Content-Encoding"] == "gzip"
-    assert b"Seen by staff" in gzip.decompress(staff_page.content)
+    for path in (article.get_absolute_url(), "/feed/"):
+        response = staff_client.get(path, **BROWSER)
+        assert "X-Page-Cache" not in response
+        assert response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        assert b"Seen by staff" in gzip.decompress(response.content)
 
-    feed = Client().get("/feed/", **BROWSER)
-    assert feed["Content-Encoding"] == "gzip"
-    assert b"Seen by staff" in gzip.decompress(feed.content)
+
+def test_a_body_too_short_to_gain_goes_plain():
+    Client().get("/robots.txt")
+    response = Client().get("/robots.txt", **BROWSER)
+    assert response["X-Page-Cache"] == "hit"
+    assert "Content-Encoding" not in response
+    assert response.content.startswith(b"User-agent")
 
 
 def test_uploaded_images_are_not_compressed_again(settings):
@@ -131,15 +138,34 @@ def test_uploaded_images_are_not_compressed_again(settings):
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_segments_compressed_apart_join_into_one_valid_gzip_stream(seed):
-    rng = random.Random(seed)
-    words = [b"spine", b"dendrite", b"<p>", b"\n", b"psilocybin", bytes(range(256))]
-    chunks = [
-        b" ".join(rng.choice(words) for _ in range(rng.choice([0, 1, 50, 20_000])))
-        for _ in range(rng.randint(1, 6))
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        [0],
+        [70_000],
+        [0, 1, 0],
+        [300, 64, 70_000, 5],
+        [200_000, 64, 131_071, 64, 65_535, 65_536],
+    ],
+)
+@pytest.mark.parametrize("uncompressed", ["none", "every other", "all"])
+def test_segments_compressed_apart_join_into_one_valid_gzip_stream(sizes, uncompressed):
+    """Per-reader values between the page's chunks travel as stored blocks, which hold at
+    most 64 KB each; empty chunks and large ones must join as well as small ones."""
+    rng = random.Random(len(sizes))
+    text = "Spines grew 10% après une dose. <p>\n"
+    chunks = ["".join(rng.choice(text) for _ in range(size)).encode()[:size] for size in sizes]
+    stored = {
+        "none": set(),
+        "every other": set(range(1, len(chunks), 2)),
+        "all": set(range(len(chunks))),
+    }
+    deflated = [
+        None if index in stored[uncompressed] else deflate_segment(chunk)
+        for index, chunk in enumerate(chunks)
     ]
-    # Some chunks go uncompressed, one of them longer than a single stored block holds.
-    deflated = [None if rng.random() < 0.4 else deflate_segment(chunk) for chunk in chunks]
-    assert gzip.decompress(gzip_member(chunks, deflated)) == b"".join(chunks)
-    assert zlib.decompress(gzip_member(chunks, deflated), wbits=31) == b"".join(chunks)
+    stream = gzip_member(chunks, deflated)
+    assert gzip.decompress(stream) == b"".join(chunks)
+    decompressor = zlib.decompressobj(wbits=31)
+    assert decompressor.decompress(stream) == b"".join(chunks)
+    assert decompressor.eof and decompressor.unused_data == b""

@@ -166,3 +166,14 @@ def test_cached_feeds_and_sitemap_follow_an_edit_at_once(path):
     article.title, article.slug = "After the edit", "after-the-edit"
     article.save()
     assert "after-the-edit" in Client().get(path).content.decode()
+
+
+@pytest.mark.parametrize("path", ["/feed/", "/sitemap.xml", "/robots.txt", "/"])
+def test_a_site_answering_on_two_names_keeps_each_names_addresses(path, settings):
+    """Feeds, the sitemap, robots.txt and canonical links give absolute addresses."""
+    settings.ALLOWED_HOSTS = ["example.org", "www.example.org"]
+    make_article()
+    Client().get(path, HTTP_HOST="www.example.org")
+    response = Client().get(path, HTTP_HOST="example.org")
+    assert "//example.org/" in response.content.decode()
+    assert "www.example.org" not in response.content.decode()
