@@ -5,8 +5,6 @@ in a subprocess, so what the servers see is committed for real."""
 import http.cookiejar
 import os
 import re
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -17,30 +15,12 @@ import pytest
 from django.conf import settings
 
 from articles.gunicorn_process import GunicornServer
+from tests.operations.commands import manage
 
 BASE_DIR = Path(settings.BASE_DIR)
 ARTICLE = "/articles/single-dose-psilocybin-dendritic-spines-mice/"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TIMESTAMP = re.compile(r'name="timestamp" value="([^"]+)"')
-
-
-def manage(env, *args):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-@pytest.fixture(scope="module")
-def static_files():
-    """gunicorn serves hashed static files from the manifest that collectstatic writes."""
-    manage(os.environ.copy(), "collectstatic", "--noinput", "--verbosity", "0")
 
 
 @pytest.fixture
@@ -174,6 +154,6 @@ def test_a_comment_approved_on_one_server_appears_on_the_other_at_once(site_env,
 def test_500_comments_from_50_readers_are_all_kept(site_env):
     output = manage(
         site_env, "stress_comments", "--comments", "500", "--clients", "50", "--workers", "4"
-    )
+    ).stdout
     assert "lost: 0" in output
     assert "5xx: 0, 'database is locked' in the server log: 0" in output

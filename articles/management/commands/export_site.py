@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+from django.template.defaultfilters import filesizeformat
+
+from articles.backups import site_export
+
+
+class Command(BaseCommand):
+    help = (
+        "Write every row of the database to one compressed file that `import_site` loads "
+        "into another database (from SQLite to PostgreSQL). Stop the site first."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "output", help="The file to write, ending in .json.xz (or .json.gz, .json)."
+        )
+
+    def handle(self, *args, output, **options):
+        written = site_export(output=output)
+        size = filesizeformat(written.stat().st_size)
+        self.stdout.write(self.style.SUCCESS(f"Site exported to {written} ({size})."))
