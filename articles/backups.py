@@ -25,7 +25,9 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, transaction
+
+from articles.page_cache import invalidate
 
 ARCHIVE_FORMAT = 1
 MANIFEST = "manifest.json"
@@ -248,47 +250,83 @@ def _restore_media(source: Path, media_root: Path) -> int:
 
 # Made afresh by `migrate` in the new database, with other ids: rows refer to them by name.
 REBUILT_BY_MIGRATE = ["contenttypes", "auth.permission"]
+# What dumpdata writes; it would write other names uncompressed, under another name.
+EXPORT_SUFFIXES = (".json", ".json.gz", ".json.xz")
 
 
-def site_export(*, output: Path) -> Path:
-    """Write every row of this site's database to `output` (compressed JSON), in a form
-    any database Django supports can load: the way from SQLite to PostgreSQL."""
+def site_export(*, output: Path | str) -> Path:
+    """Write every row of this site's database to `output`, in a form any database Django
+    supports can load: the way from SQLite to PostgreSQL. Rows keep their ids; content
+    types and permissions are named, since the new database numbers its own."""
     output = Path(output)
+    if not output.name.endswith(EXPORT_SUFFIXES):
+        raise BackupError(f"Name the file {output.name}.json.xz (or .json.gz, .json).")
     output.parent.mkdir(parents=True, exist_ok=True)
-    # Created private before any row is written: it holds e-mail addresses and password hashes.
-    output.touch(mode=0o600)
-    os.chmod(output, 0o600)
-    call_command(
-        "dumpdata",
-        natural_foreign=True,
-        natural_primary=True,
-        exclude=REBUILT_BY_MIGRATE,
-        output=str(output),
-        verbosity=0,
-    )
+    suffix = next(suffix for suffix in EXPORT_SUFFIXES[::-1] if output.name.endswith(suffix))
+    # Private from the start (it holds e-mail addresses and password hashes), and in place
+    # of an earlier export only once complete.
+    handle, partial = tempfile.mkstemp(suffix=suffix, dir=output.parent)
+    os.close(handle)
+    try:
+        # One snapshot of every table, even if something writes meanwhile.
+        with transaction.atomic():
+            call_command(
+                "dumpdata",
+                natural_foreign=True,
+                exclude=REBUILT_BY_MIGRATE,
+                output=partial,
+                verbosity=0,
+            )
+        os.replace(partial, output)
+    finally:
+        Path(partial).unlink(missing_ok=True)
     return output
 
 
-def site_import(*, source: Path, replace: bool = False) -> tuple[int, int]:
+def site_import(*, source: Path | str, replace: bool = False) -> tuple[int, int]:
     """Make this site's database a copy of the one `site_export` wrote to `source`.
 
-    Migrates first, refuses a database that has content unless `replace` is given, then
-    empties it (rows that migrations add, such as the first disclaimer, included) and
-    loads every row in one transaction. Returns the articles and user accounts it holds.
+    Refuses a database that has articles or user accounts unless `replace` is given, then
+    migrates it, empties it (the rows migrations add, such as the first disclaimer, too)
+    and loads the file, the emptying and the loading in one transaction: a file that fails
+    to load leaves the database as it was. Returns the articles and accounts it now holds.
     """
-    source = Path(source)
+    source = Path(source).resolve()
     if not source.is_file():
         raise BackupError(f"There is no file {source}.")
-    call_command("migrate", interactive=False, verbosity=0)
-    if not replace:
-        articles, users = _content_counts()
-        if articles or users:
-            raise BackupError(
-                f"This database already has {articles} article(s) and {users} user "
-                "account(s). Importing replaces all of it: run the command again with "
-                "--replace to confirm."
-            )
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("loaddata", str(source), verbosity=0)
+    tables = connections["default"].introspection.table_names()
+    if tables and "articles_article" not in tables:
+        raise BackupError(
+            f"The {database_label()} holds tables of something else ({len(tables)}); "
+            "import into an empty database made for this site."
+        )
     articles, users = _content_counts()
-    return articles, users
+    if (articles or users) and not replace:
+        raise BackupError(
+            f"The {database_label()} already has {articles} article(s) and {users} user "
+            "account(s). Importing replaces all of it: run the command again with "
+            "--replace to confirm."
+        )
+    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        with transaction.atomic():
+            call_command("flush", interactive=False, verbosity=0)
+            call_command("loaddata", str(source), verbosity=0)
+    except Exception as error:
+        raise BackupError(
+            f"{source} could not be loaded, and the {database_label()} is as it was: {error}"
+        ) from error
+    # Rows loaded as they were saved send no change signals of their own (see
+    # `page_cache.content_changed`): one change for the whole load.
+    invalidate()
+    articles, users = _content_counts()
+    return articles or 0, users or 0
+
+
+def database_label() -> str:
+    """Which database the command works on, for messages: "PostgreSQL database "x" on h"."""
+    database = connections["default"].settings_dict
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return f"SQLite database {database['NAME']}"
+    vendor = connections["default"].display_name
+    return f'{vendor} database "{database["NAME"]}" on {database["HOST"] or "localhost"}'

@@ -105,6 +105,8 @@ def bump_generation() -> str:
 
 def content_changed(sender, **kwargs):
     """Signal receiver: published content changed, so cached pages are stale."""
+    if kwargs.get("raw"):
+        return  # a fixture load, row by row: `import_site` invalidates once at the end
     label = sender._meta.label
     if label in settings.PAGE_CACHE_IGNORED_MODELS:
         return

@@ -2,22 +2,28 @@
 PostgreSQL database, and the site goes on there with every row, account and comment."""
 
 import json
+import lzma
 import os
 import urllib.request
 import uuid
-from pathlib import Path
 
+import psycopg
 import pytest
 from django.conf import settings
 
 from articles.gunicorn_process import GunicornServer
+from articles.models import DEFAULT_DISCLAIMER
 from tests.operations.commands import manage
 
-BASE_DIR = Path(settings.BASE_DIR)
 ARTICLE = "/articles/single-dose-psilocybin-dendritic-spines-mice/"
-COUNT_ROWS = (
-    "import json; from django.apps import apps; "
-    "print(json.dumps({m._meta.label: m._default_manager.count() for m in apps.get_models()}))"
+# Every row, ids and all, in one order: what two databases must agree on.
+ALL_ROWS = (
+    "import json; from django.core import serializers; from django.apps import apps; "
+    "models = [m for m in apps.get_models() "
+    "if m._meta.app_label != 'contenttypes' and m._meta.label != 'auth.Permission']; "
+    "rows = [json.loads(serializers.serialize('json', m._default_manager.order_by('pk'), "
+    "use_natural_foreign_keys=True)) for m in models]; "
+    "print(json.dumps(rows, sort_keys=True))"
 )
 
 
@@ -30,14 +36,14 @@ def postgres_server():
     else PG_URL (which .ci/run sets for both of its runs), else this machine's default."""
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.postgresql":
-        return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+        password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+        return f"postgres://{database['USER']}{password}@{database['HOST']}:{database['PORT']}"
     url = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     return url.rsplit("/", 1)[0]
 
 
 @pytest.fixture
 def postgres_database():
-    psycopg = pytest.importorskip("psycopg")
     server = postgres_server()
     try:
         admin = psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3)
@@ -53,9 +59,11 @@ def postgres_database():
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_a_sqlite_site_moves_to_postgresql_with_everything_in_it(
+def test_a_sqlite_site_moves_to_postgresql_with_every_row_as_it_was(
     tmp_path, postgres_database, static_files
 ):
+    """Ids, passwords, group permissions, deleted rows and comments all arrive unchanged,
+    new rows carry on the numbering, and a failed load leaves the database as it was."""
     common = {
         **os.environ,
         "MEDIA_ROOT": str(tmp_path / "media"),
@@ -74,42 +82,43 @@ def test_a_sqlite_site_moves_to_postgresql_with_everything_in_it(
     }
     manage(old, "migrate", "--noinput", "--verbosity", "0")
     manage(old, "seed_demo")
-    manage(old, "createsuperuser", "--noinput", "--username", "editor", "--email", "e@x.org")
-    # What staff changed on the old site, including deleting rows that migrations make.
+    # What staff did on the old site: an account that left (a gap in the ids), a group,
+    # a deleted row of the kind migrations make.
     shell(
         old,
         "from django.contrib.auth.models import Group, Permission, User; "
         "from comments.models import ModerationTerm; "
+        "User.objects.create_user('left', 'left@x.org', 'x').delete(); "
+        "editor = User.objects.create_user('editor', 'e@x.org', 'a long staff password 1'); "
         "group = Group.objects.create(name='Editors'); "
         "group.permissions.set(Permission.objects.filter(codename__endswith='_article')); "
-        "User.objects.get(username='editor').groups.add(group); "
+        "editor.groups.add(group); "
         "ModerationTerm.objects.order_by('pk').first().delete()",
     )
 
     export = tmp_path / "site.json.xz"
     manage(old, "export_site", str(export))
     assert export.stat().st_mode & 0o077 == 0  # e-mail addresses and password hashes
-    imported = manage(new, "import_site", str(export))
-    assert "user account" in imported.stdout
+    imported = manage(new, "import_site", str(export)).stdout
+    assert f'into the PostgreSQL database "{postgres_database.rsplit("/", 1)[1]}"' in imported
 
-    old_rows = json.loads(shell(old, COUNT_ROWS))
-    new_rows = json.loads(shell(new, COUNT_ROWS))
-    assert new_rows == old_rows
-    assert new_rows["comments.Comment"] > 0
+    old_rows = shell(old, ALL_ROWS)
+    assert shell(new, ALL_ROWS) == old_rows
+    models = {row["model"] for rows in json.loads(old_rows) for row in rows}
+    assert {"comments.comment", "auth.user", "programs.programclick"} <= models
 
-    # Staff sign in with their old password and keep their group; new rows get new ids.
     checks = shell(
         new,
         "from django.contrib.auth.models import User; "
         "from articles.models import Article; from comments.models import Comment; "
         "editor = User.objects.get(username='editor'); "
-        "print(editor.check_password('a long staff password 1')); "
-        "print(editor.has_perm('articles.change_article')); "
+        "print(editor.pk, editor.check_password('a long staff password 1'), "
+        "editor.has_perm('articles.change_article')); "
         "article = Article.objects.get(slug='single-dose-psilocybin-dendritic-spines-mice'); "
         "Comment.objects.create(article=article, author_name='After', email='a@x.org', "
         "body='Posted after the move.', status=Comment.Status.APPROVED); print('saved')",
     )
-    assert checks.split() == ["True", "True", "saved"]
+    assert checks.split() == ["2", "True", "True", "saved"]
 
     with (
         GunicornServer(workers=1, env=new) as server,
@@ -117,11 +126,27 @@ def test_a_sqlite_site_moves_to_postgresql_with_everything_in_it(
     ):
         page = response.read().decode()
     assert "Posted after the move." in page
-    assert "not medical advice" in page
+    assert DEFAULT_DISCLAIMER.split(".")[0] in page
 
-    # A database with content is not replaced by mistake.
-    again = manage(new, "import_site", str(export), check=False)
-    assert again.returncode != 0
-    assert "already has" in again.stderr and "--replace" in again.stderr
+    # A database with content is not replaced by mistake, nor by a file that fails to load.
+    refused = manage(new, "import_site", str(export), check=False)
+    assert refused.returncode != 0
+    assert "already has" in refused.stderr and "--replace" in refused.stderr
+    broken = tmp_path / "broken.json.xz"
+    broken.write_bytes(lzma.compress(lzma.decompress(export.read_bytes())[:-500]))
+    failed = manage(new, "import_site", str(broken), "--replace", check=False)
+    assert failed.returncode != 0
+    assert "is as it was" in failed.stderr
+    assert "Posted after the move." in shell(new, ALL_ROWS)
+
     manage(new, "import_site", str(export), "--replace")
-    assert json.loads(shell(new, COUNT_ROWS)) == old_rows
+    assert shell(new, ALL_ROWS) == old_rows
+
+
+def test_an_export_is_refused_a_name_it_would_not_write(tmp_path):
+    """dumpdata would write "site.zip" uncompressed under another name, readable by all."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}"}
+    result = manage(env, "export_site", str(tmp_path / "exports" / "site.zip"), check=False)
+    assert result.returncode != 0
+    assert "site.zip.json.xz" in result.stderr
+    assert not (tmp_path / "exports").exists()

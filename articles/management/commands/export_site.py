@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
-from articles.backups import site_export
+from articles.backups import BackupError, site_export
 
 
 class Command(BaseCommand):
@@ -16,6 +16,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output, **options):
-        written = site_export(output=output)
+        try:
+            written = site_export(output=output)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
         size = filesizeformat(written.stat().st_size)
         self.stdout.write(self.style.SUCCESS(f"Site exported to {written} ({size})."))

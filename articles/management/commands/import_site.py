@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
 
-from articles.backups import BackupError, site_import
+from articles.backups import BackupError, database_label, site_import
 
 
 class Command(BaseCommand):
@@ -26,7 +26,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {source}: {articles} article{pluralize(articles)}, "
+                f"Imported {source} into the {database_label()}: "
+                f"{articles} article{pluralize(articles)}, "
                 f"{users} user account{pluralize(users)}."
             )
         )
