@@ -145,7 +145,7 @@ def backup_restore(*, archive: Path, replace: bool = False, media_only: bool = F
                 "`restore --media-only` brings back the media files."
             )
         if restore_database and not replace:
-            _refuse_to_overwrite_content()
+            _refuse_to_overwrite_content("Restoring replaces the whole database with the backup's")
         members = _safe_members(tar, archive)
         _extract(tar, members, Path(workspace))
         if restore_database:
@@ -209,13 +209,12 @@ def _content_counts():
         return None, None  # no tables yet: an empty site
 
 
-def _refuse_to_overwrite_content():
+def _refuse_to_overwrite_content(consequence):
     articles, users = _content_counts()
     if articles or users:
         raise BackupError(
-            f"This site already has {articles} article(s) and {users} user account(s). "
-            "Restoring replaces the whole database with the backup's: run the command "
-            "again with --replace to confirm."
+            f"The {database_label()} already has {articles} article(s) and {users} user "
+            f"account(s). {consequence}: run the command again with --replace to confirm."
         )
 
 
@@ -262,7 +261,7 @@ def site_export(*, output: Path | str) -> Path:
     if not output.name.endswith(EXPORT_SUFFIXES):
         raise BackupError(f"Name the file {output.name}.json.xz (or .json.gz, .json).")
     output.parent.mkdir(parents=True, exist_ok=True)
-    suffix = next(suffix for suffix in EXPORT_SUFFIXES[::-1] if output.name.endswith(suffix))
+    suffix = next(suffix for suffix in EXPORT_SUFFIXES if output.name.endswith(suffix))
     # Private from the start (it holds e-mail addresses and password hashes), and in place
     # of an earlier export only once complete.
     handle, partial = tempfile.mkstemp(suffix=suffix, dir=output.parent)
@@ -300,13 +299,8 @@ def site_import(*, source: Path | str, replace: bool = False) -> tuple[int, int]
             f"The {database_label()} holds tables of something else ({len(tables)}); "
             "import into an empty database made for this site."
         )
-    articles, users = _content_counts()
-    if (articles or users) and not replace:
-        raise BackupError(
-            f"The {database_label()} already has {articles} article(s) and {users} user "
-            "account(s). Importing replaces all of it: run the command again with "
-            "--replace to confirm."
-        )
+    if not replace:
+        _refuse_to_overwrite_content("Importing replaces all of it")
     call_command("migrate", interactive=False, verbosity=0)
     try:
         with transaction.atomic():

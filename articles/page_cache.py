@@ -229,7 +229,7 @@ class PageCacheMiddleware:
             if timeout > 0:
                 entry["expires_at"] = time.time() + timeout
                 _cache().set(key, entry, timeout)
-            gzipped = accepts_gzip(request) and entry["deflated"] is not None
+            gzipped = self.sends_gzip(request, entry)
             if gzipped:
                 # Compressed from the entry's segments: the page is compressed once.
                 response.content = self.content(entry, lambda field, value: value, gzipped)
@@ -305,6 +305,9 @@ class PageCacheMiddleware:
             },
         }
 
+    def sends_gzip(self, request, entry):
+        return accepts_gzip(request) and entry["deflated"] is not None
+
     def add_validators(self, response, entry, gzipped):
         # A compressed copy is another representation of the page: its tag is weak, as
         # Django's GZipMiddleware makes it, and still matches the plain one's.
@@ -326,7 +329,7 @@ class PageCacheMiddleware:
         return b"".join(chunks)
 
     def response_from_entry(self, request, entry):
-        gzipped = accepts_gzip(request) and entry["deflated"] is not None
+        gzipped = self.sends_gzip(request, entry)
         conditional = get_conditional_response(
             request, etag=entry["etag"], last_modified=int(entry["last_modified"])
         )

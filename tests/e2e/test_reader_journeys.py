@@ -12,7 +12,11 @@ pytestmark = pytest.mark.e2e
 
 
 def image_loaded(locator):
-    return locator.evaluate("image => image.complete && image.naturalWidth > 0")
+    """Whether the image arrived and decoded; waits for it rather than asking once, since
+    a visible <img> may still be loading on a busy machine."""
+    return locator.evaluate(
+        "image => image.decode().then(() => image.naturalWidth > 0, () => false)"
+    )
 
 
 def test_reader_opens_an_article_from_the_home_page_and_reads_its_sources(page):

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.e2e.content import make_other_articles
+from tests.e2e.test_reader_journeys import image_loaded
 from tests.factories import image_file, make_topic
 
 pytestmark = pytest.mark.e2e
@@ -72,4 +73,4 @@ def test_staff_write_and_publish_an_article_with_a_cover(open_browser, staff_use
     expect(reader.locator(".prose strong")).to_have_text("Resting heart rate fell")
     cover_image = reader.get_by_role("img", name="A person breathing calmly by a window")
     expect(cover_image).to_be_visible()
-    assert cover_image.evaluate("image => image.complete && image.naturalWidth > 0")
+    assert image_loaded(cover_image)

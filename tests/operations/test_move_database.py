@@ -4,6 +4,7 @@ PostgreSQL database, and the site goes on there with every row, account and comm
 import json
 import lzma
 import os
+import sqlite3
 import urllib.request
 import uuid
 
@@ -150,3 +151,23 @@ def test_an_export_is_refused_a_name_it_would_not_write(tmp_path):
     assert result.returncode != 0
     assert "site.zip.json.xz" in result.stderr
     assert not (tmp_path / "exports").exists()
+
+
+def test_an_import_refuses_a_database_that_belongs_to_something_else(tmp_path):
+    """A mistyped DATABASE_URL must not fill another application's database with ours."""
+    other = tmp_path / "shop.sqlite3"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY)")
+    export = tmp_path / "site.json"
+    export.write_text("[]")
+    result = manage(
+        {**os.environ, "DATABASE_URL": f"sqlite:///{other}"},
+        "import_site",
+        str(export),
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "holds tables of something else" in result.stderr
+    with sqlite3.connect(other) as connection:
+        tables = connection.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+    assert tables == [("orders",)]

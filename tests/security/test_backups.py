@@ -149,7 +149,7 @@ def test_backup_while_comments_are_written_restores_every_committed_row(tmp_path
 
     again = manage(restored, "restore", str(archive), check=False)
     assert again.returncode != 0
-    assert "This site already has 1 article(s) and 0 user account(s)." in again.stderr
+    assert "already has 1 article(s) and 0 user account(s)." in again.stderr
     assert "--replace" in again.stderr
 
 
@@ -212,7 +212,7 @@ def test_restore_never_overwrites_a_site_with_content_unasked(tmp_path):
     make_article()
     archive = archive_with(tmp_path, {"db.sqlite3": b""}, {"format": 1, "database": "db.sqlite3"})
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        message = r"This site already has 1 article\(s\)"
+        message = r"already has 1 article\(s\)"
     else:
         message = "This site's database is PostgreSQL"
     with pytest.raises(CommandError, match=message):
