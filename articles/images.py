@@ -19,6 +19,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.images import get_image_dimensions
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.template.defaultfilters import filesizeformat
@@ -168,7 +169,10 @@ class SafeImageFieldFile(ImageFieldFile):
     def save(self, name, content, save=True):
         # Every way of storing a new file passes here: admin forms, shell, fixtures' code.
         data, extension = reencode_image(content)
-        super().save(server_file_name(name, extension), ContentFile(data), save)
+        stored_name = server_file_name(name, extension)
+        # Named, so the width and height fields are read from it: a nameless file would
+        # leave them empty, and every page would open the image to learn its size.
+        super().save(stored_name, ContentFile(data, name=stored_name), save)
 
 
 class SafeImageFormField(forms.ImageField):
@@ -196,3 +200,22 @@ class SafeImageField(models.ImageField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": SafeImageFormField, **kwargs})
+
+
+def fill_missing_dimensions(model, field_name):
+    """Store the width and height of images saved without them (before uploads kept
+    their size), so pages stop opening those files to learn it. A missing file is
+    left as it is."""
+    field = model._meta.get_field(field_name)
+    missing = (
+        model.objects.exclude(**{field_name: ""})
+        .filter(**{f"{field.width_field}__isnull": True})
+        .values_list("pk", field_name)
+    )
+    for pk, name in missing.iterator():
+        try:
+            with field.storage.open(name, "rb") as file:
+                width, height = get_image_dimensions(file)
+        except OSError:
+            continue
+        model.objects.filter(pk=pk).update(**{field.width_field: width, field.height_field: height})

@@ -107,3 +107,35 @@ def test_a_rotated_photo_gets_renditions_at_its_upright_width():
         "300w.jpg",
     ]
     assert make_renditions(field_file) == []
+
+
+def test_pages_give_image_sizes_without_opening_the_images(client):
+    """The width and height are stored when an image is saved: with object storage,
+    opening a cover or a photo on every page would be a download each time."""
+    author = make_author()
+    author.photo.save("maya.png", image_file(size=(500, 400)))
+    article = make_article(authors=[author], cover_alt="x")
+    article.cover_image.save("cover.jpg", image_file(size=(1000, 500), image_format="JPEG"))
+    default_storage.delete(article.cover_image.name)
+    default_storage.delete(author.photo.name)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert re.search(r'<img [^>]*-480w\.jpg 480w[^>]*width="1000" height="500"', html)
+    assert re.search(r'<img class="author-card__photo"[^>]*width="500" height="400"', html)
+
+
+def test_images_saved_without_their_size_get_it_from_the_migration():
+    from articles.images import fill_missing_dimensions
+    from articles.models import Article
+
+    kept = make_article(cover_alt="x")
+    kept.cover_image.save("kept.png", image_file(size=(600, 300)))
+    lost = make_article(cover_alt="x")
+    lost.cover_image.save("lost.png", image_file(size=(600, 300)))
+    default_storage.delete(lost.cover_image.name)
+    Article.objects.update(cover_width=None, cover_height=None)
+
+    fill_missing_dimensions(Article, "cover_image")
+    sizes = dict(Article.objects.values_list("pk", "cover_width"))
+    assert sizes == {kept.pk: 600, lost.pk: None}
+    assert Article.objects.get(pk=kept.pk).cover_height == 300
