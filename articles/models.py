@@ -193,9 +193,15 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self):
         """Everything the article page shows of the article itself, in a fixed number of
-        queries (its topics load later, with the related cards' topics)."""
+        queries (its topics load later, with the related cards' topics), and whether it
+        has staff picks and topics, which tells `related_articles` how to look."""
+        picks = Article.related_picks.through.objects.filter(from_article=models.OuterRef("pk"))
+        topics = Article.topics.through.objects.filter(article=models.OuterRef("pk"))
         return (
-            self.select_related("reviewed_by").prefetch_related("sources", "updates").with_authors()
+            self.select_related("reviewed_by")
+            .prefetch_related("sources", "updates")
+            .with_authors()
+            .annotate(has_related_picks=models.Exists(picks), has_topics=models.Exists(topics))
         )
 
 
@@ -357,19 +363,37 @@ class Article(models.Model):
     def related_articles(self, limit=3):
         """Staff picks first, then the newest articles sharing a topic; never itself and
         never an unpublished one. One query; the caller loads the cards' topics (the
-        article page loads them with the article's own, in one query)."""
-        picks = Article.related_picks.through.objects.filter(from_article=self.pk)
+        article page loads them with the article's own, in one query).
+
+        Without picks, as for most articles, the query reads articles newest first and
+        stops at the `limit`th on a shared topic, so its cost does not grow with the
+        archive; picks come first, so with them every candidate is sorted."""
+        has_picks, has_topics = self._related_basis()
+        if not (has_picks or has_topics):
+            return []
         own_topics = Article.topics.through.objects.filter(article=self.pk).values("topic")
-        # Candidates from the two small sets, not a test of every published article.
-        on_topic = Article.topics.through.objects.filter(topic__in=own_topics)
+        on_topic = models.Exists(
+            Article.topics.through.objects.filter(
+                article=models.OuterRef("pk"), topic__in=own_topics
+            )
+        )
+        candidates = Article.objects.published().exclude(pk=self.pk)
+        if not has_picks:
+            return list(candidates.filter(on_topic).order_by("-publish_at", "-pk")[:limit])
+        picks = Article.related_picks.through.objects.filter(from_article=self.pk)
         is_pick = Q(pk__in=picks.values("to_article"))
         return list(
-            Article.objects.published()
-            .exclude(pk=self.pk)
-            .filter(is_pick | Q(pk__in=on_topic.values("article")))
+            candidates.filter(is_pick | Q(on_topic))
             .annotate(is_pick=is_pick)
             .order_by("-is_pick", "-publish_at", "-pk")[:limit]
         )
+
+    def _related_basis(self):
+        """Whether the article has staff picks and topics: from `for_page()`'s
+        annotations when it was loaded with them, from the database otherwise."""
+        if hasattr(self, "has_related_picks"):
+            return self.has_related_picks, self.has_topics
+        return self.related_picks.exists(), self.topics.exists()
 
 
 class ArticleAuthor(models.Model):

@@ -1,4 +1,5 @@
 import datetime
+import re
 from http import HTTPStatus
 
 import pytest
@@ -147,6 +148,30 @@ def test_related_articles_picks_first_then_shared_topics_newest_first(client):
     article.related_picks.add(pick, make_draft(title="Draft pick"))
 
     assert article.related_articles() == [pick, newer, older]
+
+
+def test_article_page_lists_related_articles_with_and_without_picks(client):
+    now = timezone.now()
+    topic, other = make_topic(), make_topic()
+    article = make_article(topics=[topic, other])
+    for days, title in [(9, "Nine days"), (1, "One day"), (5, "Five days"), (3, "Three days")]:
+        make_article(title=title, topics=[other], publish_at=now - datetime.timedelta(days=days))
+    make_article(title="Off topic", topics=[make_topic()])
+
+    def related_titles():
+        html = client.get(article.get_absolute_url()).content.decode()
+        section = html.partition('id="related-heading"')[2]
+        return re.findall(r"<h3[^>]*>\s*<a[^>]*>([^<]+)</a>", section)
+
+    assert related_titles() == ["One day", "Three days", "Five days"]
+    article.related_picks.add(Article.objects.get(title="Off topic"))
+    assert related_titles() == ["Off topic", "One day", "Three days"]
+
+
+def test_article_without_topics_or_picks_has_no_related_section(client):
+    make_article(title="Elsewhere", topics=[make_topic()])
+    html = client.get(make_article().get_absolute_url()).content.decode()
+    assert "Related articles" not in html
 
 
 def test_related_articles_never_include_the_article_itself():
