@@ -11,7 +11,6 @@ import json
 import re
 
 import nh3
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -35,6 +34,8 @@ _cleaner = nh3.Cleaner(
     strip_comments=True,
 )
 
+# Every tag removed, text kept (entities still encoded).
+_tag_stripper = nh3.Cleaner(tags=set(), attributes={}, strip_comments=True)
 
 # What a comment can produce (comments/text.py): paragraphs, line breaks, links.
 _comment_cleaner = nh3.Cleaner(
@@ -69,12 +70,13 @@ def render_comment_html(html: str) -> SafeString:
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|td|th|figcaption)>|<br\s*/?>|<hr\s*/?>")
 
 
-def html_to_text(html: str) -> str:
-    """Plain text of an HTML fragment, for excerpts, word counts and search."""
+def html_to_text(markup: str) -> str:
+    """Plain text of an HTML fragment, for excerpts, word counts and search: entities are
+    decoded (templates and feeds escape the text once, as they do any text)."""
     # Cleaning first drops the content of <script> and <style>, not only their tags; the
     # end of a block is a word break, so paragraphs do not run together.
-    spaced = _BLOCK_END.sub(" ", sanitize_html(html))
-    return " ".join(strip_tags(spaced).split())
+    spaced = _BLOCK_END.sub(" ", sanitize_html(markup))
+    return " ".join(html.unescape(_tag_stripper.clean(spaced)).split())
 
 
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

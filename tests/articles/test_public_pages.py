@@ -251,3 +251,22 @@ def test_favicon_ico_redirects_to_the_site_icon(client):
 
 def test_article_status_defaults_to_draft():
     assert Article().status == Article.Status.DRAFT
+
+
+def test_summaries_show_ampersands_and_angle_brackets_as_written(client):
+    """A summary made from the body is text: its entities are decoded once, and the
+    page escapes it once, so readers see "&" and "<", never "&amp;"."""
+    article = make_article(
+        excerpt="",
+        seo_description="",
+        body="<p>Dose &amp; response: &lt;script&gt;alert(1)&lt;/script&gt; in mice.</p>",
+    )
+    card = client.get(reverse("articles:list")).content.decode()
+    page = client.get(article.get_absolute_url()).content.decode()
+    feed = client.get("/feed/").content.decode()
+
+    shown = "Dose &amp; response: &lt;script&gt;alert(1)&lt;/script&gt; in mice."
+    assert f'<p class="card__summary">{shown}</p>' in card
+    assert f'<meta name="description" content="{shown}">' in page
+    assert "&amp;amp;" not in card + page + feed
+    assert "<script>alert(1)" not in card + page
