@@ -21,11 +21,19 @@ _STAFF_BADGE = html_literal('<span class="badge badge--staff">Staff</span>')
 _NOTHING = html_literal("")
 
 
+# English month names, as the site is written in English: strftime's %b follows the
+# server's locale and costs more than the rest of a comment's markup.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _when(moment, zone):
+    """The comment's time for `<time datetime>` (2026-11-13T08:25:19+0000, as the
+    template filter "Y-m-d\\TH:i:sO" writes it) and for readers (13 Nov 2026, 08:25)."""
     local = moment.astimezone(zone)
+    iso = local.isoformat(timespec="seconds")
     return (
-        local.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        f"{local.day} {local:%b %Y, %H:%M}",
+        iso[:-3] + iso[-2:],
+        f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local.hour:02}:{local.minute:02}",
     )
 
 
@@ -41,7 +49,6 @@ def _item(entry: ThreadEntry, article_url: str, is_open: bool, zone):
             comment.pk,
             tail,
         )
-    pk, name = comment.pk, comment.author_name
     context = (
         html_format(
             '<span class="comment__context">in reply to <bdi>{}</bdi></span>', entry.in_reply_to
@@ -49,36 +56,42 @@ def _item(entry: ThreadEntry, article_url: str, is_open: bool, zone):
         if entry.in_reply_to
         else _NOTHING
     )
-    actions = (
-        html_format(
-            '<p class="comment__actions"><a class="comment__reply" href="{0}?reply_to={1}#reply" '
-            'data-reply-to="{1}" data-reply-name="{2}">Reply'
-            '<span class="visually-hidden"> to {2}</span></a></p>',
-            article_url,
-            pk,
-            name,
-        )
-        if is_open
-        else _NOTHING
-    )
     machine_time, shown_time = _when(comment.created_at, zone)
+    values = (
+        entry.depth,
+        comment.pk,
+        comment.author_name,
+        _STAFF_BADGE if comment.by_staff else _NOTHING,
+        context,
+        machine_time,
+        shown_time,
+        entry.html,
+        tail,
+        article_url,
+    )
+    # One call per comment, and the name escaped once for its three places: the thread
+    # is the longest part of a long discussion's page.
+    if is_open:
+        return html_format(
+            '<li class="comment-item comment-item--depth-{0}">'
+            '<article class="comment" id="comment-{1}" aria-labelledby="comment-{1}-author">'
+            '<header class="comment__meta">'
+            '<span class="comment__author" id="comment-{1}-author"><bdi>{2}</bdi></span>{3}{4}'
+            '<a class="comment__permalink" href="#comment-{1}"><time datetime="{5}">{6}</time></a>'
+            '</header><div class="comment__body" dir="auto">{7}</div>'
+            '<p class="comment__actions"><a class="comment__reply" href="{9}?reply_to={1}#reply" '
+            'data-reply-to="{1}" data-reply-name="{2}">Reply'
+            '<span class="visually-hidden"> to {2}</span></a></p></article>{8}',
+            *values,
+        )
     return html_format(
         '<li class="comment-item comment-item--depth-{0}">'
         '<article class="comment" id="comment-{1}" aria-labelledby="comment-{1}-author">'
         '<header class="comment__meta">'
         '<span class="comment__author" id="comment-{1}-author"><bdi>{2}</bdi></span>{3}{4}'
         '<a class="comment__permalink" href="#comment-{1}"><time datetime="{5}">{6}</time></a>'
-        '</header><div class="comment__body" dir="auto">{7}</div>{8}</article>{9}',
-        entry.depth,
-        pk,
-        name,
-        _STAFF_BADGE if comment.by_staff else _NOTHING,
-        context,
-        machine_time,
-        shown_time,
-        entry.html,
-        actions,
-        tail,
+        '</header><div class="comment__body" dir="auto">{7}</div></article>{8}',
+        *values,
     )
 
 
