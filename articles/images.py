@@ -42,6 +42,10 @@ def validate_image_upload(file) -> None:
     frames of an animation count together: a thousand small frames are as heavy as one
     huge picture.
     """
+    if getattr(file, "_committed", False):
+        # Already in storage: it was checked when it was uploaded, and reading it again
+        # would download it from object storage on every save of its article.
+        return
     max_bytes = settings.MAX_IMAGE_UPLOAD_BYTES
     size = getattr(file, "size", None)
     if size is not None and size > max_bytes:

@@ -103,6 +103,33 @@ def test_staff_create_an_article_with_a_cover(staff_client):
     assert staff_client.get(article.get_absolute_url()).status_code == HTTPStatus.OK
 
 
+def test_staff_edit_an_article_and_an_author_that_have_images(staff_client):
+    """Saving again without a new upload keeps the stored image (it was checked when it
+    was uploaded) and saves the other changes."""
+    staff_client.post(
+        reverse("admin:articles_article_add"),
+        article_form(cover_image=image_file("cover.jpg", image_format="JPEG"), cover_alt="x"),
+    )
+    article = Article.objects.get(slug="a-new-study")
+    response = staff_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        article_form(title="A corrected title", cover_alt="x"),
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    article.refresh_from_db()
+    assert (article.title, article.cover_width) == ("A corrected title", 40)
+
+    author = make_author()
+    author.photo.save("maya.png", image_file(size=(60, 50)))
+    response = staff_client.post(
+        reverse("admin:articles_author_change", args=[author.pk]),
+        {"name": "Dr. Maya L.", "slug": author.slug, "credentials": "", "bio": ""},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    author.refresh_from_db()
+    assert (author.name, author.photo_width) == ("Dr. Maya L.", 60)
+
+
 def post_article_expecting_error(staff_client, **overrides):
     response = staff_client.post(reverse("admin:articles_article_add"), article_form(**overrides))
     assert response.status_code == HTTPStatus.OK

@@ -81,6 +81,20 @@ def test_staff_create_a_program_with_curriculum_faq_and_testimonial(staff_client
         assert text in content
 
 
+def test_staff_edit_a_program_that_has_an_image(staff_client):
+    staff_client.post(
+        ADD_URL, program_form(image=image_file("hero.jpg", image_format="JPEG"), image_alt="x")
+    )
+    program = Program.objects.get(slug="nervous-system-fitness")
+    response = staff_client.post(
+        reverse("admin:programs_program_change", args=[program.pk]),
+        program_form(tagline="Eight live weeks, online.", image_alt="x"),
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    program.refresh_from_db()
+    assert (program.tagline, program.image_width) == ("Eight live weeks, online.", 40)
+
+
 def post_expecting_error(staff_client, **overrides):
     response = staff_client.post(ADD_URL, program_form(**overrides))
     assert response.status_code == HTTPStatus.OK
