@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils import timezone
@@ -210,11 +211,25 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class DisclaimerForm(forms.ModelForm):
+    def clean_effective_from(self):
+        # Only versions not yet shown have this field; a date in the past would claim
+        # readers saw words they never saw.
+        effective_from = self.cleaned_data["effective_from"]
+        if effective_from < timezone.localdate():
+            raise forms.ValidationError(
+                "A version takes effect today or later, so the record of what readers saw "
+                "on each date stays true."
+            )
+        return effective_from
+
+
 @admin.register(Disclaimer)
 class DisclaimerAdmin(admin.ModelAdmin):
     """Versions are kept forever; a version already shown to readers cannot be edited,
-    so staff publish a change by adding a new version."""
+    so staff publish a change by adding a new version, dated today or later."""
 
+    form = DisclaimerForm
     list_display = ["__str__", "effective_from", "in_effect", "created_at"]
     date_hierarchy = "effective_from"
 
@@ -235,7 +250,7 @@ class SingleRowAdmin(admin.ModelAdmin):
     """For a SingleRowModel: staff edit its one row, never add a second or delete it."""
 
     def has_add_permission(self, request):
-        return not self.model.objects.exists()
+        return super().has_add_permission(request) and not self.model.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

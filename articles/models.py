@@ -524,3 +524,25 @@ class Redirect(models.Model):
             )
         if self.old_path and self.old_path == self.new_path:
             raise ValidationError({"new_path": "The new address must differ from the old one."})
+        if loop := self._loop():
+            raise ValidationError(
+                {"new_path": "Readers would be sent round in a circle: " + " → ".join(loop)}
+            )
+
+    def _loop(self):
+        """The addresses a reader would pass through and come back to `old_path`, if the
+        redirects already there lead from `new_path` back to it."""
+        others = Redirect.objects.exclude(pk=self.pk)
+        trail, path = [self.old_path], self.new_path
+        while path not in trail:
+            trail.append(path)
+            # Redirects match the path alone; the new address may carry a query.
+            next_path = (
+                others.filter(old_path=path.split("?")[0].split("#")[0])
+                .values_list("new_path", flat=True)
+                .first()
+            )
+            if next_path is None:
+                return []
+            path = next_path
+        return [*trail, path] if path == self.old_path else []

@@ -4,12 +4,13 @@ from http import HTTPStatus
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
 from articles.models import Article, Redirect
+from comments.models import CommentSettings
 from tests.factories import image_file, make_article, make_author, make_comment, make_topic
 from tests.programs.factories import make_program
 
@@ -185,3 +186,19 @@ def test_hostile_body_from_the_admin_is_stored_clean(staff_client):
     )
     body = Article.objects.get(slug="a-new-study").body
     assert "script" not in body and "onmouseover" not in body
+
+
+def test_staff_who_may_only_view_settings_cannot_create_them(client, django_user_model):
+    """The comment notes and publication settings have one row; before it exists, only
+    staff allowed to add it see the form."""
+    viewer = django_user_model.objects.create_user("viewer", password="x" * 14, is_staff=True)
+    viewer.user_permissions.add(
+        Permission.objects.get(codename="view_commentsettings"),
+        Permission.objects.get(codename="view_publication"),
+    )
+    client.force_login(viewer)
+    for model in ["comments_commentsettings", "articles_publication"]:
+        assert client.get(reverse(f"admin:{model}_changelist")).status_code == HTTPStatus.OK
+        response = client.post(reverse(f"admin:{model}_add"), {"moderation_notice": "Mine"})
+        assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not CommentSettings.objects.exists()

@@ -4,6 +4,7 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Disclaimer, Publication
 from tests.factories import make_article, make_topic
@@ -81,17 +82,35 @@ def test_disclaimer_versions_cannot_be_deleted_or_rewritten_in_admin(staff_clien
 def test_staff_publish_a_new_version_from_the_admin(staff_client):
     response = staff_client.post(
         reverse("admin:articles_disclaimer_add"),
-        {"text": "Fresh legal wording.", "effective_from": "2000-01-02"},
-    )
-    assert response.status_code == HTTPStatus.FOUND
-    # Effective in the past but older than the shipped version: the shipped one still wins.
-    assert "Fresh legal wording." not in staff_client.get("/").content.decode()
-    response = staff_client.post(
-        reverse("admin:articles_disclaimer_add"),
         {"text": "Today's wording.", "effective_from": datetime.date.today().isoformat()},
     )
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[-3000:]
     assert "Today&#x27;s wording." in staff_client.get("/").content.decode()
+
+
+def test_disclaimer_versions_cannot_be_backdated(staff_client):
+    """Neither a new version nor a scheduled one moved into the past: either would
+    rewrite what readers were shown on those dates."""
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    response = staff_client.post(
+        reverse("admin:articles_disclaimer_add"),
+        {"text": "Backdated wording.", "effective_from": yesterday},
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "A version takes effect today or later" in response.content.decode()
+    assert "Backdated wording." in response.content.decode()
+
+    scheduled = Disclaimer.objects.create(
+        text="Next month's wording.", effective_from=timezone.localdate() + datetime.timedelta(30)
+    )
+    response = staff_client.post(
+        reverse("admin:articles_disclaimer_change", args=[scheduled.pk]),
+        {"text": "Next month's wording.", "effective_from": yesterday},
+    )
+    assert response.status_code == HTTPStatus.OK
+    scheduled.refresh_from_db()
+    assert scheduled.effective_from > timezone.localdate()
+    assert not Disclaimer.objects.filter(text="Backdated wording.").exists()
 
 
 def test_site_name_and_tagline_are_editable(client):

@@ -131,6 +131,26 @@ def test_admin_refuses_redirects_that_could_leave_the_site_or_loop(staff_client)
     assert not Redirect.objects.exists()
 
 
+def test_admin_refuses_redirects_that_would_send_readers_round_in_a_circle(staff_client):
+    Redirect.objects.create(old_path="/b/", new_path="/c/?from=b")
+    Redirect.objects.create(old_path="/c/", new_path="/a/")
+    add_url = reverse("admin:articles_redirect_add")
+    response = staff_client.post(add_url, {"old_path": "/a/", "new_path": "/b/"})
+    assert response.status_code == HTTPStatus.OK
+    assert (
+        "Readers would be sent round in a circle: /a/ → /b/ → /c/?from=b → /a/"
+        in response.content.decode().replace("&#x27;", "'")
+    )
+    assert not Redirect.objects.filter(old_path="/a/").exists()
+
+    response = staff_client.post(add_url, {"old_path": "/a/", "new_path": "/c/"})
+    assert response.status_code == HTTPStatus.OK
+    assert "round in a circle" in response.content.decode()
+
+    response = staff_client.post(add_url, {"old_path": "/d/", "new_path": "/b/"})
+    assert response.status_code == HTTPStatus.FOUND
+
+
 def test_staff_add_a_redirect_by_hand(staff_client, client):
     response = staff_client.post(
         reverse("admin:articles_redirect_add"),
