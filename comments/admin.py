@@ -32,7 +32,6 @@ class CommentAdmin(admin.ModelAdmin):
     list_per_page = 50
     date_hierarchy = "created_at"
     actions = ["approve", "mark_spam", "remove"]
-    raw_id_fields = ["parent"]
     fields = [
         "article",
         "parent",
@@ -46,8 +45,11 @@ class CommentAdmin(admin.ModelAdmin):
         "sender",
         "user_agent",
     ]
+    # Where a comment sits in its thread is the reader's choice, not the moderator's: a
+    # parent on another article, or the comment itself, would hide it from every page.
     readonly_fields = [
         "article",
+        "parent",
         "moderation_note",
         "created_at",
         "approved_at",

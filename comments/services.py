@@ -45,7 +45,7 @@ def comment_create(
 ) -> Comment:
     """Post a comment as the moderation policy decides.
 
-    A duplicate (same e-mail, text and article within a day) returns the existing comment
+    A duplicate (same e-mail, text, article and parent within a day) returns the existing comment
     instead of a new row. Raises moderation.FloodLimited when the sender's network has
     posted too often (staff are exempt). E-mails to moderators and to a parent's author
     go out after the transaction commits.
@@ -62,6 +62,7 @@ def comment_create(
         duplicate = (
             Comment.objects.filter(
                 article=article,
+                parent=parent,
                 email=email,
                 body=body,
                 created_at__gt=now - moderation.DUPLICATE_WINDOW,

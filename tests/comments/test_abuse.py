@@ -238,3 +238,17 @@ def test_the_same_text_from_another_email_is_not_a_duplicate(client, article):
     post_comment(client, article, body="Great point.")
     post_comment(client, article, body="Great point.", email="bo@example.com")
     assert Comment.objects.filter(body="Great point.").count() == 2
+
+
+def test_the_same_reply_to_two_people_is_two_replies(client, article, frozen):
+    """ "Thank you!" to one reader and then to another is not a double click."""
+    mira = make_comment(article, author_name="Mira")
+    tom = make_comment(article, author_name="Tom")
+    for parent in [mira, tom, None]:
+        frozen.shift(datetime.timedelta(seconds=20))
+        response = post_comment(
+            client, article, body="Thank you, that helps!", parent=parent and parent.pk
+        )
+        assert response.status_code == HTTPStatus.FOUND
+    replies = Comment.objects.filter(body="Thank you, that helps!")
+    assert sorted(reply.parent_id or 0 for reply in replies) == [0, mira.pk, tom.pk]

@@ -126,3 +126,24 @@ def test_the_change_form_shows_the_sender_network_never_an_address(staff_client)
     assert "Firefox/130" in html
     network = staff_client.get(reverse(QUEUE), {"sender_hash": "f" * 64})
     assert len(rows(network)) == 2
+
+
+def test_moderators_cannot_move_a_comment_out_of_its_thread(staff_client, client):
+    """A parent on another article, or the comment itself, would hide it from every page."""
+    article = make_article()
+    comment = make_comment(article, body="Stays in place")
+    elsewhere = make_comment(make_article())
+    response = staff_client.post(
+        reverse("admin:comments_comment_change", args=[comment.pk]),
+        {
+            "parent": str(elsewhere.pk),
+            "author_name": comment.author_name,
+            "email": comment.email,
+            "body": comment.body,
+            "status": "approved",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    comment.refresh_from_db()
+    assert comment.parent is None
+    assert "Stays in place" in client.get(article.get_absolute_url()).content.decode()
