@@ -235,7 +235,7 @@ class PageCacheMiddleware:
                 response.content = self.content(entry, lambda field, value: value, gzipped)
                 response["Content-Encoding"] = "gzip"
                 response["Content-Length"] = len(response.content)
-            self.add_validators(response, entry, gzipped)
+            self.add_validators(request, response, entry, gzipped)
         return response
 
     def is_cacheable_request(self, request):
@@ -308,14 +308,37 @@ class PageCacheMiddleware:
     def sends_gzip(self, request, entry):
         return accepts_gzip(request) and entry["deflated"] is not None
 
-    def add_validators(self, response, entry, gzipped):
-        # A compressed copy is another representation of the page: its tag is weak, as
-        # Django's GZipMiddleware makes it, and still matches the plain one's.
-        response["ETag"] = f"W/{entry['etag']}" if gzipped else entry["etag"]
-        response["Last-Modified"] = http_date(entry["last_modified"])
-        # Browsers revalidate each time (the page holds a per-reader token) and get 304s.
+    def add_validators(self, request, response, entry, gzipped):
+        # Browsers revalidate each time (the page may hold a per-reader token) and get 304s.
         response["Cache-Control"] = "no-cache"
         patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
+        if validators := self.validators(request, entry):
+            etag, last_modified = validators
+            # A compressed copy is another representation of the page: its tag is weak,
+            # as Django's GZipMiddleware makes it, and still matches the plain one's.
+            response["ETag"] = f"W/{etag}" if gzipped else etag
+            response["Last-Modified"] = http_date(last_modified)
+
+    def validators(self, request, entry):
+        """The ETag and Last-Modified time that let this reader's browser keep its copy
+        (a 304), or None when it must not.
+
+        A page with a form carries values made for one reader at one time: a CSRF token
+        that matches the reader's cookie, and a signed "served at" time that expires.
+        So a browser asking about its copy without the cookie (it cleared it) gets the
+        page afresh with a new one, and a copy is confirmed only within a window that
+        moves on every PAGE_CACHE_FORM_REVALIDATE_SECONDS, so the time in it is never
+        older than that."""
+        if len(entry["parts"]) == 1:  # no per-reader values
+            return entry["etag"], entry["last_modified"]
+        conditional = "HTTP_IF_NONE_MATCH" in request.META or (
+            "HTTP_IF_MODIFIED_SINCE" in request.META
+        )
+        if conditional and settings.CSRF_COOKIE_NAME not in request.COOKIES:
+            return None
+        window = settings.PAGE_CACHE_FORM_REVALIDATE_SECONDS
+        number = int(time.time() // window)
+        return f'{entry["etag"][:-1]}-{number}"', max(entry["last_modified"], number * window)
 
     def content(self, entry, value_for, gzipped):
         """The page's bytes, with `value_for(field, cached_value)` in each per-reader slot;
@@ -330,12 +353,14 @@ class PageCacheMiddleware:
 
     def response_from_entry(self, request, entry):
         gzipped = self.sends_gzip(request, entry)
-        conditional = get_conditional_response(
-            request, etag=entry["etag"], last_modified=int(entry["last_modified"])
-        )
-        if conditional is not None:
-            self.add_validators(conditional, entry, gzipped)
-            return conditional
+        if validators := self.validators(request, entry):
+            etag, last_modified = validators
+            conditional = get_conditional_response(
+                request, etag=etag, last_modified=int(last_modified)
+            )
+            if conditional is not None:
+                self.add_validators(request, conditional, entry, gzipped)
+                return conditional
         token = None
 
         def value_for(field, cached_value):
@@ -353,5 +378,5 @@ class PageCacheMiddleware:
         if gzipped:
             response["Content-Encoding"] = "gzip"
         response["X-Page-Cache"] = "hit"
-        self.add_validators(response, entry, gzipped)
+        self.add_validators(request, response, entry, gzipped)
         return response

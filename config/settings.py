@@ -162,6 +162,9 @@ PAGE_CACHE_SCHEDULE_PROVIDERS = [
 SITE_ROWS_CACHE_SECONDS = env.int("SITE_ROWS_CACHE_SECONDS", default=3600)
 # Hidden form fields whose value is made afresh for each reader of a cached page.
 PAGE_CACHE_REFRESHED_FIELDS = {"timestamp": "comments.moderation.refresh_form_token"}
+# How long a browser's copy of a page with a form may be confirmed (304) at most: half
+# the two hours the comment form's signed time is good for.
+PAGE_CACHE_FORM_REVALIDATE_SECONDS = 3600
 
 
 # --- Programs -------------------------------------------------------------------------

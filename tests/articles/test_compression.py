@@ -104,9 +104,10 @@ def test_the_token_travels_uncompressed_so_page_size_reveals_nothing_of_it():
 
 def test_a_gzipped_page_answers_a_conditional_request_with_304():
     article = make_article()
-    first = Client().get(article.get_absolute_url(), **BROWSER)
+    browser = Client()
+    first = browser.get(article.get_absolute_url(), **BROWSER)
     assert first["ETag"].startswith('W/"')
-    again = Client().get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"], **BROWSER)
+    again = browser.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"], **BROWSER)
     assert again.status_code == HTTPStatus.NOT_MODIFIED
     assert again.content == b""
 

@@ -2,8 +2,10 @@
 
 import datetime
 import re
+from http import HTTPStatus
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from comments.models import Comment
@@ -70,3 +72,53 @@ def test_held_comments_leave_the_page_cache_alone_and_approval_refreshes_it(sett
     held.status = Comment.Status.REMOVED
     held.save()
     assert "Held for review." not in Client().get(article.get_absolute_url()).content.decode()
+
+
+def revalidate(reader, article, etag):
+    return reader.get(article.get_absolute_url(), headers={"if-none-match": etag})
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_returning_reader_gets_a_form_that_still_works(time_machine, settings, cached):
+    """Browsers check a page again on every visit. Its copy is confirmed (304) only while
+    the form time in it is young, so a reader back the next day can post at once; both
+    when the page comes from the cache and when it is rendered again."""
+    settings.PAGE_CACHE_SECONDS = 600
+    time_machine.move_to(datetime.datetime(2026, 5, 1, 12, 10, tzinfo=datetime.UTC), tick=False)
+    article = make_article()
+    Client().get(article.get_absolute_url())
+    reader = Client(enforce_csrf_checks=True)
+    first = reader.get(article.get_absolute_url())
+
+    def later(delta):
+        time_machine.shift(delta)
+        if not cached:
+            cache.clear()  # the entry expired: the page is rendered again
+        return revalidate(reader, article, first["ETag"])
+
+    assert later(datetime.timedelta(minutes=30)).status_code == HTTPStatus.NOT_MODIFIED
+
+    fresh = later(datetime.timedelta(hours=22))
+    assert fresh.status_code == HTTPStatus.OK
+    time_machine.shift(datetime.timedelta(seconds=5))
+    response = reader.post(
+        f"{article.get_absolute_url()}comments/", form_fields(fresh.content.decode())
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Comment.objects.get().body == "Posted from a cached page."
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_browser_that_cleared_its_cookies_gets_the_page_afresh(settings, cached):
+    """Its copy's token belonged to the cookie it no longer has: confirming that copy
+    would make the reader's comment fail the CSRF check and lose its text."""
+    settings.PAGE_CACHE_SECONDS = 600 if cached else 0
+    article = make_article()
+    Client().get(article.get_absolute_url())
+    reader = Client(enforce_csrf_checks=True)
+    first = reader.get(article.get_absolute_url())
+    reader.cookies.clear()
+
+    again = revalidate(reader, article, first["ETag"])
+    assert again.status_code == HTTPStatus.OK
+    assert settings.CSRF_COOKIE_NAME in again.cookies
