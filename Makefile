@@ -16,7 +16,7 @@ $(BIN)/.installed: $(LOCK) pyproject.toml
 
 # A secret key is generated once per checkout and kept out of git.
 .env:
-	@$(PYTHON) -c "import secrets; print('SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
+	@umask 077 && $(PYTHON) -c "import secrets; print('SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
 	@echo "Wrote a new SECRET_KEY to .env"
 
 var:

@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
 from django.db import DatabaseError, connections, transaction
 
@@ -57,6 +58,11 @@ def sqlite_path() -> Path | None:
     return Path(database["NAME"])
 
 
+def media_is_local() -> bool:
+    """Whether uploads are files under MEDIA_ROOT (not in object storage)."""
+    return isinstance(default_storage, FileSystemStorage)
+
+
 def backup_create(*, destination: Path | None = None, media_only: bool = False) -> Path:
     """Write a dated archive of the database and the media into `destination`
     (BACKUP_DIR by default) and return its path. The archive appears only when complete."""
@@ -65,6 +71,11 @@ def backup_create(*, destination: Path | None = None, media_only: bool = False) 
         raise BackupError(
             "This site's database is PostgreSQL: back it up with pg_dump (see the README's "
             "Security section). `backup --media-only` archives the uploaded files."
+        )
+    if media_only and not media_is_local():
+        raise BackupError(
+            "The uploaded files are in object storage, not under MEDIA_ROOT: back up the "
+            "bucket with the storage provider's own tools (versioning or replication)."
         )
     destination = Path(destination or settings.BACKUP_DIR)
     destination.mkdir(parents=True, exist_ok=True)
@@ -78,14 +89,14 @@ def backup_create(*, destination: Path | None = None, media_only: bool = False) 
             "format": ARCHIVE_FORMAT,
             "created_at": created_at.isoformat(),
             "database": None if media_only else DATABASE_MEMBER,
-            "media": MEDIA_MEMBER,
+            "media": MEDIA_MEMBER if media_is_local() else None,
         }
         with tarfile.open(partial, "w:gz") as tar:
             if not media_only:
                 snapshot = Path(workspace) / DATABASE_MEMBER
                 manifest["migrations"] = _snapshot_sqlite(database_file, snapshot)
                 tar.add(snapshot, arcname=DATABASE_MEMBER)
-            if media_root.is_dir():
+            if media_is_local() and media_root.is_dir():
                 tar.add(media_root, arcname=MEDIA_MEMBER, filter=_regular_files_only)
             manifest_file = Path(workspace) / MANIFEST
             manifest_file.write_text(json.dumps(manifest, indent=2))
@@ -152,6 +163,8 @@ def backup_restore(*, archive: Path, replace: bool = False, media_only: bool = F
             _restore_sqlite(Path(workspace) / DATABASE_MEMBER, sqlite_path())
             call_command("migrate", interactive=False, verbosity=0)
         media_files = _restore_media(Path(workspace) / MEDIA_MEMBER, Path(settings.MEDIA_ROOT))
+    # Pages, threads and site-wide rows cached before (in Redis, say) show the old site.
+    invalidate()
     articles, users = _content_counts()
     return RestoreResult(
         archive=archive,

@@ -3,6 +3,13 @@
 
 import multiprocessing
 import os
+from pathlib import Path
+
+import environ
+
+# The same .env as Django's settings: HOST, PORT, WEB_CONCURRENCY and FORWARDED_ALLOW_IPS
+# may be set there too (real environment variables still win).
+environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env")
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Sync workers, two per core, by measurement (README, "Why sync workers"): a page is a

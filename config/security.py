@@ -1,5 +1,7 @@
 """Small security pieces that Django and the libraries we use do not provide."""
 
+import functools
+import ipaddress
 from http import HTTPStatus
 
 from django.conf import settings
@@ -20,6 +22,22 @@ class CrossOriginResourcePolicyMiddleware:
         return response
 
 
+class HealthCheckMiddleware:
+    """Answers /healthz before anything checks the Host header. Load balancers ask each
+    server by its own address (Host: 10.0.1.23), which ALLOWED_HOSTS rightly refuses
+    for pages; the health answer names no host, so it is safe to give to any."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            from articles.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)
+
+
 def client_ip(request) -> str:
     """The address of the person making the request.
 
@@ -29,13 +47,28 @@ def client_ip(request) -> str:
     earlier entries were written by the client and could be anything.
     """
     remote_addr = request.META.get("REMOTE_ADDR", "")
-    trusted = settings.FORWARDED_ALLOW_IPS
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and ("*" in trusted or remote_addr in trusted):
+    if forwarded and _is_trusted_proxy(remote_addr, tuple(settings.FORWARDED_ALLOW_IPS)):
         last_hop = forwarded.split(",")[-1].strip()
         if last_hop:
             return last_hop
     return remote_addr
+
+
+def _is_trusted_proxy(remote_addr, trusted) -> bool:
+    # Addresses and networks, as gunicorn reads the same list (10.0.0.0/16, *).
+    if "*" in trusted:
+        return True
+    try:
+        address = ipaddress.ip_address(remote_addr)
+    except ValueError:
+        return False
+    return any(address in network for network in _networks(trusted))
+
+
+@functools.cache
+def _networks(trusted):
+    return [ipaddress.ip_network(entry, strict=False) for entry in trusted]
 
 
 def lockout_response(request, original_response=None, credentials=None):

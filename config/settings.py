@@ -20,6 +20,19 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 
+def env_list(name, default):
+    """A comma-separated value, each item stripped: "example.org, www.example.org"."""
+    return [item.strip() for item in env.list(name, default=default) if item.strip()]
+
+
+def env_project_path(name, default):
+    """A file or folder; a relative one is taken from the project folder (as
+    .env.example writes them), so a command run from elsewhere, by cron say, uses the
+    same files as the site."""
+    path = Path(env(name, default=str(default)))
+    return path if path.is_absolute() else BASE_DIR / path
+
+
 # --- Core -----------------------------------------------------------------------------
 
 # No default: `make run` writes a generated key into `.env`; a missing or empty key (an
@@ -31,8 +44,8 @@ if not SECRET_KEY:
         ".env (delete .env and `make run` writes a generated one)."
     )
 DEBUG = env.bool("DEBUG", default=False)
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 # The admin's address; another path keeps it out of the reach of drive-by password guessing.
 ADMIN_URL = env("ADMIN_URL", default="admin/").strip("/") + "/"
 
@@ -54,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: load balancers ask by the server's own address, before any Host check.
+    "config.security.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static and media files carry the policy headers too.
     "csp.middleware.CSPMiddleware",
@@ -107,6 +122,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] != ":memory:":
+        DATABASES["default"]["NAME"] = str(BASE_DIR / DATABASES["default"]["NAME"])
     DATABASES["default"]["OPTIONS"] = {
         # Web traffic writes concurrently: WAL lets readers run beside one writer,
         # IMMEDIATE takes the write lock up front so a transaction never fails half-way
@@ -135,12 +152,17 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://publication")
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Room for every page of a mid-sized site; the default of 300 would churn.
     CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 5000
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # An unreachable Redis must cost a page a second, not hang the worker until gunicorn
+    # ends the request; a URL's own ?socket_timeout= wins.
+    for option in ("socket_connect_timeout", "socket_timeout"):
+        CACHES["default"].setdefault("OPTIONS", {}).setdefault(option, 1)
 
 # Whole pages for anonymous readers (articles/page_cache.py). 0 switches it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_ALIAS = "default"
 # With the in-process cache, workers agree on what is fresh through this file.
-PAGE_CACHE_GENERATION_FILE = env.path(
+PAGE_CACHE_GENERATION_FILE = env_project_path(
     "PAGE_CACHE_GENERATION_FILE", default=VAR_DIR / "page-cache-generation"
 )
 # Saving any model of these apps makes cached pages stale...
@@ -176,6 +198,9 @@ PAGE_CACHE_IGNORED_MODELS += ["programs.ProgramClick"]
 # --- E-mail ---------------------------------------------------------------------------
 
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
+# Reply and moderator e-mails are sent inside the reader's request: a stalled SMTP server
+# must give up well before gunicorn's 30-second timeout ends the request.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="The Publication <editors@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -208,7 +233,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env("MEDIA_URL", default="/media/")
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_ROOT = env_project_path("MEDIA_ROOT", default=VAR_DIR / "media")
 
 STORAGES = {
     "default": {
@@ -251,7 +276,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO").upper()},
     "loggers": {
         # Expected 404s and bad input are not worth a log line each in production.
         "django.request": {"level": "ERROR"},
@@ -264,7 +289,7 @@ LOGGING = {
 # 15/30-day retention) are in comments/moderation.py; word lists are edited in the admin.
 
 # Who gets one e-mail per comment held for moderation (comma-separated addresses).
-COMMENTS_MODERATOR_EMAILS = env.list("COMMENTS_MODERATOR_EMAILS", default=[])
+COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", default=[])
 # Articles stop taking comments this many days after publication; 0 never closes them.
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
 # A first comment from an e-mail address waits for a moderator.
@@ -293,7 +318,7 @@ PRODUCTION = env.bool("PRODUCTION", default=False)
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("PRODUCTION=true and DEBUG=true: debug pages leak secrets.")
-    if not env.list("ALLOWED_HOSTS", default=[]):
+    if not env_list("ALLOWED_HOSTS", default=[]):
         raise ImproperlyConfigured(
             "PRODUCTION=true needs ALLOWED_HOSTS, the host names this site answers to "
             "(for example ALLOWED_HOSTS=example.org,www.example.org)."
@@ -389,7 +414,7 @@ AXES_VERBOSE = False
 # Behind the proxy every request comes from its address; see config/security.py.
 AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 # Proxies whose X-Forwarded-For is believed: the same list gunicorn trusts.
-FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])
 
 # Where `manage.py backup` writes its archives.
-BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")
+BACKUP_DIR = env_project_path("BACKUP_DIR", default=VAR_DIR / "backups")

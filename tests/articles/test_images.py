@@ -8,6 +8,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from tests.factories import image_file, make_article, make_author
+from tests.programs.factories import make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +62,20 @@ def test_small_images_are_never_upscaled():
     assert widths_for(2400) == [480, 800, 1200, 1600]
 
 
-def test_make_renditions_fills_in_missing_files():
+def test_make_renditions_fills_in_missing_files_of_every_kind_of_image():
     article = make_article(cover_alt="x")
     article.cover_image.save("c.png", image_file(size=(900, 300)))
-    default_storage.delete(f"renditions/{article.cover_image.name.rsplit('.', 1)[0]}-480w.webp")
+    program = make_program(image_alt="x")
+    program.image.save("p.png", image_file(size=(900, 300)))
+    missing = [
+        f"renditions/{image.name.rsplit('.', 1)[0]}-480w.webp"
+        for image in [article.cover_image, program.image]
+    ]
+    for name in missing:
+        default_storage.delete(name)
     call_command("make_renditions")
-    name = article.cover_image.name.rsplit(".", 1)[0]
-    assert default_storage.exists(f"renditions/{name}-480w.webp")
+    for name in missing:
+        assert default_storage.exists(name), name
 
 
 def test_saving_again_leaves_complete_renditions_alone(monkeypatch):

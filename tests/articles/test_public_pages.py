@@ -218,6 +218,15 @@ def test_healthz_answers_while_the_database_does(client):
     assert response.json()["database"] == "ok"
 
 
+def test_healthz_answers_a_load_balancer_asking_by_the_servers_address(client, settings):
+    settings.ALLOWED_HOSTS = ["example.org"]
+    response = client.get("/healthz", HTTP_HOST="10.0.1.23:8000")
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["status"] == "ok"
+    # Pages still answer only to the site's own names.
+    assert client.get("/", HTTP_HOST="10.0.1.23:8000").status_code == HTTPStatus.BAD_REQUEST
+
+
 def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
     from django.db import OperationalError
     from django.db.backends.utils import CursorWrapper

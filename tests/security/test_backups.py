@@ -237,3 +237,46 @@ def test_media_only_backup_holds_the_media_and_no_database(settings, tmp_path):
         names = set(tar.getnames())
     assert {"manifest.json", "media/covers/a.jpg"} <= names
     assert "db.sqlite3" not in names
+
+
+READ_PAGE = """
+import django
+django.setup()
+from django.test import Client
+print(Client(HTTP_HOST="127.0.0.1").get("/articles/backed-up/").content.decode())
+"""
+RENAME = """
+import django
+django.setup()
+from articles.models import Article
+article = Article.objects.get(slug="backed-up")
+article.title = "Renamed after the backup"
+article.save()
+"""
+
+
+def test_a_restored_site_shows_no_page_cached_before_the_restore(tmp_path):
+    """With a cache shared by processes (Redis, or here a file cache), pages cached before
+    the restore would otherwise go on showing the site as it was just before it."""
+    site = site_environment(tmp_path, "site") | {"CACHE_URL": f"filecache://{tmp_path}/cache"}
+    python(site, SEED)
+    manage(site, "backup", "--output-dir", str(tmp_path / "backups"))
+    python(site, RENAME)
+    assert "Renamed after the backup" in python(site, READ_PAGE).stdout
+    (archive,) = (tmp_path / "backups").glob("*.tar.gz")
+
+    manage(site, "restore", str(archive), "--replace")
+    assert "Renamed after the backup" not in python(site, READ_PAGE).stdout
+
+
+def test_media_in_object_storage_is_not_archived_here(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": "publication-media"},
+        },
+    }
+    with pytest.raises(CommandError, match="back up the bucket"):
+        call_command("backup", "--media-only", "--output-dir", str(tmp_path))
+    assert not list(tmp_path.glob("*.tar.gz"))

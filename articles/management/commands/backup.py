@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
-from articles.backups import BackupError, backup_create
+from articles.backups import BackupError, backup_create, media_is_local
 
 
 class Command(BaseCommand):
@@ -27,3 +27,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         size = filesizeformat(archive.stat().st_size)
         self.stdout.write(self.style.SUCCESS(f"Backup written to {archive} ({size})."))
+        if not media_is_local():
+            self.stdout.write(
+                "The uploaded files are in object storage and not in this archive: back up "
+                "the bucket with the storage provider's own tools."
+            )

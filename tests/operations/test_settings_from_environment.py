@@ -1,0 +1,100 @@
+"""Settings as an operator writes them: in the environment or in .env, following
+.env.example."""
+
+import os
+import runpy
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+
+from tests.security.conftest import load_settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def test_comma_separated_lists_may_have_spaces():
+    loaded = load_settings(
+        ALLOWED_HOSTS="example.org, www.example.org",
+        CSRF_TRUSTED_ORIGINS="https://example.org, https://www.example.org",
+        COMMENTS_MODERATOR_EMAILS="ed@example.org , mo@example.org",
+        FORWARDED_ALLOW_IPS="10.0.0.5, 10.0.1.0/24",
+    )
+    assert loaded["ALLOWED_HOSTS"] == ["example.org", "www.example.org"]
+    assert loaded["CSRF_TRUSTED_ORIGINS"] == ["https://example.org", "https://www.example.org"]
+    assert loaded["COMMENTS_MODERATOR_EMAILS"] == ["ed@example.org", "mo@example.org"]
+    assert loaded["FORWARDED_ALLOW_IPS"] == ["10.0.0.5", "10.0.1.0/24"]
+
+
+def test_relative_paths_from_env_example_are_taken_from_the_project_folder(tmp_path):
+    """So a command run from another folder (by cron) uses the site's own files."""
+    os.chdir(tmp_path)
+    try:
+        loaded = load_settings(
+            DATABASE_URL="sqlite:///var/db.sqlite3",
+            MEDIA_ROOT="var/media",
+            BACKUP_DIR="var/backups",
+            PAGE_CACHE_GENERATION_FILE="var/page-cache-generation",
+        )
+    finally:
+        os.chdir(BASE_DIR)
+    assert loaded["DATABASES"]["default"]["NAME"] == str(BASE_DIR / "var" / "db.sqlite3")
+    assert loaded["MEDIA_ROOT"] == BASE_DIR / "var" / "media"
+    assert loaded["BACKUP_DIR"] == BASE_DIR / "var" / "backups"
+    assert loaded["PAGE_CACHE_GENERATION_FILE"] == BASE_DIR / "var" / "page-cache-generation"
+    absolute = load_settings(DATABASE_URL=f"sqlite:///{tmp_path}/site.sqlite3")
+    assert absolute["DATABASES"]["default"]["NAME"] == f"{tmp_path}/site.sqlite3"
+
+
+def test_log_level_may_be_written_in_lower_case():
+    assert load_settings(LOG_LEVEL="debug")["LOGGING"]["root"]["level"] == "DEBUG"
+
+
+def test_a_stalled_mail_or_cache_server_cannot_hold_a_request_for_long():
+    defaults = load_settings(CACHE_URL="redis://127.0.0.1:6379/1")
+    assert defaults["EMAIL_TIMEOUT"] == 10
+    assert defaults["CACHES"]["default"]["OPTIONS"]["socket_timeout"] == 1
+    assert defaults["CACHES"]["default"]["OPTIONS"]["socket_connect_timeout"] == 1
+    assert load_settings(EMAIL_TIMEOUT="5")["EMAIL_TIMEOUT"] == 5
+
+
+def test_gunicorn_reads_the_same_env_file(monkeypatch):
+    """HOST, PORT, WEB_CONCURRENCY and FORWARDED_ALLOW_IPS set in .env reach gunicorn."""
+    for name in ["HOST", "PORT", "WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS"]:
+        monkeypatch.delenv(name, raising=False)
+    env_file = {
+        "HOST": "10.0.0.2",
+        "PORT": "9123",
+        "WEB_CONCURRENCY": "3",
+        "FORWARDED_ALLOW_IPS": "10.0.0.5",
+    }
+    read = []
+
+    def read_env(path):
+        read.append(path)
+        for name, value in env_file.items():
+            os.environ.setdefault(name, value)
+
+    with mock.patch("environ.Env.read_env", read_env):
+        config = runpy.run_path(str(BASE_DIR / "config" / "gunicorn.conf.py"))
+    for name in env_file:
+        monkeypatch.delenv(name, raising=False)
+    assert read == [BASE_DIR / ".env"]
+    assert (config["bind"], config["workers"]) == ("10.0.0.2:9123", 3)
+    assert config["forwarded_allow_ips"] == "10.0.0.5"
+
+
+@pytest.mark.parametrize(
+    "trusted", [["127.0.0.1"], ["127.0.0.0/8"], ["10.0.0.5", "127.0.0.1"], ["*"]]
+)
+def test_the_reader_address_is_taken_from_a_trusted_proxy_however_it_is_listed(
+    rf, settings, trusted
+):
+    from config.security import client_ip
+
+    settings.FORWARDED_ALLOW_IPS = trusted
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert client_ip(request) == "203.0.113.9"
+    stranger = rf.get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert client_ip(stranger) == ("203.0.113.9" if trusted == ["*"] else "192.0.2.7")
