@@ -85,6 +85,11 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     def subtitle(self):
         return self.description()
 
+    def author_name(self):
+        # Atom needs an author for every entry: the publication stands in for entries
+        # that name none.
+        return Publication.load().site_name
+
     def feed_url(self):
         return reverse("articles:feed_atom")
 

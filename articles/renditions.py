@@ -67,7 +67,7 @@ def make_renditions(field_file, storage=None) -> list[str]:
                 return []
             source = ImageOps.exif_transpose(source)
             if source.mode not in ("RGB", "RGBA"):
-                source = source.convert("RGBA" if "transparency" in source.info else "RGB")
+                source = source.convert("RGBA" if source.has_transparency_data else "RGB")
             for target in widths_for(source.width):
                 if not any((target, extension) in missing for extension in FORMATS):
                     continue
@@ -79,7 +79,7 @@ def make_renditions(field_file, storage=None) -> list[str]:
                     name = missing.get((target, extension))
                     if name is None:
                         continue
-                    image = resized if pillow_format == "WEBP" else resized.convert("RGB")
+                    image = resized if pillow_format == "WEBP" else _on_white(resized)
                     buffer = io.BytesIO()
                     image.save(buffer, format=pillow_format, quality=80, optimize=True)
                     storage.save(name, ContentFile(buffer.getvalue()))
@@ -87,6 +87,16 @@ def make_renditions(field_file, storage=None) -> list[str]:
     finally:
         field_file.close()
     return written
+
+
+def _on_white(image):
+    """JPEG has no transparency: see-through parts are laid on white, as on the page and
+    in link previews, not left as the black that dropping the alpha channel gives."""
+    if image.mode != "RGBA":
+        return image.convert("RGB")
+    background = Image.new("RGB", image.size, (255, 255, 255))
+    background.paste(image, mask=image.getchannel("A"))
+    return background
 
 
 def make_renditions_safely(field_file) -> None:

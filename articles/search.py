@@ -31,7 +31,11 @@ SNIPPET_WORDS = 32
 TITLE_WEIGHT, STANDFIRST_WEIGHT, BODY_WEIGHT, TOPIC_WEIGHT = 10, 4, 2, 1
 
 # Control, format, surrogate, private-use and unassigned characters.
-_UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
+# Invisible characters part words, except format characters (a soft hyphen, a zero-width
+# space), which sit inside words copied from web pages and PDFs and are dropped; so is
+# U+FFFD, which stands for bytes that were not UTF-8.
+_UNPRINTABLE = {"Cc", "Cs", "Co", "Cn"}
+_DROPPED = {"Cf"}
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -61,9 +65,7 @@ def parse_query(raw: str) -> Query:
     # Reading more than twice the limit is wasted work: the rest would be cut anyway.
     was_shortened = len(raw) > max_length * 2
     raw = raw[: max_length * 2]
-    cleaned = "".join(
-        " " if unicodedata.category(character) in _UNPRINTABLE else character for character in raw
-    )
+    cleaned = "".join(_tidy(character) for character in raw)
     text = " ".join(unicodedata.normalize("NFKC", cleaned).split())
     if len(text) > max_length:
         text = (
@@ -72,6 +74,13 @@ def parse_query(raw: str) -> Query:
         was_shortened = True
     terms = tuple(dict.fromkeys(_WORD.findall(text.casefold())))[:MAX_TERMS]
     return Query(text=text, terms=terms, was_shortened=was_shortened)
+
+
+def _tidy(character: str) -> str:
+    category = unicodedata.category(character)
+    if category in _DROPPED or character == "\ufffd":
+        return ""
+    return " " if category in _UNPRINTABLE else character
 
 
 def _stem(term: str) -> str:
@@ -240,7 +249,10 @@ def article_results(article_ids: list[int], query: Query) -> list[ArticleResult]
     results = []
     for pk in article_ids:
         if article := articles.get(pk):
-            text = " ".join(filter(None, [article.standfirst, html_to_text(article.body)]))
+            # The fields that were matched, so the passage shows the match.
+            text = " ".join(
+                filter(None, [article.standfirst, article.excerpt, html_to_text(article.body)])
+            )
             results.append(
                 ArticleResult(
                     article=article,

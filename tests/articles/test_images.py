@@ -147,3 +147,24 @@ def test_images_saved_without_their_size_get_it_from_the_migration():
     sizes = dict(Article.objects.values_list("pk", "cover_width"))
     assert sizes == {kept.pk: 600, lost.pk: None}
     assert Article.objects.get(pk=kept.pk).cover_height == 300
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "P"])
+def test_transparent_parts_of_a_cover_are_white_in_its_jpeg_copies(mode):
+    """The JPEG copies serve browsers without WebP and link previews (og:image)."""
+    picture = Image.new("RGBA", (600, 300), (0, 0, 0, 0))
+    picture.paste((200, 30, 30, 255), (200, 100, 400, 200))
+    if mode == "LA":
+        picture = picture.convert("LA")
+    elif mode == "P":
+        picture = picture.convert("P", palette=Image.Palette.ADAPTIVE)
+        picture.info["transparency"] = picture.getpixel((0, 0))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG", transparency=picture.info.get("transparency"))
+    article = make_article(cover_alt="x")
+    article.cover_image.save("see-through.png", ContentFile(buffer.getvalue()))
+
+    name = article.cover_image.name.rsplit(".", 1)[0]
+    with default_storage.open(f"renditions/{name}-480w.jpg") as file, Image.open(file) as copy:
+        corner = copy.convert("RGB").getpixel((2, 2))
+    assert min(corner) > 240, corner

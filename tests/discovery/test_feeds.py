@@ -119,3 +119,14 @@ def test_pages_advertise_the_feeds(client):
     assert 'type="application/atom+xml" title="The Neuroplastic Review (Atom)"' in home
     topic_page = client.get(topic.get_absolute_url()).content.decode()
     assert f'href="{reverse("articles:topic_feed", args=["grief"])}"' in topic_page
+
+
+def test_atom_entries_without_authors_are_credited_to_the_publication(client):
+    """Atom (RFC 4287) needs an author for every entry, from the entry or the feed."""
+    make_article(title="Written by the desk")
+    make_article(title="Signed", authors=[make_author(name="Maya Lindqvist")])
+    _, feed = parse(client, reverse("articles:feed_atom"))
+    assert feed.feed.author == "The Neuroplastic Review"
+    authors = {entry.title: entry.get("author") for entry in feed.entries}
+    assert authors["Signed"] == "Maya Lindqvist"
+    assert authors["Written by the desk"] in (None, "The Neuroplastic Review")

@@ -92,6 +92,16 @@ def test_results_highlight_the_matching_words(client, search_backend):
     assert content.count("filler") < 40
 
 
+def test_a_match_in_the_excerpt_is_shown_in_the_passage(client, search_backend):
+    make_article(
+        title="Larvae and light",
+        excerpt="A zebrafish study.",
+        body="<p>Researchers looked at larvae under blue light.</p>",
+    )
+    content = get(client, "zebrafish").content.decode()
+    assert "<mark>zebrafish</mark>" in content
+
+
 def test_highlighting_escapes_what_the_article_contains(client, search_backend):
     make_article(title="Tags like <b> & spines", body="<p>spines &lt;script&gt;</p>")
     content = get(client, "spines").content.decode()
@@ -198,6 +208,16 @@ def test_bytes_that_are_not_utf8_give_a_normal_page(client, search_backend, raw)
     """Lone surrogates and broken UTF-8 in the address become replacement characters."""
     make_article(title="Breathing study")
     assert client.get(f"{SEARCH_URL}?q={raw}").status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("query", ["psilo\u00adcybin", "psilo\u200bcybin", "%FFpsilocybin"])
+def test_invisible_characters_copied_inside_a_word_leave_it_whole(client, search_backend, query):
+    """A soft hyphen or zero-width space comes along when a word is copied from a web page
+    or a PDF; broken bytes in the address are dropped too."""
+    make_article(title="Psilocybin and spines")
+    response = client.get(f"{SEARCH_URL}?q={query}") if "%" in query else get(client, query)
+    assert result_titles(response) == ["Psilocybin and spines"]
+    assert "\ufffd" not in response.content.decode()
 
 
 def test_non_ascii_words_match_in_any_case(client, search_backend):

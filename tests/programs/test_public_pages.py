@@ -126,6 +126,9 @@ def test_sales_page_has_a_counted_button_at_top_and_bottom(client):
     [
         (Program.Pricing.PRICED, Decimal("390"), "USD", "$390"),
         (Program.Pricing.PRICED, Decimal("49.50"), "EUR", "€49.50"),
+        (Program.Pricing.PRICED, Decimal("1200"), "CHF", "CHF\u00a01,200"),
+        (Program.Pricing.PRICED, Decimal("99.90"), "SEK", "SEK\u00a099.90"),
+        (Program.Pricing.PRICED, Decimal("5000"), "JPY", "¥5,000"),
         (Program.Pricing.FREE, None, "USD", "Free"),
         (Program.Pricing.ON_REQUEST, None, "USD", "Price on request"),
     ],
