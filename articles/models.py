@@ -1,4 +1,6 @@
 import math
+import re
+from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -436,8 +438,15 @@ class Source(models.Model):
         "publisher or institution", max_length=200, help_text='For example "Yale News".'
     )
     url = models.URLField("URL", max_length=500, blank=True)
-    doi = models.CharField("DOI", max_length=200, blank=True)
-    pubmed_id = models.CharField("PubMed ID", max_length=20, blank=True)
+    doi = models.CharField(
+        "DOI",
+        max_length=200,
+        blank=True,
+        help_text='For example "10.1016/j.neuron.2021.06.008"; a doi.org link is fine too.',
+    )
+    pubmed_id = models.CharField(
+        "PubMed ID", max_length=20, blank=True, help_text='The number, e.g. "34228959".'
+    )
     study_type = models.CharField(max_length=10, choices=StudyType.choices)
     species = models.CharField(
         max_length=60, blank=True, help_text='For animal studies, e.g. "mice" or "rats".'
@@ -457,13 +466,35 @@ class Source(models.Model):
             return f"Study in {self.species}"
         return self.get_study_type_display()
 
+    def clean(self):
+        # Staff paste these from journals and PubMed in many shapes; links need one.
+        self.doi = bare_doi(self.doi)
+        if self.doi and not DOI.fullmatch(self.doi):
+            raise ValidationError(
+                {"doi": 'A DOI starts with "10.", then digits and a slash, e.g. 10.1016/j.x.1.'}
+            )
+        self.pubmed_id = PUBMED_PREFIX.sub("", self.pubmed_id.strip())
+        if self.pubmed_id and not self.pubmed_id.isdigit():
+            raise ValidationError({"pubmed_id": "A PubMed ID is a number, e.g. 34228959."})
+
     @property
     def doi_url(self):
-        return f"https://doi.org/{self.doi}" if self.doi else ""
+        # Encoded: a DOI may hold "#", "?" or "%", which would end or change the address.
+        return f"https://doi.org/{quote(bare_doi(self.doi), safe='/')}" if self.doi else ""
 
     @property
     def pubmed_url(self):
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pubmed_id}/" if self.pubmed_id else ""
+
+
+DOI = re.compile(r"10\.\d{4,9}/\S+")
+DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+PUBMED_PREFIX = re.compile(r"^PMID:?\s*", re.IGNORECASE)
+
+
+def bare_doi(value: str) -> str:
+    """The DOI itself, from "10.1/x", "doi:10.1/x" or "https://doi.org/10.1/x"."""
+    return DOI_PREFIX.sub("", value.strip())
 
 
 class ArticleUpdate(models.Model):

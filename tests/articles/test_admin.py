@@ -1,5 +1,7 @@
 import io
+import re
 from http import HTTPStatus
+from urllib.parse import unquote
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
@@ -202,3 +204,61 @@ def test_staff_who_may_only_view_settings_cannot_create_them(client, django_user
         response = client.post(reverse(f"admin:{model}_add"), {"moderation_notice": "Mine"})
         assert response.status_code == HTTPStatus.FORBIDDEN
     assert not CommentSettings.objects.exists()
+
+
+def source_form(**fields):
+    return {
+        "sources-TOTAL_FORMS": "1",
+        "sources-0-position": "0",
+        "sources-0-title": "A study",
+        "sources-0-publisher": "A journal",
+        "sources-0-study_type": "human",
+        **{f"sources-0-{name}": value for name, value in fields.items()},
+    }
+
+
+NEURON_DOI = "10.1016/j.neuron.2021.06.008"
+SICI_DOI = "10.1002/(SICI)1097-4679(199911)55:11<1401::AID-JCLP9>3.0.CO;2-#"
+
+
+@pytest.mark.parametrize(
+    ("doi", "pubmed_id", "stored"),
+    [
+        (f"https://doi.org/{NEURON_DOI}", "PMID: 34228959", NEURON_DOI),
+        (f"doi:{SICI_DOI}", "34228959", SICI_DOI),
+    ],
+)
+def test_staff_paste_dois_and_pubmed_ids_as_journals_print_them(
+    staff_client, client, doi, pubmed_id, stored
+):
+    response = staff_client.post(
+        reverse("admin:articles_article_add"),
+        article_form(**source_form(doi=doi, pubmed_id=pubmed_id)),
+    )
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[-2000:]
+    source = Article.objects.get(slug="a-new-study").sources.get()
+    assert (source.doi, source.pubmed_id) == (stored, "34228959")
+
+    page = client.get(source.article.get_absolute_url()).content.decode()
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/34228959/"' in page
+    link = re.search(r'href="(https://doi\.org/[^"]+)"', page).group(1)
+    assert "#" not in link and "<" not in link
+    assert unquote(link.removeprefix("https://doi.org/").replace("&amp;", "&")) == stored
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("doi", "not a doi", "A DOI starts with"),
+        ("pubmed_id", "PMC123", "A PubMed ID is a number"),
+    ],
+)
+def test_a_source_identifier_that_leads_nowhere_is_a_form_error(
+    staff_client, field, value, message
+):
+    response = staff_client.post(
+        reverse("admin:articles_article_add"), article_form(**source_form(**{field: value}))
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert message in response.content.decode()
+    assert not Article.objects.exists()

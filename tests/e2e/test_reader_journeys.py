@@ -94,3 +94,22 @@ def test_old_address_of_a_renamed_article_lands_on_the_article(page):
     page.goto(old_address)
     expect(page).to_have_url(re.compile(re.escape(article.get_absolute_url()) + "$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
+
+
+def chosen_width(image):
+    """The width of the file the browser chose from the srcset (the original has none)."""
+    source = image.evaluate("image => image.decode().then(() => image.currentSrc)")
+    match = re.search(r"-(\d+)w\.\w+$", source)
+    return int(match.group(1)) if match else image.evaluate("image => image.naturalWidth")
+
+
+@pytest.mark.parametrize("path", ["/", "/articles/", "/topics/neuroplasticity/"])
+def test_card_covers_are_sharp_wherever_the_card_stands(page, path):
+    """The browser picks a file at least as wide as the picture is drawn (up to the
+    widest there is), on the one-column list as in the grid and the featured card."""
+    make_full_article()
+    page.goto(path)
+    image = page.locator(".card__image").first
+    image.scroll_into_view_if_needed()
+    drawn = image.evaluate("image => image.clientWidth * window.devicePixelRatio")
+    assert chosen_width(image) >= min(drawn, 960)
