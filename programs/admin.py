@@ -1,5 +1,6 @@
 import datetime
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db import models
@@ -77,8 +78,16 @@ def clicks_since(since: datetime.date):
     )
 
 
+class ProgramForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.price is not None:
+            self.initial["price"] = self.instance.price_in_currency_digits
+
+
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
+    form = ProgramForm
     list_display = [
         "title",
         "kind",
@@ -146,8 +155,13 @@ class ProgramAdmin(admin.ModelAdmin):
         if end and end < today:
             return f"Ended {end:%d %b %Y}"
         if start and start > today:
-            return f"Starts {start:%d %b %Y}" + (f", until {end:%d %b %Y}" if end else "")
-        return f"Now, until {end:%d %b %Y}" if end else "Now, no end date"
+            window = f"Starts {start:%d %b %Y}" + (f", until {end:%d %b %Y}" if end else "")
+        else:
+            window = f"Now, until {end:%d %b %Y}" if end else "Now, no end date"
+        # A draft is promoted nowhere, whatever its window says.
+        if program.status != Program.Status.PUBLISHED:
+            return f"Not promoted (draft); window: {window}"
+        return window
 
     @admin.display(description="Current image")
     def image_preview(self, program):

@@ -132,7 +132,7 @@ class Program(models.Model):
     pricing = models.CharField(max_length=10, choices=Pricing.choices, default=Pricing.PRICED)
     price = models.DecimalField(
         max_digits=10,
-        decimal_places=2,
+        decimal_places=3,  # up to the three of the dinar currencies (KWD, BHD)
         null=True,
         blank=True,
         validators=[MinValueValidator(0, "The price cannot be negative.")],
@@ -242,6 +242,14 @@ class Program(models.Model):
     def is_enrolment_closed(self):
         """True once the promotion window has ended."""
         return bool(self.promote_until and self.promote_until < timezone.localdate())
+
+    @property
+    def price_in_currency_digits(self):
+        """The price to as many decimals as its currency has (390.00 USD, 1200 JPY,
+        12.345 KWD), not to the column's three."""
+        if self.price is None:
+            return None
+        return self.price.quantize(Decimal(1).scaleb(-get_currency_precision(self.currency)))
 
     @property
     def price_display(self):

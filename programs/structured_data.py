@@ -55,7 +55,7 @@ def offers(program: Program, page_url: str) -> list[dict]:
             {
                 "@type": "Offer",
                 "category": "Paid",
-                "price": f"{program.price:f}",
+                "price": f"{program.price_in_currency_digits:f}",
                 "priceCurrency": program.currency,
                 "url": page_url,
             }

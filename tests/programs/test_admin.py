@@ -1,5 +1,6 @@
 import datetime
 import re
+from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
@@ -134,6 +135,19 @@ def test_currency_without_cents_refuses_cents(staff_client):
     assert "JPY prices have 0 decimal places." in content
 
 
+def test_dinar_prices_keep_their_three_decimals(staff_client, client):
+    response = staff_client.post(ADD_URL, program_form(currency="KWD", price="12.345"))
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[-2000:]
+    program = Program.objects.get()
+    assert program.price == Decimal("12.345")
+    assert "KWD\u00a012.345" in client.get(program.get_absolute_url()).content.decode()
+    change = staff_client.get(reverse("admin:programs_program_change", args=[program.pk]))
+    assert 'name="price" value="12.345"' in change.content.decode()
+    response = staff_client.post(ADD_URL, program_form(slug="in-dollars", price="12.345"))
+    assert "USD prices have 2 decimal places." in response.content.decode()
+    assert Program.objects.count() == 1
+
+
 def test_priced_program_needs_a_price(staff_client):
     content = post_expecting_error(staff_client, price="")
     assert "Enter the price, or choose" in content
@@ -164,6 +178,7 @@ def test_changelist_shows_kind_status_window_and_30_day_clicks(staff_client):
         + [ProgramClick(program=program, clicked_on=today - datetime.timedelta(days=30))]
     )
     make_program(title="Quiet course")
+    make_program(title="Unfinished course", status=Program.Status.DRAFT)
 
     response = staff_client.get(reverse("admin:programs_program_changelist"))
 
@@ -172,6 +187,8 @@ def test_changelist_shows_kind_status_window_and_30_day_clicks(staff_client):
     assert re.search(r'<td class="field-clicks_30_days">5</td>', row)
     assert "Now, until" in row
     assert "Published" in row and "Course" in row
+    draft = content.split("Unfinished course", 1)[1].split("</tr>", 1)[0]
+    assert "Not promoted (draft); window: Now, no end date" in draft
 
 
 @pytest.mark.parametrize(
