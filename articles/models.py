@@ -143,6 +143,12 @@ class Author(models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
+class TopicQuerySet(models.QuerySet):
+    def published(self):
+        """Topics readers may see: all of them, each with its page and feed."""
+        return self.all()
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
@@ -154,6 +160,8 @@ class Topic(models.Model):
         "comments carry a crisis-resources box.",
     )
 
+    objects = TopicQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -162,6 +170,10 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:topic", args=[self.slug])
+
+    def public_addresses(self):
+        """Its page and its feed: feed readers subscribed to the old one keep reading."""
+        return [self.get_absolute_url(), reverse("articles:topic_feed", args=[self.slug])]
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -1,9 +1,10 @@
 """Old addresses keep working: a redirects table filled when a published page moves.
 
 When staff change the slug of a published article (or of any model named in the
-`REDIRECT_ON_SLUG_CHANGE` setting), its old address is recorded and answers 301 with the
-new one. The middleware consults the table only for requests that would otherwise be a
-404, so a live page always wins over a stale redirect and normal pages cost no query.
+`REDIRECT_ON_SLUG_CHANGE` setting: programs, topics), its old addresses are recorded and
+answer 301 with the new ones (a topic's feed too). The middleware consults the table
+only for requests that would otherwise be a 404, so a live page always wins over a stale
+redirect and normal pages cost no query.
 """
 
 from django.conf import settings
@@ -38,24 +39,30 @@ def _tracks_moves(model) -> bool:
     return model._meta.label in settings.REDIRECT_ON_SLUG_CHANGE
 
 
+def _public_addresses(instance) -> list[str]:
+    # Its page, and for some models more addresses of their own (a topic's feed).
+    addresses = getattr(instance, "public_addresses", None)
+    return addresses() if addresses else [instance.get_absolute_url()]
+
+
 @receiver(pre_save, dispatch_uid="redirects_remember_published_address")
 def remember_published_address(sender, instance, raw=False, **kwargs):
-    """Before a tracked object is saved, note its public address if readers can see it."""
+    """Before a tracked object is saved, note its public addresses if readers can see it."""
     if raw or instance.pk is None or not _tracks_moves(sender):
         return
     published = sender._default_manager.published().filter(pk=instance.pk).first()
-    instance._published_address_before_save = published.get_absolute_url() if published else None
+    instance._published_addresses_before_save = _public_addresses(published) if published else []
 
 
 @receiver(post_save, dispatch_uid="redirects_record_moved_address")
 def record_moved_address(sender, instance, raw=False, **kwargs):
-    old_path = getattr(instance, "_published_address_before_save", None)
-    instance._published_address_before_save = None
-    if raw or not old_path or not _tracks_moves(sender):
+    old_paths = getattr(instance, "_published_addresses_before_save", [])
+    instance._published_addresses_before_save = []
+    if raw or not old_paths or not _tracks_moves(sender):
         return
-    new_path = instance.get_absolute_url()
-    if new_path != old_path:
-        redirect_record_move(old_path=old_path, new_path=new_path)
+    for old_path, new_path in zip(old_paths, _public_addresses(instance), strict=True):
+        if new_path != old_path:
+            redirect_record_move(old_path=old_path, new_path=new_path)
 
 
 class RedirectFallbackMiddleware:

@@ -303,7 +303,7 @@ PAGE_CACHE_IGNORED_MODELS += ["comments.SenderActivity", "comments.ModerationTer
 # --- Discovery: feeds, sitemap, search, redirects --------------------------------------
 
 # Models whose published pages get a 301 from their old address when the slug changes.
-REDIRECT_ON_SLUG_CHANGE = ["articles.Article", "programs.Program"]
+REDIRECT_ON_SLUG_CHANGE = ["articles.Article", "articles.Topic", "programs.Program"]
 # Longer queries are cut: nobody types more, and it bounds the work a query can cause.
 SEARCH_MAX_QUERY_LENGTH = 200
 SEARCH_RESULTS_PER_PAGE = 10

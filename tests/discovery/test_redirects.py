@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from articles.models import Article, Redirect
 from programs.models import Program
-from tests.factories import make_article, make_draft
+from tests.factories import make_article, make_draft, make_topic
 from tests.programs.factories import make_program
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +171,19 @@ def test_old_address_of_a_renamed_program_answers_301(client):
 def test_renaming_a_draft_program_records_no_redirect():
     rename(make_program(slug="draft-course", status=Program.Status.DRAFT), "draft-two")
     assert not Redirect.objects.exists()
+
+
+def test_a_renamed_topic_keeps_its_page_and_its_feed(client):
+    """Feed readers subscribed to a topic keep receiving it after staff rename it."""
+    topic = make_topic(slug="microdosing")
+    make_article(topics=[topic])
+    topic.slug = "microdosing-research"
+    topic.save()
+    for old, new in [
+        ("/topics/microdosing/", "/topics/microdosing-research/"),
+        ("/topics/microdosing/feed/", "/topics/microdosing-research/feed/"),
+    ]:
+        response = client.get(old)
+        assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+        assert response["Location"] == new
+        assert client.get(new).status_code == HTTPStatus.OK
