@@ -61,9 +61,10 @@ def topic_meta(context, topic):
     request, publication = context["request"], context["publication"]
     page = context.get("page_obj")
     trail = [("Home", reverse("articles:home")), (topic.name, topic.get_absolute_url())]
+    numbered = f" (page {page.number})" if page and page.number > 1 else ""
     return _meta(
         context,
-        title=f"{topic.name} · {publication.site_name}",
+        title=f"{topic.name}{numbered} · {publication.site_name}",
         description=seo.shorten(topic.description or topic.name),
         canonical=seo.canonical_url(request, page.number if page else None),
         structured_data=[seo.breadcrumb_data(request, trail)],

@@ -241,6 +241,17 @@ def test_topic_page_has_breadcrumbs_and_its_own_title(client):
     assert names == ["Home", "Microdosing"]
 
 
+def test_each_page_of_a_topic_has_a_title_of_its_own(client):
+    """Search engines treat pages with one title as duplicates of each other."""
+    topic = make_topic(name="Microdosing", slug="microdosing")
+    for _ in range(11):
+        make_article(topics=[topic])
+    second = client.get(topic.get_absolute_url() + "?page=2").content.decode()
+    assert "<title>Microdosing (page 2) · The Neuroplastic Review</title>" in second
+    page = read_page(client, topic.get_absolute_url() + "?page=2")
+    assert one(page, "og:title") == "Microdosing (page 2) · The Neuroplastic Review"
+
+
 def test_home_page_describes_the_website_and_its_search(client):
     page = read_page(client, reverse("articles:home"))
     data = structured(page, "WebSite")
