@@ -15,8 +15,11 @@ What makes a naive page cache wrong here, and what this one does instead:
   file beside the database, so all workers on the machine agree.
 - A scheduled article or promotion must appear on time without a save: an entry never
   outlives the next scheduled change.
+- A cache that cannot be reached (Redis down) costs speed, never a page or a save: pages
+  are rendered afresh and the failure is logged, once a minute.
 """
 
+import contextlib
 import datetime
 import hashlib
 import logging
@@ -69,6 +72,26 @@ def _uses_process_memory():
     return isinstance(_cache(), LocMemCache)
 
 
+class CacheUnreachable(Exception):
+    """The shared cache did not answer; the caller carries on without it."""
+
+
+_last_reported = 0.0
+
+
+def _shared_cache(method, *args, **kwargs):
+    """One call to the shared cache, raising CacheUnreachable when it fails (the backend's
+    own errors differ: redis, memcached, a file system) and logging that once a minute."""
+    global _last_reported
+    try:
+        return getattr(_cache(), method)(*args, **kwargs)
+    except Exception as error:
+        if time.monotonic() - _last_reported > 60:
+            _last_reported = time.monotonic()
+            logger.error("The cache cannot be reached; pages are rendered afresh: %r", error)
+        raise CacheUnreachable from error
+
+
 # --- The generation ---------------------------------------------------------------------
 
 
@@ -79,12 +102,12 @@ def current_generation() -> str:
             return path.read_text()
         except FileNotFoundError:
             return bump_generation()
-    generation = _cache().get(GENERATION_KEY)
+    generation = _shared_cache("get", GENERATION_KEY)
     if generation is None:
         generation = uuid.uuid4().hex
         # add() so two servers starting at once settle on one value.
-        if not _cache().add(GENERATION_KEY, generation, timeout=None):
-            generation = _cache().get(GENERATION_KEY, generation)
+        if not _shared_cache("add", GENERATION_KEY, generation, timeout=None):
+            generation = _shared_cache("get", GENERATION_KEY, generation)
     return generation
 
 
@@ -99,7 +122,10 @@ def bump_generation() -> str:
             handle.write(generation)
         os.replace(handle.name, path)
     else:
-        _cache().set(GENERATION_KEY, generation, timeout=None)
+        # The save goes ahead: a cache that lost its connection may still hold pages from
+        # before it, until they expire (PAGE_CACHE_SECONDS at most).
+        with contextlib.suppress(CacheUnreachable):
+            _shared_cache("set", GENERATION_KEY, generation, timeout=None)
     return generation
 
 
@@ -166,7 +192,7 @@ def seconds_until_next_change(generation, timeout=None) -> int:
     if timeout is None:
         timeout = settings.PAGE_CACHE_SECONDS
     key = f"page-cache:{generation}:next-change"
-    due = _cache().get(key)
+    due = _shared_cache("get", key)
     now = time.time()
     if due is None or (due and due <= now):
         moments = [
@@ -176,7 +202,7 @@ def seconds_until_next_change(generation, timeout=None) -> int:
         ]
         due = min(moments).timestamp() if moments else 0
         # Kept for the generation's life: it is checked against the clock on each read.
-        _cache().set(key, due, NEXT_CHANGE_SECONDS)
+        _shared_cache("set", key, due, NEXT_CHANGE_SECONDS)
     if due:
         timeout = min(timeout, max(0, int(due - now)))
     return timeout
@@ -187,15 +213,21 @@ def cached_for_generation(name, compute):
     next scheduled moment): for small site-wide rows that every page reads."""
     if settings.SITE_ROWS_CACHE_SECONDS <= 0:
         return compute()
-    generation = current_generation()
-    key = f"page-cache:{generation}:{name}"
-    stored = _cache().get(key)
+    try:
+        generation = current_generation()
+        key = f"page-cache:{generation}:{name}"
+        stored = _shared_cache("get", key)
+    except CacheUnreachable:
+        return compute()
     if stored is not None and stored[0] > time.time():
         return stored[1]
     value = compute()
-    timeout = seconds_until_next_change(generation, settings.SITE_ROWS_CACHE_SECONDS)
-    if timeout > 0:
-        _cache().set(key, (time.time() + timeout, value), timeout)
+    try:
+        timeout = seconds_until_next_change(generation, settings.SITE_ROWS_CACHE_SECONDS)
+        if timeout > 0:
+            _shared_cache("set", key, (time.time() + timeout, value), timeout)
+    except CacheUnreachable:
+        pass
     return value
 
 
@@ -215,9 +247,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self.is_cacheable_request(request):
             return self.get_response(request)
-        generation = current_generation()
-        key = self.cache_key(generation, request)
-        entry = _cache().get(key)
+        try:
+            generation = current_generation()
+            key = self.cache_key(generation, request)
+            entry = _shared_cache("get", key)
+        except CacheUnreachable:
+            return self.get_response(request)
         # The expiry is kept in the entry too: a scheduled moment must end it exactly,
         # whatever the cache backend does with its own timeouts.
         if entry is not None and entry["expires_at"] > time.time():
@@ -225,10 +260,13 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if self.is_cacheable_response(request, response):
             entry = self.entry_from_response(response)
-            timeout = seconds_until_next_change(generation)
-            if timeout > 0:
-                entry["expires_at"] = time.time() + timeout
-                _cache().set(key, entry, timeout)
+            try:
+                timeout = seconds_until_next_change(generation)
+                if timeout > 0:
+                    entry["expires_at"] = time.time() + timeout
+                    _shared_cache("set", key, entry, timeout)
+            except CacheUnreachable:
+                pass
             gzipped = self.sends_gzip(request, entry)
             if gzipped:
                 # Compressed from the entry's segments: the page is compressed once.

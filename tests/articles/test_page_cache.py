@@ -177,3 +177,78 @@ def test_a_site_answering_on_two_names_keeps_each_names_addresses(path, settings
     response = Client().get(path, HTTP_HOST="example.org")
     assert "//example.org/" in response.content.decode()
     assert "www.example.org" not in response.content.decode()
+
+
+@pytest.fixture
+def cache_outage(settings, monkeypatch, tmp_path):
+    """A cache shared by servers (as Redis is) that stops answering."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        },
+    }
+    cache = caches["default"]
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    for method in ["get", "set", "add", "delete", "get_many"]:
+        monkeypatch.setattr(cache, method, unreachable)
+    return cache
+
+
+def test_pages_are_served_and_edits_saved_while_the_cache_is_down(cache_outage):
+    article = make_article(title="Served without the cache")
+    reader = Client()
+    for _ in range(2):
+        page = reader.get(article.get_absolute_url())
+        assert page.status_code == HTTPStatus.OK
+        assert "Served without the cache" in page.content.decode()
+        assert "X-Page-Cache" not in page
+    assert reader.get("/").status_code == HTTPStatus.OK
+    assert reader.get("/feed/").status_code == HTTPStatus.OK
+
+    article.title = "Edited while the cache was down"
+    article.save()
+    assert (
+        "Edited while the cache was down" in reader.get(article.get_absolute_url()).content.decode()
+    )
+
+
+def test_a_site_whose_redis_is_unreachable_still_serves_pages(tmp_path):
+    """The real client's errors, through the settings operators use (CACHE_URL)."""
+    import os
+
+    from django.conf import settings
+
+    code = (
+        "import django, time; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "from django.test import Client\n"
+        "started = time.monotonic()\n"
+        "statuses = [Client(HTTP_HOST='127.0.0.1').get(path).status_code "
+        "for path in ['/', '/articles/', '/healthz']]\n"
+        "print(statuses, round(time.monotonic() - started))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/site.sqlite3",
+            "CACHE_URL": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    statuses, seconds = result.stdout.strip().rsplit(" ", 1)
+    assert statuses == "[200, 200, 200]", result.stderr[-2000:]
+    assert int(seconds) < 10
