@@ -280,8 +280,13 @@ def site_export(*, output: Path | str) -> Path:
     handle, partial = tempfile.mkstemp(suffix=suffix, dir=output.parent)
     os.close(handle)
     try:
-        # One snapshot of every table, even if something writes meanwhile.
+        # One snapshot of every table, even if something writes meanwhile: SQLite's
+        # transaction holds the write lock; PostgreSQL's default isolation would show
+        # each table as it is when dumpdata reaches it.
         with transaction.atomic():
+            if connections["default"].vendor == "postgresql":
+                with connections["default"].cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             call_command(
                 "dumpdata",
                 natural_foreign=True,
