@@ -6,7 +6,7 @@ import logging
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -42,12 +42,29 @@ def _subject(text):
     return clean_line(text)[:150]
 
 
-def _send_after_commit(message: EmailMessage, what: str):
+def _send_after_commit(messages: list[EmailMessage], what: str):
+    """Send `messages` once the transaction commits, over one connection: a mail server
+    that accepts connections and never answers then costs one EMAIL_TIMEOUT, not one per
+    e-mail (a moderator approving a page of replies would otherwise wait minutes). A
+    failure is logged; the comments are saved whatever happens here."""
+
     def send():
+        connection = get_connection()
         try:
-            message.send()
+            connection.open()
         except Exception:
-            logger.exception("Could not send the %s e-mail", what)
+            logger.exception("Could not reach the mail server: %d %s e-mail(s) not sent",
+                             len(messages), what)  # fmt: skip
+            return
+        try:
+            for message in messages:
+                message.connection = connection
+                try:
+                    message.send()
+                except Exception:
+                    logger.exception("Could not send the %s e-mail", what)
+        finally:
+            connection.close()
 
     transaction.on_commit(send)
 
@@ -71,11 +88,17 @@ def queue_moderator_email(comment, *, base_url):
         body=render_to_string("comments/email/moderator_held.txt", context),
         to=recipients,
     )
-    _send_after_commit(message, "moderation")
+    _send_after_commit([message], "moderation")
 
 
-def queue_reply_email(reply, *, base_url):
-    """One e-mail to the author of `reply.parent`, with a one-click unsubscribe link."""
+def queue_reply_emails(replies, *, base_url):
+    """One e-mail to the author of each reply's parent, with a one-click unsubscribe link."""
+    if replies:
+        messages = [_reply_email(reply, base_url=base_url) for reply in replies]
+        _send_after_commit(messages, "reply notification")
+
+
+def _reply_email(reply, *, base_url) -> EmailMessage:
     parent = reply.parent
     unsubscribe_url = base_url + reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
     context = {
@@ -87,7 +110,7 @@ def queue_reply_email(reply, *, base_url):
         "reply_url": base_url + reply.get_absolute_url(),
         "unsubscribe_url": unsubscribe_url,
     }
-    message = EmailMessage(
+    return EmailMessage(
         subject=_subject(f"{reply.author_name} replied to your comment"),
         body=render_to_string("comments/email/reply_notification.txt", context),
         to=[parent.email],
@@ -97,4 +120,3 @@ def queue_reply_email(reply, *, base_url):
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    _send_after_commit(message, "reply notification")

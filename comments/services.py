@@ -148,17 +148,18 @@ def _queue_reply_notifications(replies, *, base_url):
         parent__notify_on_reply=True,
     ).select_related("parent", "article")
     now = timezone.now()
+    claimed = []
     for reply in due:
         # Nobody needs an e-mail about replying to themselves.
         if reply.email == reply.parent.email:
             continue
         # Claiming the reply with a conditional update means two moderators approving
         # it at the same moment still send one e-mail.
-        claimed = Comment.objects.filter(pk=reply.pk, reply_notified_at__isnull=True).update(
+        if Comment.objects.filter(pk=reply.pk, reply_notified_at__isnull=True).update(
             reply_notified_at=now
-        )
-        if claimed:
-            notifications.queue_reply_email(reply, base_url=base_url)
+        ):
+            claimed.append(reply)
+    notifications.queue_reply_emails(claimed, base_url=base_url)
 
 
 # --- Unsubscribing ----------------------------------------------------------------------

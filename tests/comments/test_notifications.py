@@ -2,10 +2,13 @@
 
 import logging
 import smtplib
+import socket
+import threading
 from http import HTTPStatus
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 from django.urls import reverse
 
@@ -17,11 +20,8 @@ from tests.factories import make_article, make_comment
 pytestmark = pytest.mark.django_db
 
 
-class BrokenBackend:
+class BrokenBackend(BaseEmailBackend):
     """An e-mail backend whose server is down."""
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
@@ -131,6 +131,53 @@ def test_an_approved_reply_notifies_the_opted_in_parent_once(
         Comment.objects.filter(pk=reply.pk).update(status=Comment.Status.PENDING)
         approve_in_admin(staff_client, reply)
     assert len(mail.outbox) == 1
+
+
+@pytest.fixture
+def silent_mail_server(settings):
+    """An SMTP server that accepts connections and never says a word."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    connections = []
+
+    def accept():
+        while True:
+            try:
+                connections.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = listener.getsockname()
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 1
+    yield connections
+    listener.close()
+    for connection in connections:
+        connection.close()
+
+
+def test_approving_many_replies_waits_for_a_silent_mail_server_once(
+    staff_client, silent_mail_server, caplog, django_capture_on_commit_callbacks
+):
+    """A moderator approving a page of replies is not kept waiting one timeout per
+    e-mail; the replies are approved and the failure is logged."""
+    article = make_article()
+    replies = []
+    for number in range(3):
+        parent = make_comment(article, email=f"parent{number}@example.com", notify_on_reply=True)
+        replies.append(
+            make_comment(article, parent=parent, status=Comment.Status.PENDING, approved_at=None)
+        )
+    with (
+        caplog.at_level(logging.ERROR, logger="comments.notifications"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = approve_in_admin(staff_client, *replies)
+    assert response.status_code == HTTPStatus.FOUND
+    assert len(silent_mail_server) == 1
+    assert Comment.objects.filter(status=Comment.Status.APPROVED).count() == 6
+    assert "3 reply notification e-mail(s) not sent" in caplog.text
 
 
 def test_an_auto_approved_reply_notifies_at_once(client, django_capture_on_commit_callbacks):
