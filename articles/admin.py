@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from .models import (
+    DOI,
     Article,
     ArticleAuthor,
     ArticleUpdate,
@@ -14,6 +15,8 @@ from .models import (
     Redirect,
     Source,
     Topic,
+    bare_doi,
+    bare_pubmed_id,
 )
 
 # A web address typed without "https://" gets it, rather than "http://".
@@ -73,8 +76,29 @@ class ArticleAuthorInline(admin.TabularInline):
     fields = ["author", "position"]
 
 
+class SourceForm(forms.ModelForm):
+    """Staff paste DOIs and PubMed IDs in the shapes journals print them; links need the
+    bare identifier. Only a value staff change is checked, so a source saved before these
+    checks never stops its article from being saved."""
+
+    def clean_doi(self):
+        doi = bare_doi(self.cleaned_data["doi"])
+        if "doi" in self.changed_data and doi and not DOI.fullmatch(doi):
+            raise forms.ValidationError(
+                'A DOI starts with "10.", then digits and a slash, e.g. 10.1016/j.x.1.'
+            )
+        return doi
+
+    def clean_pubmed_id(self):
+        pubmed_id = bare_pubmed_id(self.cleaned_data["pubmed_id"])
+        if "pubmed_id" in self.changed_data and pubmed_id and not pubmed_id.isdigit():
+            raise forms.ValidationError("A PubMed ID is a number, e.g. 34228959.")
+        return pubmed_id
+
+
 class SourceInline(admin.StackedInline):
     model = Source
+    form = SourceForm
     extra = 0
     formfield_overrides = HTTPS_BY_DEFAULT
     fields = [

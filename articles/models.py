@@ -478,17 +478,6 @@ class Source(models.Model):
             return f"Study in {self.species}"
         return self.get_study_type_display()
 
-    def clean(self):
-        # Staff paste these from journals and PubMed in many shapes; links need one.
-        self.doi = bare_doi(self.doi)
-        if self.doi and not DOI.fullmatch(self.doi):
-            raise ValidationError(
-                {"doi": 'A DOI starts with "10.", then digits and a slash, e.g. 10.1016/j.x.1.'}
-            )
-        self.pubmed_id = PUBMED_PREFIX.sub("", self.pubmed_id.strip())
-        if self.pubmed_id and not self.pubmed_id.isdigit():
-            raise ValidationError({"pubmed_id": "A PubMed ID is a number, e.g. 34228959."})
-
     @property
     def doi_url(self):
         # Encoded: a DOI may hold "#", "?" or "%", which would end or change the address.
@@ -500,13 +489,18 @@ class Source(models.Model):
 
 
 DOI = re.compile(r"10\.\d{4,9}/\S+")
-DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+DOI_PREFIX = re.compile(r"^(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 PUBMED_PREFIX = re.compile(r"^PMID:?\s*", re.IGNORECASE)
 
 
 def bare_doi(value: str) -> str:
     """The DOI itself, from "10.1/x", "doi:10.1/x" or "https://doi.org/10.1/x"."""
     return DOI_PREFIX.sub("", value.strip())
+
+
+def bare_pubmed_id(value: str) -> str:
+    """The PubMed ID itself, from "34228959" or "PMID: 34228959"."""
+    return PUBMED_PREFIX.sub("", value.strip())
 
 
 class ArticleUpdate(models.Model):

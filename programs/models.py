@@ -131,8 +131,10 @@ class Program(models.Model):
     )
     pricing = models.CharField(max_length=10, choices=Pricing.choices, default=Pricing.PRICED)
     price = models.DecimalField(
-        max_digits=10,
-        decimal_places=3,  # up to the three of the dinar currencies (KWD, BHD)
+        # Eight digits before the point (25,000,000 VND is a course), three after it, as
+        # the dinar currencies (KWD, BHD) have.
+        max_digits=11,
+        decimal_places=3,
         null=True,
         blank=True,
         validators=[MinValueValidator(0, "The price cannot be negative.")],

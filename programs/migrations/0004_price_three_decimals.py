@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='program',
             name='price',
-            field=models.DecimalField(blank=True, decimal_places=3, help_text='Only for priced programs.', max_digits=10, null=True, validators=[django.core.validators.MinValueValidator(0, 'The price cannot be negative.')]),
+            field=models.DecimalField(blank=True, decimal_places=3, help_text='Only for priced programs.', max_digits=11, null=True, validators=[django.core.validators.MinValueValidator(0, 'The price cannot be negative.')]),
         ),
     ]

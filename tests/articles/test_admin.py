@@ -262,3 +262,22 @@ def test_a_source_identifier_that_leads_nowhere_is_a_form_error(
     assert response.status_code == HTTPStatus.OK
     assert message in response.content.decode()
     assert not Article.objects.exists()
+
+
+def test_a_source_saved_before_the_identifier_checks_never_blocks_its_article(staff_client):
+    """Only values staff change are checked: fixing a title must not wait on a source
+    nobody touched."""
+    article = make_article(slug="older-article")
+    source = article.sources.create(
+        title="Old source", publisher="A journal", study_type="human", pubmed_id="PMC1234567"
+    )
+    data = article_form(
+        title="A corrected title",
+        slug="older-article",
+        **source_form(id=str(source.pk), article=str(article.pk), pubmed_id="PMC1234567"),
+    )
+    data["sources-INITIAL_FORMS"] = "1"
+    response = staff_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[-2000:]
+    article.refresh_from_db()
+    assert article.title == "A corrected title"

@@ -148,6 +148,12 @@ def test_dinar_prices_keep_their_three_decimals(staff_client, client):
     assert Program.objects.count() == 1
 
 
+def test_prices_in_currencies_of_many_digits_fit(staff_client):
+    response = staff_client.post(ADD_URL, program_form(currency="VND", price="25000000"))
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[-2000:]
+    assert Program.objects.get().price == Decimal("25000000")
+
+
 def test_priced_program_needs_a_price(staff_client):
     content = post_expecting_error(staff_client, price="")
     assert "Enter the price, or choose" in content
