@@ -40,6 +40,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.crypto import salted_hmac
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
@@ -350,33 +351,33 @@ class PageCacheMiddleware:
         # Browsers revalidate each time (the page may hold a per-reader token) and get 304s.
         response["Cache-Control"] = "no-cache"
         patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
-        if validators := self.validators(request, entry):
-            etag, last_modified = validators
-            # A compressed copy is another representation of the page: its tag is weak,
-            # as Django's GZipMiddleware makes it, and still matches the plain one's.
-            response["ETag"] = f"W/{etag}" if gzipped else etag
-            response["Last-Modified"] = http_date(last_modified)
+        etag, last_modified = self.validators(request, entry)
+        # A compressed copy is another representation of the page: its tag is weak, as
+        # Django's GZipMiddleware makes it, and still matches the plain one's.
+        response["ETag"] = f"W/{etag}" if gzipped else etag
+        response["Last-Modified"] = http_date(last_modified)
 
     def validators(self, request, entry):
         """The ETag and Last-Modified time that let this reader's browser keep its copy
-        (a 304), or None when it must not.
+        (a 304).
 
         A page with a form carries values made for one reader at one time: a CSRF token
-        that matches the reader's cookie, and a signed "served at" time that expires.
-        So a browser asking about its copy without the cookie (it cleared it) gets the
-        page afresh with a new one, and a copy is confirmed only within a window that
-        moves on every PAGE_CACHE_FORM_REVALIDATE_SECONDS, so the time in it is never
-        older than that."""
+        that matches the reader's CSRF cookie, and a signed "served at" time that
+        expires. So its ETag names the cookie's secret (keyed, never the secret itself)
+        and a window that moves on every PAGE_CACHE_FORM_REVALIDATE_SECONDS: a copy
+        made for another cookie (cleared, or changed by signing in) or at another time
+        is sent afresh, and a confirmed copy's form always works."""
         if len(entry["parts"]) == 1:  # no per-reader values
             return entry["etag"], entry["last_modified"]
-        conditional = "HTTP_IF_NONE_MATCH" in request.META or (
-            "HTTP_IF_MODIFIED_SINCE" in request.META
-        )
-        if conditional and settings.CSRF_COOKIE_NAME not in request.COOKIES:
-            return None
         window = settings.PAGE_CACHE_FORM_REVALIDATE_SECONDS
         number = int(time.time() // window)
-        return f'{entry["etag"][:-1]}-{number}"', max(entry["last_modified"], number * window)
+        # CsrfViewMiddleware puts the cookie's secret here; get_token() a new one.
+        secret = request.META.get("CSRF_COOKIE", "")
+        reader = salted_hmac("page-cache.reader", secret).hexdigest()[:16]
+        return (
+            f'{entry["etag"][:-1]}-{number}-{reader}"',
+            max(entry["last_modified"], number * window),
+        )
 
     def content(self, entry, value_for, gzipped):
         """The page's bytes, with `value_for(field, cached_value)` in each per-reader slot;
@@ -391,14 +392,11 @@ class PageCacheMiddleware:
 
     def response_from_entry(self, request, entry):
         gzipped = self.sends_gzip(request, entry)
-        if validators := self.validators(request, entry):
-            etag, last_modified = validators
-            conditional = get_conditional_response(
-                request, etag=etag, last_modified=int(last_modified)
-            )
-            if conditional is not None:
-                self.add_validators(request, conditional, entry, gzipped)
-                return conditional
+        etag, last_modified = self.validators(request, entry)
+        conditional = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
+        if conditional is not None:
+            self.add_validators(request, conditional, entry, gzipped)
+            return conditional
         token = None
 
         def value_for(field, cached_value):

@@ -108,17 +108,32 @@ def test_a_returning_reader_gets_a_form_that_still_works(time_machine, settings,
     assert Comment.objects.get().body == "Posted from a cached page."
 
 
+@pytest.mark.parametrize("cookie", ["cleared", "changed"])
 @pytest.mark.parametrize("cached", [True, False])
-def test_a_browser_that_cleared_its_cookies_gets_the_page_afresh(settings, cached):
-    """Its copy's token belonged to the cookie it no longer has: confirming that copy
-    would make the reader's comment fail the CSRF check and lose its text."""
-    settings.PAGE_CACHE_SECONDS = 600 if cached else 0
+def test_a_browser_whose_csrf_cookie_went_gets_the_page_afresh(
+    time_machine, settings, cached, cookie
+):
+    """Its copy's token belonged to a cookie it no longer has (cleared, or changed by
+    signing in somewhere on the site): confirming that copy would make the reader's
+    comment fail the CSRF check."""
+    settings.PAGE_CACHE_SECONDS = 600
+    time_machine.move_to(datetime.datetime(2026, 5, 1, 12, 10, tzinfo=datetime.UTC), tick=False)
     article = make_article()
     Client().get(article.get_absolute_url())
     reader = Client(enforce_csrf_checks=True)
     first = reader.get(article.get_absolute_url())
-    reader.cookies.clear()
+    if not cached:
+        cache.clear()
+    if cookie == "cleared":
+        reader.cookies.clear()
+    else:
+        reader.cookies[settings.CSRF_COOKIE_NAME] = "k" * 32
 
+    time_machine.shift(datetime.timedelta(minutes=5))
     again = revalidate(reader, article, first["ETag"])
     assert again.status_code == HTTPStatus.OK
-    assert settings.CSRF_COOKIE_NAME in again.cookies
+    time_machine.shift(datetime.timedelta(seconds=5))
+    response = reader.post(
+        f"{article.get_absolute_url()}comments/", form_fields(again.content.decode())
+    )
+    assert response.status_code == HTTPStatus.FOUND
