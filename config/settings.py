@@ -67,12 +67,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: load balancers ask by the server's own address, before any Host check.
-    "config.security.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static and media files carry the policy headers too.
     "csp.middleware.CSPMiddleware",
     "config.security.CrossOriginResourcePolicyMiddleware",
+    # Load balancers ask by the server's own address: answered before any Host check
+    # (CommonMiddleware's), with the policy headers above.
+    "config.security.HealthCheckMiddleware",
     # Serves hashed, compressed static files from gunicorn itself: no separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Inside WhiteNoise (its files come compressed) and outside the ETag middleware (which

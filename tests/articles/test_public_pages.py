@@ -223,6 +223,8 @@ def test_healthz_answers_a_load_balancer_asking_by_the_servers_address(client, s
     response = client.get("/healthz", HTTP_HOST="10.0.1.23:8000")
     assert response.status_code == HTTPStatus.OK
     assert response.json()["status"] == "ok"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'none'" in response["Content-Security-Policy"]
     # Pages still answer only to the site's own names.
     assert client.get("/", HTTP_HOST="10.0.1.23:8000").status_code == HTTPStatus.BAD_REQUEST
 
