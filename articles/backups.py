@@ -283,9 +283,13 @@ def site_export(*, output: Path | str) -> Path:
         # One snapshot of every table, even if something writes meanwhile: SQLite's
         # transaction holds the write lock; PostgreSQL's default isolation would show
         # each table as it is when dumpdata reaches it.
+        database = connections["default"]
+        # Only as the transaction's first statement; inside a caller's own transaction
+        # the snapshot is the caller's.
+        repeatable = database.vendor == "postgresql" and not database.in_atomic_block
         with transaction.atomic():
-            if connections["default"].vendor == "postgresql":
-                with connections["default"].cursor() as cursor:
+            if repeatable:
+                with database.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             call_command(
                 "dumpdata",

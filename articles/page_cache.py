@@ -43,6 +43,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
+from redis.exceptions import RedisError
 
 from config.compression import accepts_gzip, deflate_segment, gzip_member
 
@@ -80,13 +81,18 @@ class CacheUnreachable(Exception):
 _last_reported = 0.0
 
 
+# What a cache server that is down or out of reach raises: sockets and files give OSError,
+# the Redis client its own errors. Anything else is a bug, and is not hidden as an outage.
+UNREACHABLE_ERRORS = (OSError, RedisError)
+
+
 def _shared_cache(method, *args, **kwargs):
-    """One call to the shared cache, raising CacheUnreachable when it fails (the backend's
-    own errors differ: redis, memcached, a file system) and logging that once a minute."""
+    """One call to the shared cache, raising CacheUnreachable when the cache is out of
+    reach and logging that once a minute."""
     global _last_reported
     try:
         return getattr(_cache(), method)(*args, **kwargs)
-    except Exception as error:
+    except UNREACHABLE_ERRORS as error:
         if time.monotonic() - _last_reported > 60:
             _last_reported = time.monotonic()
             logger.error("The cache cannot be reached; pages are rendered afresh: %r", error)
