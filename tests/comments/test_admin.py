@@ -71,20 +71,22 @@ def test_bulk_actions(staff_client, client, action, status):
     assert ("Queued 0" in page) is (status == "approved")
 
 
+def save_change_form(staff_client, comment, **fields):
+    """Post the comment's change form as a moderator would, with `fields` changed."""
+    data = {
+        "author_name": comment.author_name,
+        "email": comment.email,
+        "body": comment.body,
+        "status": comment.status,
+    }
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    return staff_client.post(url, data | fields)
+
+
 def test_approving_in_the_change_form_publishes_the_comment(staff_client, client):
     article = make_article()
     comment = make_comment(article, status="pending", approved_at=None, body="Form approved")
-    url = reverse("admin:comments_comment_change", args=[comment.pk])
-    response = staff_client.post(
-        url,
-        {
-            "parent": "",
-            "author_name": comment.author_name,
-            "email": comment.email,
-            "body": comment.body,
-            "status": "approved",
-        },
-    )
+    response = save_change_form(staff_client, comment, status="approved")
     assert response.status_code == HTTPStatus.FOUND
     comment.refresh_from_db()
     assert comment.status == "approved" and comment.approved_at is not None
@@ -133,16 +135,7 @@ def test_moderators_cannot_move_a_comment_out_of_its_thread(staff_client, client
     article = make_article()
     comment = make_comment(article, body="Stays in place")
     elsewhere = make_comment(make_article())
-    response = staff_client.post(
-        reverse("admin:comments_comment_change", args=[comment.pk]),
-        {
-            "parent": str(elsewhere.pk),
-            "author_name": comment.author_name,
-            "email": comment.email,
-            "body": comment.body,
-            "status": "approved",
-        },
-    )
+    response = save_change_form(staff_client, comment, parent=str(elsewhere.pk))
     assert response.status_code == HTTPStatus.FOUND
     comment.refresh_from_db()
     assert comment.parent is None

@@ -78,17 +78,27 @@ def revalidate(reader, article, etag):
     return reader.get(article.get_absolute_url(), headers={"if-none-match": etag})
 
 
+def first_visit(time_machine):
+    """A page in the cache, and a reader who has just read it: (article, reader, page)."""
+    time_machine.move_to(datetime.datetime(2026, 5, 1, 12, 10, tzinfo=datetime.UTC), tick=False)
+    article = make_article()
+    Client().get(article.get_absolute_url())
+    reader = Client(enforce_csrf_checks=True)
+    return article, reader, reader.get(article.get_absolute_url())
+
+
+def post_from(reader, article, page):
+    """Post the comment form read from `page`."""
+    return reader.post(f"{article.get_absolute_url()}comments/", form_fields(page))
+
+
 @pytest.mark.parametrize("cached", [True, False])
 def test_a_returning_reader_gets_a_form_that_still_works(time_machine, settings, cached):
     """Browsers check a page again on every visit. Its copy is confirmed (304) only while
     the form time in it is young, so a reader back the next day can post at once; both
     when the page comes from the cache and when it is rendered again."""
     settings.PAGE_CACHE_SECONDS = 600
-    time_machine.move_to(datetime.datetime(2026, 5, 1, 12, 10, tzinfo=datetime.UTC), tick=False)
-    article = make_article()
-    Client().get(article.get_absolute_url())
-    reader = Client(enforce_csrf_checks=True)
-    first = reader.get(article.get_absolute_url())
+    article, reader, first = first_visit(time_machine)
 
     def later(delta):
         time_machine.shift(delta)
@@ -101,10 +111,7 @@ def test_a_returning_reader_gets_a_form_that_still_works(time_machine, settings,
     fresh = later(datetime.timedelta(hours=22))
     assert fresh.status_code == HTTPStatus.OK
     time_machine.shift(datetime.timedelta(seconds=5))
-    response = reader.post(
-        f"{article.get_absolute_url()}comments/", form_fields(fresh.content.decode())
-    )
-    assert response.status_code == HTTPStatus.FOUND
+    assert post_from(reader, article, fresh.content.decode()).status_code == HTTPStatus.FOUND
     assert Comment.objects.get().body == "Posted from a cached page."
 
 
@@ -117,11 +124,7 @@ def test_a_browser_whose_csrf_cookie_went_gets_the_page_afresh(
     signing in somewhere on the site): confirming that copy would make the reader's
     comment fail the CSRF check."""
     settings.PAGE_CACHE_SECONDS = 600
-    time_machine.move_to(datetime.datetime(2026, 5, 1, 12, 10, tzinfo=datetime.UTC), tick=False)
-    article = make_article()
-    Client().get(article.get_absolute_url())
-    reader = Client(enforce_csrf_checks=True)
-    first = reader.get(article.get_absolute_url())
+    article, reader, first = first_visit(time_machine)
     if not cached:
         cache.clear()
     if cookie == "cleared":
@@ -133,7 +136,4 @@ def test_a_browser_whose_csrf_cookie_went_gets_the_page_afresh(
     again = revalidate(reader, article, first["ETag"])
     assert again.status_code == HTTPStatus.OK
     time_machine.shift(datetime.timedelta(seconds=5))
-    response = reader.post(
-        f"{article.get_absolute_url()}comments/", form_fields(again.content.decode())
-    )
-    assert response.status_code == HTTPStatus.FOUND
+    assert post_from(reader, article, again.content.decode()).status_code == HTTPStatus.FOUND
