@@ -193,6 +193,12 @@ def next_disclaimer_change():
     )
 
 
+def next_new_year():
+    """Local midnight on 1 January: every footer's copyright year changes then."""
+    next_year = timezone.localdate().year + 1
+    return timezone.make_aware(datetime.datetime(next_year, 1, 1))
+
+
 def seconds_until_next_change(generation, timeout=None) -> int:
     """How long an entry may live: `timeout` (the page cache's by default), or less when
     something scheduled is due sooner."""

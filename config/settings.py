@@ -176,6 +176,7 @@ PAGE_CACHE_SKIP = [f"/{ADMIN_URL}", "/healthz", "/static/", "/media/"]
 PAGE_CACHE_SCHEDULE_PROVIDERS = [
     "articles.page_cache.next_article_change",
     "articles.page_cache.next_disclaimer_change",
+    "articles.page_cache.next_new_year",
     "programs.schedule.next_promotion_change",
     "comments.schedule.next_comments_closing",
 ]

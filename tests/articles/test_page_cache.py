@@ -2,6 +2,7 @@ import datetime
 import re
 import subprocess
 import sys
+import zoneinfo
 from http import HTTPStatus
 
 import pytest
@@ -83,6 +84,17 @@ def test_a_scheduled_article_appears_on_time_on_a_cached_home_page(client, time_
     assert client.get("/")["X-Page-Cache"] == "hit"
     time_machine.move_to(scheduled.publish_at + datetime.timedelta(seconds=1))
     assert "Coming soon" in client.get("/").content.decode()
+
+
+def test_the_footer_year_turns_at_local_midnight_on_cached_pages(client, settings, time_machine):
+    settings.TIME_ZONE = "Pacific/Auckland"
+    auckland = zoneinfo.ZoneInfo("Pacific/Auckland")
+    time_machine.move_to(datetime.datetime(2026, 12, 31, 23, 59, tzinfo=auckland), tick=False)
+    make_article()
+    assert "© 2026" in client.get("/").content.decode()
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    time_machine.move_to(datetime.datetime(2027, 1, 1, 0, 0, 5, tzinfo=auckland), tick=False)
+    assert "© 2027" in client.get("/").content.decode()
 
 
 def test_readers_with_a_session_and_staff_never_get_or_fill_the_cache(staff_client):
