@@ -3,7 +3,8 @@
 On PostgreSQL, full-text search ranks articles with weights: title above standfirst above
 excerpt and body, then topic names. On SQLite the same weights rank word matches in
 Python after a cheap prefilter in the database; a small publication has at most a few
-thousand articles, so that stays fast. Both paths match every word of the query.
+thousand articles, so that stays fast. Both read the query as a search box would: every
+word, "a phrase", `or` between two words, `-word` to leave one out.
 
 Whatever a reader types (an empty box, ten thousand characters, SQL, search-engine
 syntax, control characters or odd Unicode) becomes a tidy `Query`; nothing reaches the
@@ -40,15 +41,27 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
+class Item:
+    """A word or a "quoted phrase" of a query (a phrase is several words in a row), or,
+    with `excluded`, one that must not be found."""
+
+    words: tuple[str, ...]
+    excluded: bool = False
+
+
+@dataclass(frozen=True)
 class Query:
-    """A reader's query, tidied: `text` is shown back, `terms` are matched."""
+    """A reader's query, tidied: `text` is shown back (PostgreSQL reads it too), `clauses`
+    must all be found, each through any one of its items, and `terms` are the words to
+    highlight."""
 
     text: str = ""
+    clauses: tuple[tuple[Item, ...], ...] = ()
     terms: tuple[str, ...] = ()
     was_shortened: bool = False
 
     def __bool__(self):
-        return bool(self.terms)
+        return bool(self.clauses)
 
 
 @dataclass(frozen=True)
@@ -72,8 +85,46 @@ def parse_query(raw: str) -> Query:
             text[:max_length].rsplit(" ", 1)[0] if " " in text[:max_length] else text[:max_length]
         )
         was_shortened = True
-    terms = tuple(dict.fromkeys(_WORD.findall(text.casefold())))[:MAX_TERMS]
-    return Query(text=text, terms=terms, was_shortened=was_shortened)
+    clauses = _clauses(text.casefold())
+    terms = tuple(
+        dict.fromkeys(
+            word
+            for clause in clauses
+            for item in clause
+            if not item.excluded
+            for word in item.words
+        )
+    )[:MAX_TERMS]
+    return Query(text=text, clauses=clauses, terms=terms, was_shortened=was_shortened)
+
+
+# A "quoted phrase" (the closing quote may be missing) or a word, either after a "-".
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+
+
+def _clauses(text: str) -> tuple[tuple[Item, ...], ...]:
+    """The query read as PostgreSQL's websearch_to_tsquery reads it, so both databases
+    and the program results agree: words and "phrases" must all be found, `or` between
+    two of them lets either do, and a "-" in front leaves one out. "a b or c" is a and
+    (b or c)."""
+    clauses, joined = [], False
+    for match in _TOKEN.finditer(text):
+        minus, phrase, word_minus, word = match.groups()
+        if word == "or" and clauses:
+            joined = True
+            continue
+        words = tuple(_WORD.findall(phrase if phrase is not None else word))[:MAX_TERMS]
+        if not words:
+            continue
+        item = Item(words=words, excluded=bool(minus or word_minus))
+        if joined:
+            clauses[-1] = (*clauses[-1], item)
+        else:
+            clauses.append((item,))
+        joined = False
+        if len(clauses) == MAX_TERMS:
+            break
+    return tuple(clauses)
 
 
 def _tidy(character: str) -> str:
@@ -83,13 +134,40 @@ def _tidy(character: str) -> str:
     return " " if category in _UNPRINTABLE else character
 
 
-def _stem(term: str) -> str:
-    """A crude stem, so "studies" also finds "study": the start of a long word."""
-    return term if len(term) <= 4 else term[: max(4, len(term) - 3)]
+def _word_pattern(term: str) -> str:
+    """A word and its endings: the start of a long word, so "studies" also finds "study";
+    a short word whole, or with a plural ending ("map", "maps"; never "a" for "and")."""
+    if len(term) <= 4:
+        return rf"(?<!\w){re.escape(term)}(?:e?s)?(?!\w)"
+    return rf"(?<!\w){re.escape(term[: max(4, len(term) - 3)])}\w*"
 
 
 def _term_patterns(terms):
-    return [re.compile(rf"(?<!\w){re.escape(_stem(term))}\w*", re.IGNORECASE) for term in terms]
+    return [re.compile(_word_pattern(term), re.IGNORECASE) for term in terms]
+
+
+def _item_pattern(item: Item):
+    # A phrase: its words in a row, with anything but letters and digits between them.
+    return re.compile(r"\W+".join(_word_pattern(word) for word in item.words), re.IGNORECASE)
+
+
+def _weighted_score(fields, query: Query) -> int:
+    """The sum of the weights of the (text, weight) fields that the query's wanted items
+    are found in; 0 when the query does not match (a clause none of whose items holds)."""
+    score = 0
+    for clause in query.clauses:
+        clause_score = 0
+        for item in clause:
+            pattern = _item_pattern(item)
+            found = sum(weight for text, weight in fields if pattern.search(text))
+            if item.excluded:
+                clause_score = max(clause_score, 0 if found else 1)
+            else:
+                clause_score = max(clause_score, found)
+        if not clause_score:
+            return 0
+        score += clause_score
+    return score
 
 
 def _uses_postgres_search() -> bool:
@@ -97,7 +175,7 @@ def _uses_postgres_search() -> bool:
 
 
 def search_article_ids(query: Query) -> list[int]:
-    """Ids of published articles that match every word of `query`, best first."""
+    """Ids of published articles that match `query`, best first."""
     if not query:
         return []
     if _uses_postgres_search():
@@ -139,25 +217,16 @@ def _postgres_article_ids(query: Query) -> list[int]:
     )
 
 
-def _weighted_score(fields, patterns) -> int:
-    """The sum of the weights of the (text, weight) fields each pattern is found in;
-    0 when some pattern is found in none (every word of a query must match)."""
-    score = 0
-    for pattern in patterns:
-        term_score = sum(weight for text, weight in fields if pattern.search(text))
-        if not term_score:
-            return 0
-        score += term_score
-    return score
-
-
 def _fallback_article_ids(query: Query) -> list[int]:
     candidates = Article.objects.published()
-    for term in query.terms:
+    # The database narrows the candidates by the words that must be there; a clause with
+    # "or" or a "-", and words beyond ASCII (SQLite folds the case of ASCII letters only),
+    # are left to Python below.
+    required = [clause[0] for clause in query.clauses if len(clause) == 1]
+    for term in (word for item in required if not item.excluded for word in item.words):
         if not term.isascii():
-            # SQLite folds the case of ASCII letters only; Python checks these terms below.
             continue
-        stem = _stem(term)
+        stem = term if len(term) <= 4 else term[: max(4, len(term) - 3)]
         topic_matches = Topic.objects.filter(articles=OuterRef("pk"), name__icontains=stem)
         candidates = candidates.filter(
             Q(title__icontains=stem)
@@ -177,7 +246,6 @@ def _fallback_article_ids(query: Query) -> list[int]:
     ).values_list("article_id", "topic__name"):
         topic_names.setdefault(article_id, []).append(name)
 
-    patterns = _term_patterns(query.terms)
     scored = []
     for position, (pk, title, standfirst, excerpt, body) in enumerate(rows):
         fields = [
@@ -186,7 +254,7 @@ def _fallback_article_ids(query: Query) -> list[int]:
             (f"{excerpt} {html_to_text(body)}", BODY_WEIGHT),
             (" ".join(topic_names.get(pk, [])), TOPIC_WEIGHT),
         ]
-        score = _weighted_score(fields, patterns)
+        score = _weighted_score(fields, query)
         if score:
             # Rows come newest first, so `position` breaks ties in favour of newer articles.
             scored.append((-score, position, pk))
@@ -272,7 +340,7 @@ class ProgramResult:
 
 
 def program_results(query: Query) -> list[ProgramResult]:
-    """Published programs that match every word of `query`, best first.
+    """Published programs that match `query`, best first.
 
     A publisher has a handful of programs, so they are ranked in Python with the article
     weights (title, then tagline and summary, then the description and topics) on every
@@ -282,7 +350,6 @@ def program_results(query: Query) -> list[ProgramResult]:
 
     if not query:
         return []
-    patterns = _term_patterns(query.terms)
     scored = []
     programs = Program.objects.published().prefetch_related("topics").order_by("sort_order", "pk")
     for position, program in enumerate(programs):
@@ -292,7 +359,7 @@ def program_results(query: Query) -> list[ProgramResult]:
             (html_to_text(program.description), BODY_WEIGHT),
             (" ".join(topic.name for topic in program.topics.all()), TOPIC_WEIGHT),
         ]
-        score = _weighted_score(fields, patterns)
+        score = _weighted_score(fields, query)
         if score:
             scored.append((-score, position, program))
     return [

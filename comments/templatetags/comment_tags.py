@@ -31,7 +31,7 @@ def _reply_target(request, article):
     if not raw:
         return None, ""
     parent = None
-    if raw.isdigit():
+    if raw.isascii() and raw.isdigit():  # "²" is a digit too, and no number
         parent = Comment.objects.approved().filter(article=article, pk=int(raw)).first()
     return (parent, "") if parent else (None, REPLY_GONE_MESSAGE)
 

@@ -106,7 +106,9 @@ def test_a_reply_is_posted_under_its_parent(client):
 
 
 @pytest.mark.parametrize(
-    "reply_to", ["999999", "abc", "-1", "1e3", "\x00", "%00", "\uff11"], ids=repr
+    "reply_to",
+    ["999999", "abc", "-1", "1e3", "\x00", "%00", "\uff11", "\u00b2", "9" * 30],
+    ids=repr,
 )
 def test_a_reply_link_to_a_missing_comment_explains_and_offers_a_new_comment(client, reply_to):
     article = make_article()

@@ -271,14 +271,50 @@ def test_search_results_are_kept_out_of_search_engines(client):
     assert '<meta name="robots" content="noindex">' in content
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="websearch syntax is PostgreSQL's own"
-)
-def test_postgres_understands_phrases_and_exclusions(client):
+def test_phrases_or_and_exclusions_work_on_every_database(client, search_backend):
     make_article(title="Breathing and sleep")
     make_article(title="Sleep and breathing exercises")
+    make_article(title="Ketamine in the clinic")
     assert result_titles(get(client, '"breathing and sleep"')) == ["Breathing and sleep"]
     assert result_titles(get(client, "sleep -exercises")) == ["Breathing and sleep"]
+    assert sorted(result_titles(get(client, "ketamine or exercises"))) == [
+        "Ketamine in the clinic",
+        "Sleep and breathing exercises",
+    ]
+
+
+def program_titles(response):
+    content = response.content.decode()
+    if 'id="program-results-heading"' not in content:
+        return []
+    section = content.split('id="program-results-heading"', 1)[1].split("</section>", 1)[0]
+    return sorted(
+        re.sub(r"</?mark>", "", title)
+        for title in re.findall(r"<h3[^>]*>\s*<a[^>]*>(.*?)</a>", section)
+    )
+
+
+def test_programs_follow_the_same_phrases_or_and_exclusions(client, search_backend):
+    make_program(title="Microdosing, read carefully", summary="Placebo-controlled studies.")
+    make_program(title="Sleep and recovery basics", summary="How sleep supports memory.")
+    make_program(title="Winter breathwork", summary="Breathing in the cold.")
+    assert program_titles(get(client, "microdosing -placebo")) == []
+    assert program_titles(get(client, "sleep or breathing")) == [
+        "Sleep and recovery basics",
+        "Winter breathwork",
+    ]
+    assert program_titles(get(client, '"sleep and memory"')) == []
+    assert program_titles(get(client, "-sleep")) == [
+        "Microdosing, read carefully",
+        "Winter breathwork",
+    ]
+
+
+def test_highlighting_marks_what_was_asked_for_and_no_more(client, search_backend):
+    make_article(title="A brain and its autonomic basics", body="<p>Calm at night.</p>")
+    content = get(client, "a or brain -breathing").content.decode()
+    title = content.split('class="search-result__title">', 1)[1].split("</h", 1)[0]
+    assert re.findall(r"<mark>(.*?)</mark>", title) == ["A", "brain"]
 
 
 def test_programs_are_found_beside_articles(client, search_backend):
