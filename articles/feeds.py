@@ -7,6 +7,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Article, Publication, Topic
 
@@ -47,7 +48,9 @@ class LatestArticlesFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return article.summary
+        # Feed readers read an RSS description, and an Atom summary of type "html", as
+        # HTML: the summary is text, so it goes escaped ("a <b>" stays words, not a tag).
+        return escape(article.summary)
 
     def item_author_name(self, article):
         return ", ".join(author.name for author in article.ordered_authors()) or None

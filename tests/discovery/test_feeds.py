@@ -130,3 +130,20 @@ def test_atom_entries_without_authors_are_credited_to_the_publication(client):
     authors = {entry.title: entry.get("author") for entry in feed.entries}
     assert authors["Signed"] == "Maya Lindqvist"
     assert authors["Written by the desk"] in (None, "The Neuroplastic Review")
+
+
+@pytest.mark.parametrize(("url_name", "version"), FEEDS)
+def test_markup_quoted_in_an_article_is_text_in_feed_readers(client, url_name, version):
+    """Feed readers render descriptions as HTML: a tag written about, in the body or the
+    excerpt, must reach them as words, never as a tag."""
+    make_article(
+        excerpt="",
+        body="<p>Writing about markup: &lt;img src=x onerror=alert(1)&gt; is text.</p>",
+    )
+    make_article(excerpt="Dose <b>and</b> response", publish_at=timezone.now())
+    _, feed = parse(client, reverse(url_name))
+    summaries = sorted(entry.summary for entry in feed.entries)
+    assert summaries == [
+        "Dose &lt;b&gt;and&lt;/b&gt; response",
+        "Writing about markup: &lt;img src=x onerror=alert(1)&gt; is text.",
+    ]
