@@ -55,6 +55,23 @@ def client_ip(request) -> str:
     return remote_addr
 
 
+def sign_in_network(request) -> str:
+    """What django-axes counts failed sign-ins against: an IPv4 address, or for IPv6 the
+    /64 network (as its first address), since one connection has all of a /64 and would
+    otherwise try each password from a new address. Comment flood control counts the
+    same networks."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        return address
+    if parsed.version == 6 and parsed.ipv4_mapped:
+        return str(parsed.ipv4_mapped)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return str(parsed)
+
+
 def _is_trusted_proxy(remote_addr, trusted) -> bool:
     # Addresses and networks, as gunicorn reads the same list (10.0.0.0/16, *).
     if "*" in trusted:

@@ -414,7 +414,7 @@ AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
 # No banner on every start; failed sign-ins and lockouts are still logged.
 AXES_VERBOSE = False
 # Behind the proxy every request comes from its address; see config/security.py.
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.security.sign_in_network"
 # Proxies whose X-Forwarded-For is believed: the same list gunicorn trusts.
 FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])
 

@@ -107,3 +107,15 @@ def test_lockout_page_is_served_in_the_admin_look_under_the_same_policy(editor, 
     assert 'href="/admin/login/"' in text
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert "style=" not in text and "<script>" not in text
+
+
+def test_new_addresses_in_one_ipv6_network_do_not_reset_the_count(editor, settings):
+    """One IPv6 connection holds a whole /64: each guess from a new address in it counts
+    against the same network."""
+    settings.FORWARDED_ALLOW_IPS = ["127.0.0.1"]
+    for attempt in range(4):
+        sign_in(Client(), password=f"wrong-{attempt}", address=f"2001:db8:5:7::{attempt + 1:x}")
+    assert_locked_out(sign_in(Client(), password="wrong-4", address="2001:db8:5:7::ff"))
+    assert_locked_out(sign_in(Client(), address="2001:db8:5:7:abcd::1"))
+    # Another network is another sender.
+    assert sign_in(Client(), address="2001:db8:5:8::1").status_code == HTTPStatus.FOUND
