@@ -187,3 +187,12 @@ def test_a_renamed_topic_keeps_its_page_and_its_feed(client):
         assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
         assert response["Location"] == new
         assert client.get(new).status_code == HTTPStatus.OK
+
+
+def test_taking_an_article_down_and_renaming_it_reveals_no_new_address(client):
+    article = make_article(slug="old-name")
+    article.slug = "secret-new-name"
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert client.get("/articles/old-name/").status_code == HTTPStatus.NOT_FOUND
+    assert not Redirect.objects.exists()
