@@ -29,6 +29,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
@@ -314,8 +315,16 @@ class PageCacheMiddleware:
 
     def cache_key(self, generation, request):
         # Scheme and host too: canonical links, feeds and the sitemap give absolute
-        # addresses, and a site answering on two names must not swap them.
-        address = request.build_absolute_uri()
+        # addresses, and a site answering on two names must not swap them. Of the query,
+        # only what pages read: a newsletter's ?utm_source= shares the page's entry, and
+        # a made-up ?x=1, ?x=2... cannot push real pages out of the cache.
+        kept = sorted(
+            (name, value)
+            for name, values in request.GET.lists()
+            if name in settings.PAGE_CACHE_QUERY_PARAMETERS
+            for value in values
+        )
+        address = request.build_absolute_uri(request.path) + "?" + urlencode(kept)
         digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
         return f"page-cache:{generation}:{ENTRY_FORMAT}:{digest}"
 

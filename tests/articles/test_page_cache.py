@@ -264,3 +264,20 @@ def test_a_site_whose_redis_is_unreachable_still_serves_pages(tmp_path):
     statuses, seconds = result.stdout.strip().rsplit(" ", 1)
     assert statuses == "[200, 200, 200]", result.stderr[-2000:]
     assert int(seconds) < 10
+
+
+def test_tracking_and_made_up_parameters_share_the_pages_entry(client):
+    """A newsletter's links carry ?utm_source=...: the burst they bring is served from the
+    cache, and made-up parameters cannot fill it with copies."""
+    article = make_article()
+    for _ in range(11):
+        make_article()
+    url = article.get_absolute_url()
+    client.get(url)
+    for query in ["?utm_source=newsletter&utm_medium=email", "?x=1", "?x=2&fbclid=abc"]:
+        assert Client().get(url + query)["X-Page-Cache"] == "hit", query
+    # What pages read still makes a page of its own.
+    Client().get("/articles/")
+    second = Client().get("/articles/?page=2&utm_source=newsletter")
+    assert "X-Page-Cache" not in second
+    assert "Page 2 of 2" in second.content.decode()
