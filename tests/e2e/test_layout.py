@@ -1,0 +1,53 @@
+"""Nothing a reader or a commenter types can push a page wider than a phone, and nothing
+on an article's page covers another part of it."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.e2e.content import make_full_article, make_full_program
+from tests.factories import make_article, make_comment
+
+pytestmark = pytest.mark.e2e
+
+LONG_NAME = "alexandra.konstantinopoulou.the.second.of.her.name@example-university.org"
+
+
+def page_width(page):
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_a_long_commenter_name_wraps_in_the_reply_form(page):
+    article = make_full_article()
+    comment = make_comment(article, author_name=LONG_NAME, body="A question about dosing.")
+    page.goto(f"{article.get_absolute_url()}?reply_to={comment.pk}")
+    expect(page.get_by_role("heading", name=f"Reply to {LONG_NAME}")).to_be_visible()
+    assert page_width(page) <= page.viewport_size["width"]
+
+
+def test_a_long_search_with_no_result_wraps(page):
+    page.goto(
+        reverse("articles:search") + "?q=https://pubmed.ncbi.nlm.nih.gov/34228959/and-more-words"
+    )
+    expect(page.get_by_role("heading", name="Nothing matched", exact=False)).to_be_visible()
+    assert page_width(page) <= page.viewport_size["width"]
+
+
+def test_the_promotion_block_covers_no_related_article(page):
+    article = make_full_article()
+    make_full_program()
+    topic = article.topics.first()
+    for number in range(3):
+        make_article(title=f"Related piece {number}", topics=[topic])
+    page.goto(article.get_absolute_url())
+    for link in page.locator(".related .card__title a").all():
+        link.scroll_into_view_if_needed()
+        covered = link.evaluate(
+            """link => {
+                const box = link.getBoundingClientRect();
+                const x = box.x + box.width / 2, y = box.y + box.height / 2;
+                const top = document.elementFromPoint(x, y);
+                return !(top === link || link.contains(top));
+            }"""
+        )
+        assert not covered, link.inner_text()
