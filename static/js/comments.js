@@ -38,6 +38,9 @@
     cancelWrap.hidden = true;
     if (quote) { quote.remove(); quote = null; }
     heading.scrollIntoView({ block: "start" });
+    // The link just used is hidden now: focus lands on the form's heading, not the page.
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
   }
 
   document.addEventListener("click", function (event) {

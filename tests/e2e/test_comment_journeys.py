@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.e2e.content import make_full_article
+from tests.e2e.content import make_conversation, make_full_article
 from tests.e2e.test_staff_journeys import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -154,3 +154,20 @@ def test_comment_form_error_keeps_the_readers_text(open_browser):
     expect(email).to_have_value("alex@example")
     expect(page.locator("form.comment-form")).to_contain_text("Please enter a valid e-mail address")
     assert not Comment.objects.exists()
+
+
+def test_a_reader_who_cancels_a_reply_by_keyboard_keeps_their_place(page):
+    """Focus goes to the form's heading, not back to the top of the page."""
+    article = make_full_article()
+    make_conversation(article)
+    page.goto(article.get_absolute_url())
+    page.get_by_role("link", name="Reply to Jordan").focus()
+    page.keyboard.press("Enter")
+    heading = page.locator("#comment-form-heading")
+    expect(heading).to_have_text("Reply to Jordan")
+    page.get_by_role("link", name="Cancel reply").focus()
+    page.keyboard.press("Enter")
+    expect(heading).to_have_text("Add a comment")
+    expect(heading).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("textbox", name="Name", exact=True)).to_be_focused()
