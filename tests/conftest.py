@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,12 @@ def staff_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture(scope="module")
+def static_files():
+    """For tests that run the site in another process (gunicorn, manage.py): its pages
+    name hashed static files, from the manifest that collectstatic writes."""
+    from tests.operations.commands import manage
+
+    manage(os.environ.copy(), "collectstatic", "--noinput", "--verbosity", "0")

@@ -59,10 +59,8 @@ def test_a_stalled_mail_or_cache_server_cannot_hold_a_request_for_long():
     assert load_settings(EMAIL_TIMEOUT="5")["EMAIL_TIMEOUT"] == 5
 
 
-def test_gunicorn_reads_the_same_env_file(monkeypatch):
+def test_gunicorn_reads_the_same_env_file():
     """HOST, PORT, WEB_CONCURRENCY and FORWARDED_ALLOW_IPS set in .env reach gunicorn."""
-    for name in ["HOST", "PORT", "WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS"]:
-        monkeypatch.delenv(name, raising=False)
     env_file = {
         "HOST": "10.0.0.2",
         "PORT": "9123",
@@ -76,13 +74,17 @@ def test_gunicorn_reads_the_same_env_file(monkeypatch):
         for name, value in env_file.items():
             os.environ.setdefault(name, value)
 
-    with mock.patch("environ.Env.read_env", read_env):
+    without_them = {name: value for name, value in os.environ.items() if name not in env_file}
+    # patch.dict puts the environment back as it was, whatever the config file set.
+    with (
+        mock.patch.dict(os.environ, without_them, clear=True),
+        mock.patch("environ.Env.read_env", read_env),
+    ):
         config = runpy.run_path(str(BASE_DIR / "config" / "gunicorn.conf.py"))
-    for name in env_file:
-        monkeypatch.delenv(name, raising=False)
     assert read == [BASE_DIR / ".env"]
     assert (config["bind"], config["workers"]) == ("10.0.0.2:9123", 3)
     assert config["forwarded_allow_ips"] == "10.0.0.5"
+    assert "PORT" not in os.environ or os.environ["PORT"] != "9123"
 
 
 @pytest.mark.parametrize(

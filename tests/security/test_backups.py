@@ -255,7 +255,7 @@ article.save()
 """
 
 
-def test_a_restored_site_shows_no_page_cached_before_the_restore(tmp_path):
+def test_a_restored_site_shows_no_page_cached_before_the_restore(tmp_path, static_files):
     """With a cache shared by processes (Redis, or here a file cache), pages cached before
     the restore would otherwise go on showing the site as it was just before it."""
     site = site_environment(tmp_path, "site") | {"CACHE_URL": f"filecache://{tmp_path}/cache"}
