@@ -60,12 +60,16 @@ def record_moved_address(sender, instance, raw=False, **kwargs):
     instance._published_addresses_before_save = []
     if raw or not old_paths or not _tracks_moves(sender):
         return
+    moves = [
+        (old_path, new_path)
+        for old_path, new_path in zip(old_paths, _public_addresses(instance), strict=True)
+        if new_path != old_path
+    ]
     # Taken down and renamed in one save: readers must not learn the draft's new address.
-    if not sender._default_manager.published().filter(pk=instance.pk).exists():
+    if not moves or not sender._default_manager.published().filter(pk=instance.pk).exists():
         return
-    for old_path, new_path in zip(old_paths, _public_addresses(instance), strict=True):
-        if new_path != old_path:
-            redirect_record_move(old_path=old_path, new_path=new_path)
+    for old_path, new_path in moves:
+        redirect_record_move(old_path=old_path, new_path=new_path)
 
 
 class RedirectFallbackMiddleware:

@@ -11,6 +11,7 @@ syntax, control characters or odd Unicode) becomes a tidy `Query`; nothing reach
 database except as a bound parameter.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,10 +32,9 @@ SNIPPET_WORDS = 32
 # Fallback weights, mirroring PostgreSQL's A/B/C/D weights.
 TITLE_WEIGHT, STANDFIRST_WEIGHT, BODY_WEIGHT, TOPIC_WEIGHT = 10, 4, 2, 1
 
-# Control, format, surrogate, private-use and unassigned characters.
-# Invisible characters part words, except format characters (a soft hyphen, a zero-width
-# space), which sit inside words copied from web pages and PDFs and are dropped; so is
-# U+FFFD, which stands for bytes that were not UTF-8.
+# Invisible characters (control, surrogate, private-use, unassigned) part words; format
+# characters (a soft hyphen, a zero-width space), which sit inside words copied from web
+# pages and PDFs, are dropped, and so is U+FFFD, which stands for bytes that were not UTF-8.
 _UNPRINTABLE = {"Cc", "Cs", "Co", "Cn"}
 _DROPPED = {"Cf"}
 _WORD = re.compile(r"[^\W_]+")
@@ -134,18 +134,25 @@ def _tidy(character: str) -> str:
     return " " if category in _UNPRINTABLE else character
 
 
+def _stem(term: str) -> str:
+    """A crude stem, so "studies" also finds "study": the start of a long word."""
+    return term if len(term) <= 4 else term[: max(4, len(term) - 3)]
+
+
 def _word_pattern(term: str) -> str:
-    """A word and its endings: the start of a long word, so "studies" also finds "study";
-    a short word whole, or with a plural ending ("map", "maps"; never "a" for "and")."""
+    """A word and its endings: a long word's stem and any ending; a short word whole, or
+    with a plural ending ("map", "maps"; never "a" for "and")."""
     if len(term) <= 4:
         return rf"(?<!\w){re.escape(term)}(?:e?s)?(?!\w)"
-    return rf"(?<!\w){re.escape(term[: max(4, len(term) - 3)])}\w*"
+    return rf"(?<!\w){re.escape(_stem(term))}\w*"
 
 
 def _term_patterns(terms):
     return [re.compile(_word_pattern(term), re.IGNORECASE) for term in terms]
 
 
+# A query's few items are matched against every candidate row: compiled once each.
+@functools.lru_cache(maxsize=256)
 def _item_pattern(item: Item):
     # A phrase: its words in a row, with anything but letters and digits between them.
     return re.compile(r"\W+".join(_word_pattern(word) for word in item.words), re.IGNORECASE)
@@ -226,7 +233,7 @@ def _fallback_article_ids(query: Query) -> list[int]:
     for term in (word for item in required if not item.excluded for word in item.words):
         if not term.isascii():
             continue
-        stem = term if len(term) <= 4 else term[: max(4, len(term) - 3)]
+        stem = _stem(term)
         topic_matches = Topic.objects.filter(articles=OuterRef("pk"), name__icontains=stem)
         candidates = candidates.filter(
             Q(title__icontains=stem)

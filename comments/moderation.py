@@ -15,7 +15,7 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from config.security import client_ip
+from config.security import client_address, client_network
 
 from .models import USER_AGENT_MAX_LENGTH, Comment, ModerationTerm
 from .text import comparable, count_links
@@ -37,8 +37,6 @@ PENDING_RETENTION = datetime.timedelta(days=30)
 # What moderation needs about a sender is kept no longer than a held comment is.
 SENDER_DATA_RETENTION = PENDING_RETENTION
 
-IPV6_PREFIX_LENGTH = 64
-
 
 # --- Who is posting ---------------------------------------------------------------------
 
@@ -53,26 +51,10 @@ class Sender:
     user_agent: str = ""
 
 
-def client_address(request):
-    """The reader's IP address (behind our proxy, the one it forwarded), or None when it
-    is not a valid address."""
-    try:
-        address = ipaddress.ip_address(client_ip(request).strip().strip("[]"))
-    except ValueError:
-        return None
-    if address.version == 6 and address.ipv4_mapped:
-        return address.ipv4_mapped
-    return address
-
-
 def sender_network(address):
-    """The network flood control counts as one sender: an IPv4 address on its own, or the
-    IPv6 /64 a home or phone connection usually gets as a whole."""
-    if address is None:
-        return "unknown"
-    if address.version == 4:
-        return f"{address}/32"
-    return str(ipaddress.ip_network(f"{address}/{IPV6_PREFIX_LENGTH}", strict=False))
+    """The network flood control counts as one sender (`client_network`), as text."""
+    network = client_network(address)
+    return str(network) if network else "unknown"
 
 
 def network_hash(network: str) -> str:

@@ -53,8 +53,9 @@ def _send_after_commit(messages: list[EmailMessage], what: str):
         try:
             connection.open()
         except Exception:
-            logger.exception("Could not reach the mail server: %d %s e-mail(s) not sent",
-                             len(messages), what)  # fmt: skip
+            logger.exception(
+                "Could not reach the mail server: %d %s e-mail(s) not sent", len(messages), what
+            )
             return
         try:
             for message in messages:

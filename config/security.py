@@ -55,21 +55,37 @@ def client_ip(request) -> str:
     return remote_addr
 
 
-def sign_in_network(request) -> str:
-    """What django-axes counts failed sign-ins against: an IPv4 address, or for IPv6 the
-    /64 network (as its first address), since one connection has all of a /64 and would
-    otherwise try each password from a new address. Comment flood control counts the
-    same networks."""
-    address = client_ip(request)
+def client_address(request):
+    """The client's IP address as an `ipaddress` object (an IPv4 address written as IPv6
+    is taken as IPv4), or None when it is not a valid address."""
     try:
-        parsed = ipaddress.ip_address(address.strip("[]"))
+        address = ipaddress.ip_address(client_ip(request).strip().strip("[]"))
     except ValueError:
-        return address
-    if parsed.version == 6 and parsed.ipv4_mapped:
-        return str(parsed.ipv4_mapped)
-    if parsed.version == 6:
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
-    return str(parsed)
+        return None
+    if address.version == 6 and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+# A home or phone connection usually gets a whole IPv6 /64.
+IPV6_PREFIX_LENGTH = 64
+
+
+def client_network(address):
+    """The network counted as one client by sign-in lockout and comment flood control:
+    an IPv4 address on its own, or the IPv6 /64 around it; None for no address."""
+    if address is None:
+        return None
+    prefix = 32 if address.version == 4 else IPV6_PREFIX_LENGTH
+    return ipaddress.ip_network(f"{address}/{prefix}", strict=False)
+
+
+def sign_in_network(request) -> str:
+    """What django-axes counts failed sign-ins against: the client's network (as its
+    first address, which is what axes stores), since one IPv6 connection holds all of a
+    /64 and would otherwise try each password from a new address."""
+    network = client_network(client_address(request))
+    return str(network.network_address) if network else client_ip(request)
 
 
 def _is_trusted_proxy(remote_addr, trusted) -> bool:
