@@ -40,7 +40,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
@@ -248,6 +248,10 @@ def cached_for_generation(name, compute):
 # --- The middleware ---------------------------------------------------------------------
 
 
+def _is_page_number(value):
+    return value.isascii() and value.isdigit() and value == str(int(value))
+
+
 class PageCacheMiddleware:
     """Serve anonymous GET requests for public pages from the cache.
 
@@ -260,7 +264,12 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not self.is_cacheable_request(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES and "Cache-Control" not in response:
+                # Made for this reader (their "awaiting moderation" notice, their sign-in):
+                # no shared cache on the way may keep it, whatever it does with Vary.
+                patch_cache_control(response, private=True)
+            return response
         try:
             generation = current_generation()
             key = self.cache_key(generation, request)
@@ -296,6 +305,21 @@ class PageCacheMiddleware:
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not any(request.path.startswith(prefix) for prefix in settings.PAGE_CACHE_SKIP)
+            and self.is_cacheable_query(request)
+        )
+
+    def is_cacheable_query(self, request):
+        """Free text (a search, a reply link's comment number) is rendered afresh, never
+        stored: every value would make an entry of its own, so a crawler or a script
+        could fill the cache with copies and push real pages out. A page number is kept
+        only as pages write it (`2`, not `02`, `+2` or `page=2&page=2`), for the same
+        reason."""
+        if any(name in request.GET for name in settings.PAGE_CACHE_BYPASS_PARAMETERS):
+            return False
+        return all(
+            len(values) == 1 and _is_page_number(values[0])
+            for name, values in request.GET.lists()
+            if name in settings.PAGE_CACHE_QUERY_PARAMETERS
         )
 
     def is_cacheable_response(self, request, response):

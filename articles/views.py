@@ -166,6 +166,8 @@ def robots_txt(request):
         f"Disallow: {reverse('articles:search')}",
         # Enrolment buttons pass through a click counter that is no page of its own.
         "Disallow: /programs/*/go/",
+        # Each comment's no-JavaScript "Reply" link is the article page again.
+        "Disallow: /*?reply_to=",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
     ]

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from . import moderation
 from .models import BODY_MAX_LENGTH, NAME_MAX_LENGTH, Comment
-from .text import clean_line, clean_text
+from .text import clean_line, clean_text, comparable
 
 RETRY_MESSAGE = "Your comment could not be sent. Please wait a moment and send it again."
 EXPIRED_MESSAGE = (
@@ -15,20 +15,34 @@ PARENT_GONE_MESSAGE = (
 )
 
 
-class CommentTextField(forms.CharField):
-    """Plain text with uniform newlines and no control characters, measured the way a
-    browser's `maxlength` counts it."""
+class _ReaderTextField(forms.CharField):
+    """Text a reader types. Text made only of invisible characters (zero-width spaces,
+    joiners) counts as empty; the length limit is the server's alone, since a browser's
+    `maxlength` silently cuts off pasted text (and counts an emoji as two)."""
 
     def to_python(self, value):
         value = super().to_python(value)
         # A NUL is refused with a message (by Django's validator), not quietly dropped.
-        return value if "\x00" in value else clean_text(value)
+        if "\x00" in value:
+            return value
+        value = self.clean_value(value)
+        return value if comparable(value) else ""
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
 
 
-class CommentLineField(forms.CharField):
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value if "\x00" in value else clean_line(value)
+class CommentTextField(_ReaderTextField):
+    """Plain text with uniform newlines (one character each, however the browser sent
+    them) and no control characters."""
+
+    clean_value = staticmethod(clean_text)
+
+
+class CommentLineField(_ReaderTextField):
+    clean_value = staticmethod(clean_line)
 
 
 class CommentForm(forms.Form):

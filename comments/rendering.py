@@ -60,7 +60,7 @@ def _item(entry: ThreadEntry, article_url: str, is_open: bool, zone):
     actions = (
         html_format(
             '<p class="comment__actions"><a class="comment__reply" href="{0}?reply_to={1}#reply" '
-            'data-reply-to="{1}" data-reply-name="{2}">Reply'
+            'rel="nofollow" data-reply-to="{1}" data-reply-name="{2}">Reply'
             '<span class="visually-hidden"> to {2}</span></a></p>',
             article_url,
             pk,

@@ -85,8 +85,9 @@ def _flood_message(seconds):
         minutes = -(-seconds // 60)
         wait = f"{minutes} minutes"
     return (
-        "You have posted several comments in a short time. Please wait "
-        f"{wait} and send this one again; your text is still here."
+        # Neutral: the limit counts a network (an office, a household), not a person.
+        "To keep out spam, only a few comments may come from one connection in a short "
+        f"time. Please wait {wait} and send this one again; your text is still here."
     )
 
 

@@ -173,8 +173,11 @@ PAGE_CACHE_IGNORED_MODELS = []
 # Paths never served from the page cache.
 PAGE_CACHE_SKIP = [f"/{ADMIN_URL}", "/healthz", "/static/", "/media/"]
 # The query parameters that change what a cached page shows; any other (utm_source, ...)
-# is served the page's own entry. A page that comes to read another must be listed.
-PAGE_CACHE_QUERY_PARAMETERS = ["page", "q", "reply_to"]
+# is served the page's own entry. A page that comes to read another must be listed here,
+# or below if its values are free text.
+PAGE_CACHE_QUERY_PARAMETERS = ["page"]
+# Parameters with free-text values: such a request is rendered afresh and not stored.
+PAGE_CACHE_BYPASS_PARAMETERS = ["q", "reply_to"]
 # Functions returning when the next scheduled change goes live (or None).
 PAGE_CACHE_SCHEDULE_PROVIDERS = [
     "articles.page_cache.next_article_change",

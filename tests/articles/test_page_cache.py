@@ -281,3 +281,21 @@ def test_tracking_and_made_up_parameters_share_the_pages_entry(client):
     second = Client().get("/articles/?page=2&utm_source=newsletter")
     assert "X-Page-Cache" not in second
     assert "Page 2 of 2" in second.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?reply_to=1", "?reply_to=2", "?q=spines", "?page=02", "?page=%2B2", "?page=2&page=2"],
+)
+def test_free_text_and_odd_page_numbers_are_rendered_afresh_and_never_stored(client, query):
+    """Every value would make an entry of its own: a script or a crawler following each
+    comment's reply link could fill the cache and push real pages out."""
+    for _ in range(11):
+        make_article()
+    url = "/search/" if query.startswith("?q") else "/articles/"
+    first = client.get(url + query)
+    assert first.status_code == HTTPStatus.OK
+    assert "X-Page-Cache" not in Client().get(url + query)
+    # The page as the site links it is still kept.
+    Client().get("/articles/?page=2")
+    assert Client().get("/articles/?page=2")["X-Page-Cache"] == "hit"

@@ -180,7 +180,7 @@ def test_each_comment_has_an_anchor_and_a_reply_link(client):
     html = section_of(client.get(article.get_absolute_url()))
     assert f'id="comment-{comment.pk}"' in html
     assert f'href="#comment-{comment.pk}"' in html
-    assert f'href="{article.get_absolute_url()}?reply_to={comment.pk}#reply"' in html
+    assert f'href="{article.get_absolute_url()}?reply_to={comment.pk}#reply" rel="nofollow"' in html
 
 
 def test_staff_comments_carry_a_badge_and_emails_are_never_shown(client):

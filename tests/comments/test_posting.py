@@ -1,6 +1,7 @@
 """Posting with plain HTML forms (no JavaScript): success, replies, and bad input."""
 
 import datetime
+import re
 from http import HTTPStatus
 
 import pytest
@@ -41,8 +42,11 @@ def test_a_held_comment_shows_its_notice_to_its_author_only(client):
     assert response["Location"] == f"{article.get_absolute_url()}#comment-awaiting"
     assert Comment.objects.get().status == Comment.Status.PENDING
 
-    own_page = client.get(article.get_absolute_url()).content.decode()
+    own_response = client.get(article.get_absolute_url())
+    own_page = own_response.content.decode()
     assert "Your comment is awaiting moderation" in own_page
+    # No shared cache on the way (a company proxy) may keep it for others.
+    assert "private" in own_response["Cache-Control"]
     assert "My very first comment here." in own_page
     assert 'id="comment-awaiting"' in own_page
 
@@ -163,6 +167,8 @@ def test_replying_to_a_comment_of_another_article_or_nonsense_is_a_400(client, p
         ({"email": "not-an-address"}, "Please enter a valid e-mail address"),
         ({"body": ""}, "Please write your comment."),
         ({"body": " \n\t "}, "Please write your comment."),
+        ({"body": "\u200b \u200b\n\u2060\ufeff"}, "Please write your comment."),
+        ({"author_name": "\u200b\u2060"}, "Please enter your name."),
         ({"author_name": "N" * 81}, "shorten your name to 80 characters or fewer (it has 81)"),
         ({"body": "x" * 3001}, "shorten your comment to 3000 characters or fewer (it has 3001)"),
         ({"body": "Text with a NUL \x00 byte"}, "Null characters are not allowed."),
@@ -182,6 +188,15 @@ def test_bad_fields_come_back_with_a_message_and_the_text_intact(client, fields,
     if "body" not in fields:
         assert "My carefully written comment." in html
     assert not Comment.objects.exists()
+
+
+def test_the_browser_never_cuts_off_pasted_text(client):
+    """A `maxlength` would drop the end of a long paste without a word; the server's
+    message says how long the text is and gives all of it back."""
+    html = client.get(make_article().get_absolute_url()).content.decode()
+    fields = re.findall(r'<(?:textarea|input)[^>]*name="(?:body|author_name)"[^>]*>', html)
+    assert len(fields) == 2
+    assert not [field for field in fields if "maxlength" in field]
 
 
 def test_a_3000_character_comment_is_accepted_counting_newlines_as_a_browser_does(client):

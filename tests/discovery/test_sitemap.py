@@ -102,3 +102,4 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     assert f"Disallow: {reverse('admin:index')}" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert "Disallow: /programs/*/go/" in lines
+    assert "Disallow: /*?reply_to=" in lines
