@@ -6,7 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.e2e.content import make_full_article, make_full_program
-from tests.factories import make_article, make_comment
+from tests.factories import image_file, make_article, make_comment
 
 pytestmark = pytest.mark.e2e
 
@@ -51,3 +51,29 @@ def test_the_promotion_block_covers_no_related_article(page):
             }"""
         )
         assert not covered, link.inner_text()
+
+
+@pytest.mark.parametrize("width", [320, 360])
+def test_the_narrowest_phones_never_scroll_sideways(open_browser, width):
+    """320 CSS pixels is also a laptop at 400% zoom: the header's search box, the menu and
+    the pager all fit."""
+    for number in range(12):
+        make_article(title=f"Piece number {number}")
+    make_full_program()
+    page = open_browser(viewport={"width": width, "height": 640}).new_page()
+    for url in ["/", reverse("articles:list"), reverse("articles:list") + "?page=2", "/programs/"]:
+        page.goto(url)
+        assert page_width(page) <= width, url
+
+
+def test_instructor_photos_stay_round_on_a_phone(open_browser):
+    program = make_full_program()
+    instructor = program.instructors.get()
+    instructor.photo = image_file("elena.png", size=(300, 300))
+    # A bio long enough to fill its column, which then squeezes whatever may shrink.
+    instructor.bio = "Teaches breathing and movement practices to clinicians and patients. " * 3
+    instructor.save()
+    page = open_browser(viewport={"width": 360, "height": 740}).new_page()
+    page.goto(program.get_absolute_url())
+    box = page.locator(".instructor__photo").bounding_box()
+    assert round(box["width"]) == round(box["height"]) == 72
