@@ -27,6 +27,29 @@ def _article_page(request, article, status, **comment_context):
     return render(request, "articles/article_detail.html", context, status=status)
 
 
+CSRF_FAILED_MESSAGE = (
+    "Your comment was not sent: the page's security check did not match your browser's "
+    "(the site was opened in another tab meanwhile, or cookies were cleared). Your text is "
+    "still here: please send it again. If this keeps happening, allow cookies for this site."
+)
+
+
+def csrf_failure(request, reason=""):
+    """The site's CSRF_FAILURE_VIEW. The comment form is the only form readers post, so a
+    failed comment comes back on its article page with the text in place, a message and
+    a token that matches the browser's cookie; anything else gets the site's own page
+    rather than Django's bare one."""
+    match = request.resolver_match
+    if match is not None and match.view_name == "comments:post":
+        article = Article.objects.published().for_page().filter(slug=match.kwargs["slug"]).first()
+        if article is not None and comments_open(article):
+            form = CommentForm(request.POST, article=article)
+            form.is_valid()
+            form.add_error(None, CSRF_FAILED_MESSAGE)
+            return _article_page(request, article, HTTPStatus.FORBIDDEN, comment_form=form)
+    return render(request, "403_csrf.html", status=HTTPStatus.FORBIDDEN)
+
+
 @require_http_methods(["GET", "POST"])
 def comment_post(request, slug):
     """Receive the comment form, with or without JavaScript.

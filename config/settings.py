@@ -365,6 +365,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A failed check brings a comment back with its text, not Django's bare 403 page.
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Staff are signed out after this many idle minutes; each request starts the clock again.
 SESSION_COOKIE_AGE = env.int("STAFF_IDLE_MINUTES", default=120) * 60

@@ -250,6 +250,41 @@ def test_csrf_is_enforced(client):
     assert Comment.objects.count() == 1
 
 
+def test_a_comment_whose_token_no_longer_matches_comes_back_to_send_again():
+    """Two tabs opened at once by a new visitor each set a cookie; the form of the first
+    no longer matches. The text comes back with a token that does."""
+    article = make_article()
+    reader = Client(enforce_csrf_checks=True)
+    first_tab = reader.get(article.get_absolute_url()).content.decode()
+    stale_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first_tab).group(1)
+    reader.cookies.pop("csrftoken")
+    reader.get(article.get_absolute_url())  # the second tab: a new cookie
+
+    response = post_comment(
+        reader, article, body="Written in the first tab.", csrfmiddlewaretoken=stale_token
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    html = response.content.decode()
+    assert "Your comment was not sent" in html
+    assert "Written in the first tab." in html
+    assert not Comment.objects.exists()
+
+    fresh_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = post_comment(
+        reader, article, body="Written in the first tab.", csrfmiddlewaretoken=fresh_token
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Comment.objects.get().body == "Written in the first tab."
+
+
+def test_any_other_failed_form_check_gets_the_sites_own_page():
+    response = Client(enforce_csrf_checks=True).post(reverse("admin:login"), {"username": "x"})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    html = response.content.decode()
+    assert "This form could not be sent" in html
+    assert "not medical advice" in html
+
+
 def test_comments_switched_off_show_no_form_and_refuse_posts(client):
     article = make_article(comments_enabled=False)
     existing = make_comment(article, body="Said before closing.")
