@@ -84,6 +84,21 @@ def validate_image_upload(file) -> None:
             code="invalid_format",
             params={"format": image_format or "These"},
         )
+    # The header does not show a file cut short (a download that did not finish): only
+    # decoding every frame does, and here it can be a message instead of a failed save.
+    # The pixel limit above keeps the decoding bounded.
+    try:
+        with Image.open(file) as image:
+            for frame in ImageSequence.Iterator(image):
+                frame.load()
+    except Exception as error:
+        raise ValidationError(
+            "This image is damaged or incomplete (perhaps its download did not finish). "
+            "Please choose it again, or another.",
+            code="damaged_image",
+        ) from error
+    finally:
+        file.seek(position)
 
 
 def reencode_image(file) -> tuple[bytes, str]:

@@ -34,6 +34,10 @@ ORIENTATION_TAG = 0x0112
 ROTATED_ORIENTATIONS = {5, 6, 7, 8}
 
 
+# Pillow's modes for 16-bit greyscale (as PNG stores it) and 32-bit integer pixels.
+SIXTEEN_BIT_GREY = {"I", "I;16", "I;16B", "I;16L", "I;16N"}
+
+
 def widths_for(original_width: int | None) -> list[int]:
     """The rendition widths for an image: never upscaled, always at least one."""
     if not original_width:
@@ -66,6 +70,9 @@ def make_renditions(field_file, storage=None) -> list[str]:
             if not missing:
                 return []
             source = ImageOps.exif_transpose(source)
+            if source.mode in SIXTEEN_BIT_GREY:
+                # Converting straight to RGB clips every value above 255 to white.
+                source = source.convert("I").point(lambda value: value * (1 / 256)).convert("L")
             if source.mode not in ("RGB", "RGBA"):
                 source = source.convert("RGBA" if source.has_transparency_data else "RGB")
             for target in widths_for(source.width):

@@ -168,3 +168,20 @@ def test_transparent_parts_of_a_cover_are_white_in_its_jpeg_copies(mode):
     with default_storage.open(f"renditions/{name}-480w.jpg") as file, Image.open(file) as copy:
         corner = copy.convert("RGB").getpixel((2, 2))
     assert min(corner) > 240, corner
+
+
+def test_a_16_bit_greyscale_cover_keeps_its_greys_in_its_copies():
+    """Scanned figures and microscope images often come as 16-bit PNGs."""
+    gradient = Image.new("I;16", (512, 8))
+    gradient.putdata([x * 128 for x in range(512)] * 8)
+    buffer = io.BytesIO()
+    gradient.save(buffer, format="PNG")
+    article = make_article(cover_alt="x")
+    article.cover_image.save("scan.png", ContentFile(buffer.getvalue()))
+
+    name = article.cover_image.name.rsplit(".", 1)[0]
+    for extension in ["jpg", "webp"]:
+        rendition = f"renditions/{name}-480w.{extension}"
+        with default_storage.open(rendition) as file, Image.open(file) as copy:
+            middle = copy.convert("L").getpixel((240, 4))
+        assert 100 < middle < 156, (extension, middle)

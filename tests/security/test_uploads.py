@@ -235,6 +235,18 @@ def test_files_that_are_not_raster_images_are_refused(staff_client, data, name, 
     assert_refused(add_author(staff_client, upload(data, name)), message)
 
 
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG"])
+def test_an_image_cut_short_is_refused_with_the_form_kept(staff_client, image_format):
+    """A photo whose download did not finish has a sound header; saving it failed with a
+    server error, and everything typed in the form was lost."""
+    buffer = io.BytesIO()
+    Image.effect_noise((400, 300), 64).convert("RGB").save(buffer, format=image_format)
+    cut = buffer.getvalue()[: len(buffer.getvalue()) // 3]
+    response = add_author(staff_client, upload(cut, f"half.{image_format.lower()}"))
+    assert_refused(response, "This image is damaged or incomplete")
+    assert 'value="Maya Lindqvist"' in response.content.decode()
+
+
 def test_other_raster_formats_are_refused_by_name(staff_client):
     buffer = io.BytesIO()
     Image.new("RGB", (10, 10)).save(buffer, format="BMP")
