@@ -185,6 +185,23 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def save_model(self, request, obj, form, change):
+        # "Publish at" is filled in when a draft is begun; publishing it days later without
+        # touching that field means "now", not the day the draft was started.
+        if (
+            obj.status == Article.Status.PUBLISHED
+            and "status" in form.changed_data
+            and "publish_at" not in form.changed_data
+            and obj.publish_at < timezone.now()
+        ):
+            obj.publish_at = timezone.now()
+            self.message_user(
+                request,
+                f"Published now, dated {timezone.localtime(obj.publish_at):%d %b %Y %H:%M}. "
+                "To show an earlier date, set “publish at”.",
+            )
+        super().save_model(request, obj, form, change)
+
     @admin.display(description="Cover")
     def cover_thumbnail(self, article):
         return image_thumbnail(article.cover_image)
@@ -254,15 +271,31 @@ class DisclaimerAdmin(admin.ModelAdmin):
     so staff publish a change by adding a new version, dated today or later."""
 
     form = DisclaimerForm
-    list_display = ["__str__", "effective_from", "in_effect", "created_at"]
+    list_display = ["__str__", "effective_from", "state", "created_at"]
     date_hierarchy = "effective_from"
 
-    @admin.display(boolean=True, description="In effect")
-    def in_effect(self, disclaimer):
-        return disclaimer.is_in_effect()
+    def get_queryset(self, request):
+        shown = Disclaimer.objects.current()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(is_shown=models.Q(pk=shown.pk if shown else None))
+        )
+
+    @admin.display(description="On the site", ordering="effective_from")
+    def state(self, disclaimer):
+        if disclaimer.is_shown:
+            return "Shown now"
+        return "Earlier version" if disclaimer.is_in_effect() else "Scheduled"
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        # A version readers have seen is part of the record; one still to come may be
+        # withdrawn.
+        return (
+            obj is not None
+            and not obj.is_in_effect()
+            and super().has_delete_permission(request, obj)
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_in_effect():

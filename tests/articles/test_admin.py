@@ -1,3 +1,4 @@
+import datetime
 import io
 import re
 from http import HTTPStatus
@@ -9,11 +10,19 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Redirect
 from comments.models import CommentSettings
-from tests.factories import image_file, make_article, make_author, make_comment, make_topic
+from tests.factories import (
+    image_file,
+    make_article,
+    make_author,
+    make_comment,
+    make_draft,
+    make_topic,
+)
 from tests.programs.factories import make_program
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +147,39 @@ def post_article_expecting_error(staff_client, **overrides):
     assert response.status_code == HTTPStatus.OK
     assert not Article.objects.filter(title="A new study").exists()
     return response.content.decode()
+
+
+def change_form_keeping_the_date(article, **overrides):
+    """The change form as staff send it when they leave "publish at" as it was."""
+    moment = timezone.localtime(article.publish_at)
+    when = {"publish_at_0": f"{moment:%Y-%m-%d}", "publish_at_1": f"{moment:%H:%M:%S}"}
+    initial = {f"initial-{name}": value for name, value in when.items()}
+    return article_form(title=article.title, slug=article.slug, **when, **initial) | overrides
+
+
+def test_publishing_an_old_draft_dates_it_now(staff_client):
+    draft = make_draft(publish_at=timezone.now() - datetime.timedelta(days=10))
+    make_article(publish_at=timezone.now() - datetime.timedelta(days=1))
+    response = staff_client.post(
+        reverse("admin:articles_article_change", args=[draft.pk]),
+        change_form_keeping_the_date(draft, status="published"),
+        follow=True,
+    )
+    assert "Published now, dated" in response.content.decode()
+    draft.refresh_from_db()
+    assert timezone.now() - draft.publish_at < datetime.timedelta(minutes=1)
+    assert Article.objects.published().first() == draft
+
+
+def test_a_date_staff_choose_when_publishing_is_kept(staff_client):
+    draft = make_draft()
+    response = staff_client.post(
+        reverse("admin:articles_article_change", args=[draft.pk]),
+        article_form(title=draft.title, slug=draft.slug, publish_at_0="2025-03-01"),
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    draft.refresh_from_db()
+    assert timezone.localtime(draft.publish_at).date() == datetime.date(2025, 3, 1)
 
 
 def test_duplicate_slug_is_a_form_error(staff_client):

@@ -79,6 +79,27 @@ def test_disclaimer_versions_cannot_be_deleted_or_rewritten_in_admin(staff_clien
     assert Disclaimer.objects.filter(pk=shown.pk).exists()
 
 
+def test_a_scheduled_version_can_be_withdrawn_and_the_list_says_which_one_is_shown(
+    staff_client,
+):
+    shown = Disclaimer.objects.current()
+    earlier = Disclaimer.objects.create(
+        text="Older wording.", effective_from=shown.effective_from - datetime.timedelta(days=1)
+    )
+    scheduled = Disclaimer.objects.create(
+        text="Wording for next year.",
+        effective_from=timezone.localdate() + datetime.timedelta(days=60),
+    )
+    listing = staff_client.get(reverse("admin:articles_disclaimer_changelist")).content.decode()
+    assert listing.count("Shown now") == 1
+    assert "Earlier version" in listing and "Scheduled" in listing
+    assert str(earlier) in listing
+
+    delete_url = reverse("admin:articles_disclaimer_delete", args=[scheduled.pk])
+    assert staff_client.post(delete_url, {"post": "yes"}).status_code == HTTPStatus.FOUND
+    assert not Disclaimer.objects.filter(pk=scheduled.pk).exists()
+
+
 def test_staff_publish_a_new_version_from_the_admin(staff_client):
     response = staff_client.post(
         reverse("admin:articles_disclaimer_add"),
