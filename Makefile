@@ -2,10 +2,13 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PORT ?= 8000
+# PORT and HOST are passed on only when given here (`PORT=9000 make run`): otherwise
+# gunicorn and the settings read them from .env, or use their defaults.
+SERVE_ENV := $(if $(filter environment command line,$(origin PORT)),PORT=$(PORT)) \
+	$(if $(filter environment command line,$(origin HOST)),HOST=$(HOST))
 LOCK := requirements.lock
 
-.PHONY: install run dev test lint format migrations-check superuser lock clean bench stress audit audit-dependencies audit-lighthouse node-judges
+.PHONY: install secret-key var run dev test lint format migrations-check superuser lock clean bench stress audit audit-dependencies audit-lighthouse node-judges
 
 # The virtual environment is rebuilt when the lock file changes.
 $(BIN)/.installed: $(LOCK) pyproject.toml
@@ -14,26 +17,38 @@ $(BIN)/.installed: $(LOCK) pyproject.toml
 	$(BIN)/python -m pip install --quiet -r $(LOCK)
 	touch $@
 
-# A secret key is generated once per checkout and kept out of git.
-.env:
-	@umask 077 && $(PYTHON) -c "import secrets; print('SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
-	@echo "Wrote a new SECRET_KEY to .env"
+# A secret key is generated once per checkout and kept out of git; also when .env was
+# made by hand (from .env.example, say) without one.
+secret-key:
+	@grep -qs '^SECRET_KEY=.' .env || { umask 077 && $(PYTHON) -c "import pathlib, secrets; \
+		env = pathlib.Path('.env'); text = env.read_text() if env.exists() else ''; \
+		text += '' if text.endswith(chr(10)) or not text else chr(10); \
+		env.write_text(text + 'SECRET_KEY=' + secrets.token_urlsafe(50) + chr(10))" && \
+		chmod 600 .env && echo "Wrote a new SECRET_KEY to .env"; }
 
+# Only this account reads the database, its backups and exports (e-mail addresses and
+# password hashes); the site serves static and media files itself.
 var:
+	mkdir -p -m 700 var
+	chmod 700 var
 	mkdir -p var/media
 
-install: $(BIN)/.installed .env var
+install: $(BIN)/.installed secret-key var
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo --if-empty
-	PORT=$(PORT) $(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi
+	$(SERVE_ENV) $(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi
 
+# Templates and code change under the development server: nothing is kept between requests.
 dev: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(SERVE_ENV) DEBUG=true PAGE_CACHE_SECONDS=0 SITE_ROWS_CACHE_SECONDS=0 \
+		$(BIN)/python manage.py runserver $$($(SERVE_ENV) $(BIN)/python -c \
+		"import environ, os; environ.Env.read_env('.env'); \
+		print(os.environ.get('HOST', '127.0.0.1') + ':' + os.environ.get('PORT', '8000'))")
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -45,7 +45,7 @@ class RestoreResult:
     archive: Path
     created_at: str
     database_restored: bool
-    media_files: int
+    media_files: int | None  # None: media are in object storage and were left alone
     articles: int
     users: int
 
@@ -155,6 +155,12 @@ def backup_restore(*, archive: Path, replace: bool = False, media_only: bool = F
                 "database. Restore PostgreSQL from its pg_dump file (see the README); "
                 "`restore --media-only` brings back the media files."
             )
+        if media_only and not media_is_local():
+            raise BackupError(
+                "The uploaded files are in object storage, not under MEDIA_ROOT: copy the "
+                "archive's media/ folder into the bucket with the provider's tools (see the "
+                "README's section on media storage)."
+            )
         if restore_database and not replace:
             _refuse_to_overwrite_content("Restoring replaces the whole database with the backup's")
         members = _safe_members(tar, archive)
@@ -162,7 +168,13 @@ def backup_restore(*, archive: Path, replace: bool = False, media_only: bool = F
         if restore_database:
             _restore_sqlite(Path(workspace) / DATABASE_MEMBER, sqlite_path())
             call_command("migrate", interactive=False, verbosity=0)
-        media_files = _restore_media(Path(workspace) / MEDIA_MEMBER, Path(settings.MEDIA_ROOT))
+        # With object storage the archive's files (from the days of local media) would
+        # land in a folder nothing reads: they are left to the operator, as the command says.
+        media_files = (
+            _restore_media(Path(workspace) / MEDIA_MEMBER, Path(settings.MEDIA_ROOT))
+            if media_is_local()
+            else None
+        )
     # Pages, threads and site-wide rows cached before (in Redis, say) show the old site.
     invalidate()
     articles, users = _content_counts()

@@ -16,10 +16,12 @@ What makes a naive page cache wrong here, and what this one does instead:
 - A scheduled article or promotion must appear on time without a save: an entry never
   outlives the next scheduled change.
 - A cache that cannot be reached (Redis down) costs speed, never a page or a save: pages
-  are rendered afresh and the failure is logged, once a minute.
+  are rendered afresh and the failure is logged, once a minute. After a failure the cache
+  is left alone for a few seconds, so a host that does not answer at all costs its
+  timeout once, not on every call of every page; a change saved meanwhile makes pages
+  stale as soon as the cache answers again.
 """
 
-import contextlib
 import datetime
 import hashlib
 import logging
@@ -80,6 +82,11 @@ class CacheUnreachable(Exception):
 
 
 _last_reported = 0.0
+# After a failure, calls fail at once for this long.
+RETRY_AFTER_SECONDS = 5
+# A change saved while the cache was out of reach: the generation is bumped when it
+# answers again (until then other servers may show pages from before the change).
+_bump_missed = False
 
 
 # What a cache server that is down or out of reach raises: sockets and files give OSError,
@@ -91,9 +98,14 @@ def _shared_cache(method, *args, **kwargs):
     """One call to the shared cache, raising CacheUnreachable when the cache is out of
     reach and logging that once a minute."""
     global _last_reported
+    cache = _cache()
+    # Kept on the backend object, which lives as long as the process's connection to it.
+    if getattr(cache, "unreachable_until", 0.0) > time.monotonic():
+        raise CacheUnreachable
     try:
-        return getattr(_cache(), method)(*args, **kwargs)
+        return getattr(cache, method)(*args, **kwargs)
     except UNREACHABLE_ERRORS as error:
+        cache.unreachable_until = time.monotonic() + RETRY_AFTER_SECONDS
         if time.monotonic() - _last_reported > 60:
             _last_reported = time.monotonic()
             logger.error("The cache cannot be reached; pages are rendered afresh: %r", error)
@@ -110,6 +122,11 @@ def current_generation() -> str:
             return path.read_text()
         except FileNotFoundError:
             return bump_generation()
+    if _bump_missed:
+        generation = bump_generation()
+        if _bump_missed:
+            raise CacheUnreachable
+        return generation
     generation = _shared_cache("get", GENERATION_KEY)
     if generation is None:
         generation = uuid.uuid4().hex
@@ -131,9 +148,13 @@ def bump_generation() -> str:
         os.replace(handle.name, path)
     else:
         # The save goes ahead: a cache that lost its connection may still hold pages from
-        # before it, until they expire (PAGE_CACHE_SECONDS at most).
-        with contextlib.suppress(CacheUnreachable):
+        # before it, until this process reaches it again or they expire.
+        global _bump_missed
+        try:
             _shared_cache("set", GENERATION_KEY, generation, timeout=None)
+            _bump_missed = False
+        except CacheUnreachable:
+            _bump_missed = True
     return generation
 
 

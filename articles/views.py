@@ -1,4 +1,5 @@
 import logging
+import time
 from http import HTTPStatus
 
 from django.conf import settings
@@ -83,6 +84,18 @@ def article_page_context(request, article):
     }
 
 
+# When each health check last logged its failure: load balancers probe every few seconds,
+# and one traceback a minute says as much as one a probe.
+_outage_logged_at = {}
+
+
+def _log_outage(check, message):
+    now, last = time.monotonic(), _outage_logged_at.get(check)
+    if last is None or now - last >= 60:
+        _outage_logged_at[check] = now
+        logger.exception(message)
+
+
 @never_cache
 def healthz(request):
     """For load balancers: 200 while the database answers, 503 when not.
@@ -96,13 +109,13 @@ def healthz(request):
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
     except DatabaseError:
-        logger.exception("Health check: the database does not answer")
+        _log_outage("database", "Health check: the database does not answer")
         checks["database"] = "unavailable"
     try:
         cache.set("healthz", "ok", 10)
         checks["cache"] = "ok" if cache.get("healthz") == "ok" else "unavailable"
     except Exception:
-        logger.exception("Health check: the cache does not answer")
+        _log_outage("cache", "Health check: the cache does not answer")
         checks["cache"] = "unavailable"
     if checks["database"] != "ok":
         status, code = "unavailable", HTTPStatus.SERVICE_UNAVAILABLE

@@ -18,5 +18,5 @@ def form_page(request):
 
 urlpatterns = [
     path("form/", form_page),
-    path("", include("articles.urls")),
+    path("", include("config.urls")),
 ]

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from PIL import Image
 
 from tests.factories import image_file, make_article, make_author
@@ -76,6 +77,23 @@ def test_make_renditions_fills_in_missing_files_of_every_kind_of_image():
     call_command("make_renditions")
     for name in missing:
         assert default_storage.exists(name), name
+
+
+def test_a_missing_original_does_not_stop_the_others_getting_renditions(capsys):
+    article = make_article(cover_alt="x")
+    article.cover_image.save("gone.png", image_file(size=(900, 300)))
+    program = make_program(image_alt="x")
+    program.image.save("p.png", image_file(size=(900, 300)))
+    wanted = f"renditions/{program.image.name.rsplit('.', 1)[0]}-480w.webp"
+    default_storage.delete(wanted)
+    default_storage.delete(article.cover_image.name)
+    for name in default_storage.listdir("renditions/covers")[1]:
+        default_storage.delete(f"renditions/covers/{name}")
+
+    with pytest.raises(CommandError, match="1 image"):
+        call_command("make_renditions")
+    assert default_storage.exists(wanted)
+    assert f"Could not read {article.cover_image.name}" in capsys.readouterr().err
 
 
 def test_saving_again_leaves_complete_renditions_alone(monkeypatch):

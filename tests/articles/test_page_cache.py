@@ -2,12 +2,14 @@ import datetime
 import re
 import subprocess
 import sys
+import time
 import zoneinfo
 from http import HTTPStatus
 
 import pytest
 from django.test import Client
 
+from articles import page_cache
 from tests.factories import make_article, make_scheduled
 
 pytestmark = pytest.mark.django_db
@@ -206,11 +208,50 @@ def cache_outage(settings, monkeypatch, tmp_path):
     cache = caches["default"]
 
     def unreachable(*args, **kwargs):
+        cache.calls += 1
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
+    cache.calls = 0
     for method in ["get", "set", "add", "delete", "get_many"]:
         monkeypatch.setattr(cache, method, unreachable)
     return cache
+
+
+def test_a_cache_that_does_not_answer_is_asked_once_not_on_every_call(cache_outage, monkeypatch):
+    """A host that is down makes each call wait out its timeout: a page makes several."""
+    article = make_article()
+    Client().get(article.get_absolute_url())
+    assert cache_outage.calls == 1
+    Client().get(article.get_absolute_url())
+    Client().get("/")
+    assert cache_outage.calls == 1
+
+    # A few seconds later it is tried again.
+    later = time.monotonic() + page_cache.RETRY_AFTER_SECONDS + 1
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
+    Client().get("/")
+    assert cache_outage.calls == 2
+
+
+def test_a_change_saved_while_the_cache_was_out_of_reach_shows_once_it_answers(
+    cache_outage, monkeypatch
+):
+    article = make_article(title="Before the outage")
+    monkeypatch.undo()  # the cache answers
+    cache_outage.unreachable_until = 0.0
+    Client().get(article.get_absolute_url())
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Connection refused.")
+
+    with monkeypatch.context() as outage:
+        outage.setattr(cache_outage, "set", unreachable)
+        article.title = "Saved during the outage"
+        article.save()
+    cache_outage.unreachable_until = 0.0  # the retry delay has passed
+    page = Client().get(article.get_absolute_url())
+    assert "Saved during the outage" in page.content.decode()
 
 
 def test_pages_are_served_and_edits_saved_while_the_cache_is_down(cache_outage):

@@ -257,6 +257,21 @@ def test_healthz_reports_a_cache_outage_without_taking_the_server_out(client, mo
     assert response.json() == {"status": "degraded", "database": "ok", "cache": "unavailable"}
 
 
+def test_an_outage_is_logged_once_a_minute_not_at_every_probe(client, monkeypatch, caplog):
+    from django.core.cache import cache
+
+    from articles import views
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("Redis went away")
+
+    monkeypatch.setattr(cache, "set", broken)
+    monkeypatch.setattr(views, "_outage_logged_at", {})
+    for _ in range(3):
+        client.get("/healthz")
+    assert len([r for r in caplog.records if "cache does not answer" in r.message]) == 1
+
+
 def test_favicon_ico_redirects_to_the_site_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY

@@ -31,3 +31,13 @@ def test_seed_demo_if_empty_leaves_existing_content_alone():
     make_article()
     call_command("seed_demo", "--if-empty")
     assert Article.objects.count() == 1
+
+
+def test_make_run_adds_no_demo_content_to_a_production_site(settings):
+    """`make run` seeds an empty database; on a production site's first start that would
+    publish made-up articles and programs with example.org enrolment links."""
+    settings.PRODUCTION = True
+    call_command("seed_demo", "--if-empty")
+    assert not Article.objects.exists()
+    call_command("seed_demo")
+    assert Article.objects.exists()

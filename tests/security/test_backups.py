@@ -280,3 +280,24 @@ def test_media_in_object_storage_is_not_archived_here(settings, tmp_path):
     with pytest.raises(CommandError, match="back up the bucket"):
         call_command("backup", "--media-only", "--output-dir", str(tmp_path))
     assert not list(tmp_path.glob("*.tar.gz"))
+
+
+def test_media_are_not_restored_into_a_folder_nothing_reads(settings, tmp_path):
+    """With uploads in object storage, the archive's files would land under MEDIA_ROOT
+    while the site reads the bucket: the command says so instead of reporting success."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (settings.MEDIA_ROOT / "covers").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "covers" / "a.jpg").write_bytes(b"picture")
+    call_command("backup", "--media-only", "--output-dir", str(tmp_path / "out"))
+    (archive,) = (tmp_path / "out").glob("*.tar.gz")
+    settings.MEDIA_ROOT = tmp_path / "restored"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": "publication-media"},
+        },
+    }
+    with pytest.raises(CommandError, match="copy the archive's media/ folder into the bucket"):
+        call_command("restore", str(archive), "--media-only")
+    assert not (tmp_path / "restored").exists()

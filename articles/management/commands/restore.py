@@ -40,9 +40,10 @@ class Command(BaseCommand):
         made = result.created_at
         with contextlib.suppress(ValueError):
             made = f"{datetime.datetime.fromisoformat(made):%d %b %Y %H:%M} UTC"
+        if result.media_files is None:
+            media = "no media files (they are in object storage)"
+        else:
+            media = f"{result.media_files} media file{pluralize(result.media_files)}"
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Restored {restored}{result.media_files} media file"
-                f"{pluralize(result.media_files)} from {result.archive}, made {made}."
-            )
+            self.style.SUCCESS(f"Restored {restored}{media} from {result.archive}, made {made}.")
         )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -20,6 +21,13 @@ class Command(BaseCommand):
     def handle(self, *args, if_empty=False, **options):
         if if_empty and Article.objects.exists():
             self.stdout.write("The database already has content; no demo content added.")
+            return
+        # `make run` on a production site's fresh database must not publish made-up
+        # articles and programs; asked for by name, the content is added all the same.
+        if if_empty and settings.PRODUCTION:
+            self.stdout.write(
+                "PRODUCTION=true: no demo content added (run `manage.py seed_demo` to add it)."
+            )
             return
         with transaction.atomic():
             for seed in self.seeders():

@@ -1,0 +1,45 @@
+"""What `make` does to a checkout before anything runs: the secret key and `var/`."""
+
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+
+
+def make(folder, *targets):
+    return subprocess.run(
+        ["make", "-s", *targets], cwd=folder, capture_output=True, text=True, check=True
+    )
+
+
+@pytest.fixture
+def checkout(tmp_path):
+    shutil.copy(Path(settings.BASE_DIR) / "Makefile", tmp_path)
+    return tmp_path
+
+
+def test_a_env_made_by_hand_without_a_key_gets_one_and_keeps_its_settings(checkout):
+    """An operator who copied .env.example first would otherwise see the site refuse to
+    start for want of SECRET_KEY."""
+    env = checkout / ".env"
+    env.write_text("# SECRET_KEY=\nDEBUG=false\nPORT=9000")  # no final newline
+    make(checkout, "secret-key")
+    lines = env.read_text().splitlines()
+    assert lines[:3] == ["# SECRET_KEY=", "DEBUG=false", "PORT=9000"]
+    assert lines[3].startswith("SECRET_KEY=") and len(lines[3]) > 50
+    assert stat.S_IMODE(env.stat().st_mode) == 0o600
+
+    make(checkout, "secret-key")
+    assert env.read_text().splitlines() == lines
+
+
+def test_the_database_folder_is_readable_by_its_owner_only(checkout):
+    (checkout / "var").mkdir(mode=0o755)
+    make(checkout, "var")
+    assert stat.S_IMODE((checkout / "var").stat().st_mode) == 0o700
+    assert (checkout / "var" / "media").is_dir()
