@@ -2,6 +2,7 @@
 
 import copy
 import mimetypes
+import uuid
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -57,6 +58,14 @@ class LatestArticlesFeed(Feed):
 
     def item_categories(self, article):
         return [topic.name for topic in article.topics.all()]
+
+    # An address changes with a renamed slug, or a site reached by two names; a feed
+    # reader would show the article again as new. The id is the article's own.
+    item_guid_is_permalink = False
+
+    def item_guid(self, article):
+        name = f"article/{article.pk}/{article.created_at.timestamp():.0f}"
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
     def item_pubdate(self, article):
         return article.publish_at

@@ -98,6 +98,9 @@ def parse_query(raw: str) -> Query:
     return Query(text=text, clauses=clauses, terms=terms, was_shortened=was_shortened)
 
 
+# "psilocybin's" is read as "psilocybin" (as PostgreSQL's English stemming reads it):
+# split at the apostrophe, it would ask for a word "s" after it.
+_POSSESSIVE = re.compile(r"(?<=[^\W_])['\u2019]s\b")
 # A "quoted phrase" (the closing quote may be missing) or a word, either after a "-".
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
@@ -108,7 +111,7 @@ def _clauses(text: str) -> tuple[tuple[Item, ...], ...]:
     two of them lets either do, and a "-" in front leaves one out. "a b or c" is a and
     (b or c)."""
     clauses, joined = [], False
-    for match in _TOKEN.finditer(text):
+    for match in _TOKEN.finditer(_POSSESSIVE.sub("", text)):
         minus, phrase, word_minus, word = match.groups()
         if word == "or" and clauses:
             joined = True

@@ -8,8 +8,10 @@ from django.conf import settings
 
 
 class CrossOriginResourcePolicyMiddleware:
-    """Sends `Cross-Origin-Resource-Policy`, so other sites cannot embed our pages, images
-    or files in theirs (Django sets the opener policy but not this one)."""
+    """Sends `Cross-Origin-Resource-Policy`, so other sites cannot embed our pages in
+    theirs (Django sets the opener policy but not this one). Images and other files under
+    CROSS_ORIGIN_SHARED_PATHS are public and meant to travel: feeds name cover images,
+    and a web feed reader shows them from its own site."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -17,6 +19,8 @@ class CrossOriginResourcePolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         policy = settings.CROSS_ORIGIN_RESOURCE_POLICY
+        if request.path.startswith(tuple(settings.CROSS_ORIGIN_SHARED_PATHS)):
+            policy = "cross-origin"
         if policy:
             response.headers.setdefault("Cross-Origin-Resource-Policy", policy)
         return response

@@ -365,6 +365,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# Uploaded images and static files may be shown by other sites (feed readers).
+CROSS_ORIGIN_SHARED_PATHS = [path for path in [MEDIA_URL, f"/{STATIC_URL}"] if path.startswith("/")]
 X_FRAME_OPTIONS = "DENY"
 
 # Cookies: never readable by scripts, not sent on cross-site posts. Messages live in the

@@ -246,6 +246,14 @@ class Program(models.Model):
         return bool(self.promote_until and self.promote_until < timezone.localdate())
 
     @property
+    def upcoming_start_date(self):
+        """The start date while it is still to come: once a cohort has begun, "starts 28
+        October" beside "Enrol now" would only confuse."""
+        if self.start_date and self.start_date >= timezone.localdate():
+            return self.start_date
+        return None
+
+    @property
     def price_in_currency_digits(self):
         """The price to as many decimals as its currency has (390.00 USD, 1200 JPY,
         12.345 KWD), not to the column's three."""

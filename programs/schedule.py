@@ -23,10 +23,14 @@ def next_promotion_change():
     bounds = Program.objects.published().aggregate(
         next_start=Min("promote_from", filter=Q(promote_from__gt=today)),
         next_end=Min("promote_until", filter=Q(promote_until__gte=today)),
+        # The day after a cohort begins, its pages stop saying "starts ...".
+        next_begun=Min("start_date", filter=Q(start_date__gte=today)),
     )
     moments = []
     if bounds["next_start"]:
         moments.append(_start_of(bounds["next_start"]))
     if bounds["next_end"]:
         moments.append(_start_of(bounds["next_end"] + datetime.timedelta(days=1)))
+    if bounds["next_begun"]:
+        moments.append(_start_of(bounds["next_begun"] + datetime.timedelta(days=1)))
     return min(moments, default=None)

@@ -51,18 +51,22 @@ def course_instance(program: Program, instructors) -> dict:
 
 def offers(program: Program, page_url: str) -> list[dict]:
     if program.pricing == Program.Pricing.PRICED and program.price is not None:
-        return [
-            {
-                "@type": "Offer",
-                "category": "Paid",
-                "price": f"{program.price_in_currency_digits:f}",
-                "priceCurrency": program.currency,
-                "url": page_url,
-            }
-        ]
-    if program.pricing == Program.Pricing.FREE:
-        return [{"@type": "Offer", "category": "Free", "price": "0", "url": page_url}]
-    return []
+        category, price = "Paid", f"{program.price_in_currency_digits:f}"
+    elif program.pricing == Program.Pricing.FREE:
+        category, price = "Free", "0"
+    else:
+        return []
+    availability = "SoldOut" if program.is_enrolment_closed else "InStock"
+    return [
+        {
+            "@type": "Offer",
+            "category": category,
+            "price": price,
+            "priceCurrency": program.currency,
+            "availability": f"https://schema.org/{availability}",
+            "url": page_url,
+        }
+    ]
 
 
 def program_course_data(*, program: Program, request, publication) -> dict:

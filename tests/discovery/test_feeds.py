@@ -72,6 +72,20 @@ def test_feed_leaves_out_drafts_and_scheduled_articles(client, url_name, version
 
 
 @pytest.mark.parametrize(("url_name", "version"), FEEDS)
+def test_a_renamed_article_is_not_new_to_feed_readers(client, url_name, version):
+    """Readers keep track of entries by id: one that changed with the address would
+    come back as unread."""
+    article = make_article(slug="first-address")
+    _, before = parse(client, reverse(url_name))
+    article.slug = "second-address"
+    article.save()
+    _, after = parse(client, reverse(url_name))
+    assert after.entries[0].link.endswith("/second-address/")
+    assert after.entries[0].id == before.entries[0].id
+    assert "first-address" not in before.entries[0].id
+
+
+@pytest.mark.parametrize(("url_name", "version"), FEEDS)
 def test_feed_with_no_articles_is_still_valid(client, url_name, version):
     _, feed = parse(client, reverse(url_name))
     assert feed.version == version

@@ -74,6 +74,14 @@ def test_word_forms_find_each_other(client, search_backend):
     assert result_titles(get(client, "studies")) == ["A study of breathing"]
 
 
+@pytest.mark.parametrize("query", ["psilocybin's effects", "psilocybin\u2019s effects"])
+def test_a_possessive_finds_the_word(client, search_backend, query):
+    """Typed on a phone, the apostrophe is often the curly one."""
+    make_article(title="Psilocybin effects in mice")
+    make_article(title="The study's effects on ketamine's action")
+    assert result_titles(get(client, query)) == ["Psilocybin effects in mice"]
+
+
 def test_markup_in_the_body_is_not_searched(client, search_backend):
     make_article(title="Plain", body='<p><a href="https://example.org/hidden">link</a></p>')
     assert result_titles(get(client, "hidden")) == []

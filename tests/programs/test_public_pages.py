@@ -283,11 +283,33 @@ def test_json_ld_uses_the_workload_text_when_there_are_no_hours(client):
     assert "startDate" not in instance
 
 
-@pytest.mark.parametrize("pricing", [Program.Pricing.FREE, Program.Pricing.ON_REQUEST])
-def test_json_ld_has_no_paid_offer_without_a_price(client, pricing):
-    program = make_program(pricing=pricing, price=None)
+def test_json_ld_has_no_offer_when_the_price_is_on_request(client):
+    program = make_program(pricing=Program.Pricing.ON_REQUEST, price=None)
     data = json_ld(client.get(program.get_absolute_url()).content.decode())
-    assert all("priceCurrency" not in offer for offer in data.get("offers", []))
+    assert "offers" not in data
+
+
+def test_json_ld_offers_a_free_program_at_zero_in_its_currency(client):
+    """Search engines read a price only with its currency, zero included."""
+    program = make_program(pricing=Program.Pricing.FREE, price=None, currency="EUR")
+    [offer] = json_ld(client.get(program.get_absolute_url()).content.decode())["offers"]
+    assert (offer["category"], offer["price"], offer["priceCurrency"]) == ("Free", "0", "EUR")
+    assert offer["availability"] == "https://schema.org/InStock"
+
+
+def test_a_closed_program_is_no_longer_offered_to_search_engines(client):
+    program = make_program(promote_until=days_from_today(-1), price=Decimal("390"))
+    [offer] = json_ld(client.get(program.get_absolute_url()).content.decode())["offers"]
+    assert offer["availability"] == "https://schema.org/SoldOut"
+
+
+def test_a_cohort_that_has_begun_no_longer_says_it_starts(client, time_machine):
+    program = make_program(start_date=days_from_today(3), promote_until=days_from_today(30))
+    assert "starts <time" in client.get(program.get_absolute_url()).content.decode()
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=4))
+    page = client.get(program.get_absolute_url()).content.decode()
+    assert "starts <time" not in page and ">Starts <time" not in page
+    assert "<dt>Started</dt>" in page
 
 
 def test_json_ld_cannot_be_broken_out_of_by_a_title(client):

@@ -79,7 +79,10 @@ def test_not_found_and_uploaded_files_carry_the_headers_too(production, client):
         response = client.get(path, secure=True)
         assert "default-src 'none'" in response.headers["Content-Security-Policy"], path
         assert response.headers["X-Content-Type-Options"] == "nosniff", path
-        assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin", path
+    # Pages stay on the site; images travel (a web feed reader shows a feed's covers).
+    policy = "Cross-Origin-Resource-Policy"
+    assert client.get("/no-such-page/", secure=True).headers[policy] == "same-origin"
+    assert client.get(article.cover_image.url, secure=True).headers[policy] == "cross-origin"
 
 
 def test_plain_http_is_redirected_to_https_on_the_same_host(production, client):
