@@ -20,6 +20,9 @@ MAX_DEPTH = 4
 AWAITING_SESSION_KEY = "comments_awaiting"
 AWAITING_ANCHOR = "comment-awaiting"
 AWAITING_REMEMBERED = 20
+# How long a reader's session (and so the notice) lasts without a visit: moderation can
+# take a day or two. Staff sessions keep their short idle limit (STAFF_IDLE_MINUTES).
+AWAITING_SESSION_SECONDS = 30 * 24 * 60 * 60
 
 
 def with_approved_comment_counts(queryset):
@@ -131,6 +134,13 @@ def remember_awaiting(request, comment):
     """Note in the author's session that `comment` waits for moderation."""
     ids = [pk for pk in request.session.get(AWAITING_SESSION_KEY, []) if pk != comment.pk]
     request.session[AWAITING_SESSION_KEY] = [*ids, comment.pk][-AWAITING_REMEMBERED:]
+    if not request.user.is_authenticated:
+        request.session.set_expiry(AWAITING_SESSION_SECONDS)
+
+
+def forget_reader_expiry(sender, request, user, **kwargs):
+    """Signal receiver: a reader who signs in (as staff) gets the staff idle limit back."""
+    request.session.set_expiry(None)
 
 
 def awaiting_for(request, article) -> list[Comment]:

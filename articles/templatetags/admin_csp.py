@@ -1,6 +1,7 @@
 """Lets the admin's own pages run under the site's Content-Security-Policy unchanged."""
 
 from django import template
+from django.conf import settings
 from js_asset import Media
 
 register = template.Library()
@@ -14,3 +15,10 @@ def with_csp_nonce(media, request):
     if isinstance(media, Media) and nonce is not None:
         return media.with_nonce(nonce)
     return media
+
+
+@register.simple_tag
+def keepalive_seconds():
+    """How often a form being typed in tells the server its editor is still there: well
+    within the staff idle limit (SESSION_COOKIE_AGE)."""
+    return max(1, settings.SESSION_COOKIE_AGE // 4)

@@ -78,6 +78,25 @@ def test_the_notice_goes_once_the_comment_is_approved(client):
     assert page.count("Held then approved.") == 1
 
 
+def test_the_notice_is_still_there_the_next_morning(client, time_machine):
+    """Moderation can take a day; a reader who finds neither the notice nor the comment
+    posts it again, reworded."""
+    article = make_article()
+    post_comment(client, article, body="Posted late at night.")
+    time_machine.move_to(timezone.now() + datetime.timedelta(hours=10))
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Your comment is awaiting moderation" in page
+
+
+def test_a_reader_who_signs_in_gets_the_staff_idle_limit(client, django_user_model, settings):
+    article = make_article()
+    post_comment(client, article, body="Posted before signing in.")
+    assert client.session.get_expiry_age() > settings.SESSION_COOKIE_AGE
+    staff = django_user_model.objects.create_user("editor", password="x" * 16, is_staff=True)
+    client.force_login(staff)
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
 def test_the_notice_is_only_on_the_article_it_belongs_to(client):
     article, other = make_article(), make_article()
     post_comment(client, article, body="Only on the first article.")

@@ -74,3 +74,24 @@ def test_staff_write_and_publish_an_article_with_a_cover(open_browser, staff_use
     cover_image = reader.get_by_role("img", name="A person breathing calmly by a window")
     expect(cover_image).to_be_visible()
     assert image_loaded(cover_image)
+
+
+def test_an_editor_typing_longer_than_the_idle_limit_keeps_their_work(
+    open_browser, staff_user, settings
+):
+    """Typing sends no request: without the page telling the server, the session would
+    run out and the save would lead to the sign-in page, the article lost."""
+    settings.SESSION_COOKIE_AGE = 8
+    staff = open_browser().new_page()
+    sign_in(staff, staff_user)
+    staff.goto(reverse("admin:articles_article_add"))
+    title = staff.get_by_role("textbox", name="Title:")
+    for word in ["A", "long", "article", "written", "slowly", "over", "many", "quiet", "seconds"]:
+        title.press_sequentially(word + " ")
+        staff.wait_for_timeout(1_200)
+    editor = staff.locator(".prose-editor > .ProseMirror")
+    editor.click()
+    editor.press_sequentially("The body.")
+    staff.get_by_role("button", name="Save", exact=True).first.click()
+    expect(staff.locator(".messagelist")).to_contain_text("was added successfully")
+    assert Article.objects.filter(title__startswith="A long article written slowly").exists()
