@@ -1,5 +1,6 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
@@ -18,19 +19,42 @@ from .models import (
     bare_doi,
     bare_pubmed_id,
 )
+from .renditions import rendition_name, widths_for
 
 # A web address typed without "https://" gets it, rather than "http://".
 HTTPS_BY_DEFAULT = {models.URLField: {"assume_scheme": "https"}}
 
 
 def image_thumbnail(image_field, size=60):
+    """The smallest rendition (a list of 100 covers must not load 100 camera originals),
+    or the original while its size is unknown."""
     if not image_field:
         return "—"
-    return format_html(
-        '<img src="{}" alt="" width="{}" class="admin-thumbnail">',
-        image_field.url,
-        size,
+    widths = widths_for(image_field.width if image_field.field.width_field else None)
+    url = (
+        default_storage.url(rendition_name(image_field.name, widths[0], "jpg"))
+        if widths
+        else image_field.url
     )
+    return format_html(
+        '<img src="{}" alt="" width="{}" loading="lazy" class="admin-thumbnail">', url, size
+    )
+
+
+class UploadNoticeMixin:
+    """A form that comes back to be corrected has lost its chosen files: browsers never
+    refill a file input. Staff are told, or they would save again without the image."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if request.method == "POST" and request.FILES and response.status_code == 200:
+            names = ", ".join(upload.name for upload in request.FILES.values())
+            messages.warning(
+                request,
+                f"Please choose {names} again before saving: a browser does not keep a "
+                "chosen file when a form comes back to be corrected.",
+            )
+        return response
 
 
 class ScheduledFilter(admin.SimpleListFilter):
@@ -115,7 +139,7 @@ class ArticleUpdateInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(UploadNoticeMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_BY_DEFAULT
     list_display = [
         "title",
@@ -234,7 +258,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(UploadNoticeMixin, admin.ModelAdmin):
     list_display = ["name", "credentials", "photo_thumbnail"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}

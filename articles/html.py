@@ -25,9 +25,27 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
 }
+# "www.example.org/study" typed into the editor's link box: an address without its
+# scheme, which a browser would read as a page of this site. A first part that names a
+# host (letters for its last label, and not a file name such as "page.html") gets https.
+_BARE_HOST = re.compile(
+    r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,24})(?::\d+)?(?:[/?#]|$)", re.I
+)
+_FILE_ENDINGS = {"htm", "html", "php", "asp", "aspx", "pdf", "jpg", "jpeg", "png", "gif", "txt"}
+
+
+def _complete_link(tag, attribute, value):
+    if tag == "a" and attribute == "href":
+        host = _BARE_HOST.match(value)
+        if host and host.group(1).lower() not in _FILE_ENDINGS:
+            return f"https://{value}"
+    return value
+
+
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
+    attribute_filter=_complete_link,
     url_schemes={"http", "https", "mailto"},
     # Links leave the site without passing on the reader's referrer or window.
     link_rel="noopener noreferrer",

@@ -189,8 +189,19 @@ def test_duplicate_slug_is_a_form_error(staff_client):
 
 
 def test_cover_without_alt_text_is_a_form_error(staff_client):
-    content = post_article_expecting_error(staff_client, cover_image=image_file())
+    content = post_article_expecting_error(staff_client, cover_image=image_file("neurons.png"))
     assert "A cover image needs alt text." in content
+    # The browser forgets the chosen file: staff are asked to choose it again.
+    assert "Please choose neurons.png again before saving" in content
+
+
+def test_the_article_list_shows_small_copies_of_covers(staff_client):
+    article = make_article(cover_alt="x")
+    article.cover_image.save("big.png", image_file(size=(2000, 1000)))
+    listing = staff_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    thumbnail = re.search(r'<img src="([^"]+)"[^>]*class="admin-thumbnail"', listing).group(1)
+    assert thumbnail.endswith("-480w.jpg")
+    assert 'loading="lazy"' in listing
 
 
 def test_upload_that_is_not_an_image_is_refused(staff_client):

@@ -61,3 +61,21 @@ def test_plain_text_of_paragraphs_keeps_a_space_between_them():
     from articles.html import html_to_text
 
     assert html_to_text("<p>First ends.</p><p>Second<br>line.</p>") == "First ends. Second line."
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("www.example.com/study", "https://www.example.com/study"),
+        ("pubmed.ncbi.nlm.nih.gov/34228959/", "https://pubmed.ncbi.nlm.nih.gov/34228959/"),
+        ("https://doi.org/10.1038/x", "https://doi.org/10.1038/x"),
+        ("/articles/another-piece/", "/articles/another-piece/"),
+        ("#sources", "#sources"),
+        ("notes.html", "notes.html"),
+    ],
+)
+def test_a_link_typed_without_https_leads_to_the_other_site(client, typed, stored):
+    """Typed into the editor's link box without its scheme, an address would be read as a
+    page of this site, and lead readers to a 404."""
+    article = make_article(body=f'<p>See <a href="{typed}">the study</a>.</p>')
+    assert f'href="{stored}"' in client.get(article.get_absolute_url()).content.decode()
