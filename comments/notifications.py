@@ -3,6 +3,7 @@ sent only once that transaction commits; a failure to send is logged and never u
 or blocks the comment."""
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -10,6 +11,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 from .text import clean_line, plain_excerpt
 
@@ -23,18 +25,37 @@ def site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def address_key(email: str) -> str:
+    """A keyed digest of an e-mail address: names the address in a link without
+    showing it (a signed token is only base64, readable by anyone who has the link)."""
+    return salted_hmac(UNSUBSCRIBE_SALT, email.strip().lower()).hexdigest()[:32]
+
+
 def unsubscribe_token(comment) -> str:
-    """A signed, non-expiring token naming `comment`, for the link in reply e-mails."""
-    return signing.dumps(comment.pk, salt=UNSUBSCRIBE_SALT)
+    """A signed, non-expiring token for the link in reply e-mails, naming the comment
+    and its author's address: the link still works once the comment is deleted."""
+    return signing.dumps([comment.pk, address_key(comment.email)], salt=UNSUBSCRIBE_SALT)
 
 
-def comment_id_from_unsubscribe_token(token: str) -> int | None:
-    """The comment an unsubscribe token names, or None for a token not signed here."""
+@dataclass(frozen=True)
+class UnsubscribeTarget:
+    comment_id: int
+    address_key: str | None  # None in links sent before addresses were named
+
+
+def unsubscribe_target(token: str) -> UnsubscribeTarget | None:
+    """What an unsubscribe token names, or None for a token not signed here."""
     try:
-        comment_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    return comment_id if isinstance(comment_id, int) else None
+    if isinstance(value, int):
+        return UnsubscribeTarget(value, None)
+    if isinstance(value, list) and len(value) == 2:
+        comment_id, key = value
+        if isinstance(comment_id, int) and isinstance(key, str):
+            return UnsubscribeTarget(comment_id, key)
+    return None
 
 
 def _subject(text):

@@ -170,12 +170,26 @@ def comment_unsubscribe(*, token: str) -> bool:
 
     Returns False for a token that was not signed here; repeating it changes nothing.
     """
-    comment_id = notifications.comment_id_from_unsubscribe_token(token)
-    if comment_id is None:
+    target = notifications.unsubscribe_target(token)
+    if target is None:
         return False
-    email = Comment.objects.filter(pk=comment_id).values_list("email", flat=True).first()
+    email = Comment.objects.filter(pk=target.comment_id).values_list("email", flat=True).first()
     if email:
-        Comment.objects.filter(email=email, notify_on_reply=True).update(notify_on_reply=False)
+        addresses = [email]
+    elif target.address_key:
+        # The comment was deleted: the address is found among those still subscribed.
+        subscribed = Comment.objects.filter(notify_on_reply=True).values_list("email", flat=True)
+        addresses = [
+            address
+            for address in set(subscribed)
+            if notifications.address_key(address) == target.address_key
+        ]
+    else:
+        addresses = []
+    for address in addresses:
+        Comment.objects.filter(email__iexact=address, notify_on_reply=True).update(
+            notify_on_reply=False
+        )
     return True
 
 

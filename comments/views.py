@@ -124,7 +124,7 @@ def unsubscribe(request, token):
     button (or a mail program's one-click POST, RFC 8058) stops them. Opening the link
     changes nothing, since mail scanners open every link in a message; a repeated POST
     says the same thing again."""
-    if notifications.comment_id_from_unsubscribe_token(token) is None:
+    if notifications.unsubscribe_target(token) is None:
         return render(request, "comments/unsubscribe_invalid.html", status=HTTPStatus.BAD_REQUEST)
     if request.method == "GET":
         return render(request, "comments/unsubscribe_confirm.html")

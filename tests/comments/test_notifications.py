@@ -1,5 +1,6 @@
 """E-mails: moderators hear of held comments, commenters of approved replies."""
 
+import base64
 import logging
 import smtplib
 import socket
@@ -7,7 +8,7 @@ import threading
 from http import HTTPStatus
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 from django.urls import reverse
@@ -280,9 +281,32 @@ def test_a_tampered_unsubscribe_link_is_a_clear_400(client, token):
     assert parent.notify_on_reply
 
 
-def test_an_unsubscribe_link_for_a_deleted_comment_still_answers(client):
-    parent = make_comment(make_article(), notify_on_reply=True)
+def test_an_unsubscribe_link_for_a_deleted_comment_still_stops_the_emails(client):
+    """A moderator deleted the comment the e-mail was about; the page promises that
+    e-mails stop for the address, so they must."""
+    parent = make_comment(make_article(), email="carol@example.org", notify_on_reply=True)
+    other = make_comment(make_article(), email="Carol@Example.org", notify_on_reply=True)
+    stranger = make_comment(make_article(), email="dan@example.org", notify_on_reply=True)
     url = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
     parent.delete()
     assert client.get(url).status_code == HTTPStatus.OK
     assert client.post(url).status_code == HTTPStatus.OK
+    other.refresh_from_db()
+    stranger.refresh_from_db()
+    assert not other.notify_on_reply
+    assert stranger.notify_on_reply
+
+
+def test_the_unsubscribe_link_does_not_show_the_address(client):
+    parent = make_comment(make_article(), email="carol@example.org", notify_on_reply=True)
+    token = unsubscribe_token(parent)
+    decoded = base64.urlsafe_b64decode(token.split(":")[0] + "==").decode()
+    assert "carol" not in decoded.lower()
+
+
+def test_links_sent_before_addresses_were_named_still_work(client):
+    parent = make_comment(make_article(), notify_on_reply=True)
+    old_link = signing.dumps(parent.pk, salt="comments.unsubscribe")
+    client.post(reverse("comments:unsubscribe", args=[old_link]))
+    parent.refresh_from_db()
+    assert not parent.notify_on_reply
