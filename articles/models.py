@@ -2,6 +2,7 @@ import math
 import re
 from urllib.parse import quote
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -524,6 +525,26 @@ def validate_site_path(value):
         raise ValidationError('Enter a path on this site that starts with "/", e.g. "/articles/".')
     if any(character.isspace() for character in value):
         raise ValidationError("An address cannot contain spaces.")
+
+
+class PublicAddress(models.Model):
+    """Where readers last saw a page that may move (REDIRECT_ON_SLUG_CHANGE), kept while
+    it is unpublished: a page taken down, renamed and published again still sends its
+    old address on."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    paths = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="one_public_address_per_page"
+            )
+        ]
+
+    def __str__(self):
+        return ", ".join(self.paths)
 
 
 class Redirect(models.Model):

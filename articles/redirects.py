@@ -8,12 +8,13 @@ redirect and normal pages cost no query.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpResponsePermanentRedirect
 
-from .models import Redirect
+from .models import PublicAddress, Redirect
 
 
 @transaction.atomic
@@ -56,20 +57,35 @@ def remember_published_address(sender, instance, raw=False, **kwargs):
 
 @receiver(post_save, dispatch_uid="redirects_record_moved_address")
 def record_moved_address(sender, instance, raw=False, **kwargs):
-    old_paths = getattr(instance, "_published_addresses_before_save", [])
+    """After a tracked object is saved: if readers can see it at new addresses, send the
+    ones they saw it at before there, whether it moved in this save or while it was
+    unpublished; remember where readers see it (or last saw it)."""
+    before = getattr(instance, "_published_addresses_before_save", [])
     instance._published_addresses_before_save = []
-    if raw or not old_paths or not _tracks_moves(sender):
+    if raw or not _tracks_moves(sender):
         return
-    moves = [
-        (old_path, new_path)
-        for old_path, new_path in zip(old_paths, _public_addresses(instance), strict=True)
-        if new_path != old_path
-    ]
-    # Taken down and renamed in one save: readers must not learn the draft's new address.
-    if not moves or not sender._default_manager.published().filter(pk=instance.pk).exists():
+    memory = {"content_type": ContentType.objects.get_for_model(sender), "object_id": instance.pk}
+    if not sender._default_manager.published().filter(pk=instance.pk).exists():
+        # Taken down: readers must not learn a draft's new address, but the old ones are
+        # kept for the day it is published again.
+        if before:
+            PublicAddress.objects.update_or_create(**memory, defaults={"paths": before})
         return
-    for old_path, new_path in moves:
-        redirect_record_move(old_path=old_path, new_path=new_path)
+    remembered = PublicAddress.objects.filter(**memory).values_list("paths", flat=True).first()
+    old_paths, new_paths = before or remembered or [], _public_addresses(instance)
+    if len(old_paths) == len(new_paths):
+        for old_path, new_path in zip(old_paths, new_paths, strict=True):
+            redirect_record_move(old_path=old_path, new_path=new_path)
+    if new_paths != remembered:
+        PublicAddress.objects.update_or_create(**memory, defaults={"paths": new_paths})
+
+
+@receiver(post_delete, dispatch_uid="redirects_forget_public_address")
+def forget_public_address(sender, instance, **kwargs):
+    if _tracks_moves(sender):
+        PublicAddress.objects.filter(
+            content_type=ContentType.objects.get_for_model(sender), object_id=instance.pk
+        ).delete()
 
 
 class RedirectFallbackMiddleware:

@@ -196,3 +196,30 @@ def test_taking_an_article_down_and_renaming_it_reveals_no_new_address(client):
     article.save()
     assert client.get("/articles/old-name/").status_code == HTTPStatus.NOT_FOUND
     assert not Redirect.objects.exists()
+
+
+@pytest.mark.parametrize("renamed_while", ["taken down", "being taken down"])
+def test_published_again_under_a_new_name_the_old_address_leads_there(client, renamed_while):
+    """Taken down for a correction, renamed, published again: links shared while it was
+    first live must not end in a 404."""
+    article = make_article(slug="ketamine-synapses-rats")
+    article.status = Article.Status.DRAFT
+    if renamed_while == "being taken down":
+        article.slug = "ketamine-fast-synapses"
+    article.save()
+    rename(article, "ketamine-fast-synapses")
+    assert client.get("/articles/ketamine-synapses-rats/").status_code == HTTPStatus.NOT_FOUND
+
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    response = client.get("/articles/ketamine-synapses-rats/")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/articles/ketamine-fast-synapses/"
+
+
+def test_a_draft_published_for_the_first_time_leaves_no_redirect_behind():
+    draft = make_draft(slug="working-title")
+    rename(draft, "final-title")
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+    assert not Redirect.objects.exists()
