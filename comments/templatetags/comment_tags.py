@@ -90,10 +90,11 @@ def comment_section(context, article):
 
 
 def _initial_for(request):
-    """Staff post under their own name (signed-in pages are never cached)."""
+    """Staff post under their own name (signed-in pages are never cached); never under
+    their sign-in name, which would tell the public half of what the admin asks for."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_staff:
-        return {"author_name": user.get_full_name() or user.get_username(), "email": user.email}
+        return {"author_name": user.get_full_name(), "email": user.email}
     return {}
 
 

@@ -357,6 +357,8 @@ def test_signed_in_staff_are_approved_with_a_badge(staff_client):
     article = make_article()
     form_page = staff_client.get(article.get_absolute_url()).content.decode()
     assert 'value="editor@example.com"' in form_page
+    # The sign-in name ("editor") is never offered as the public one.
+    assert 'name="author_name" value="editor"' not in form_page
     response = post_comment(
         staff_client,
         article,
