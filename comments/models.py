@@ -185,11 +185,20 @@ class ModerationTerm(models.Model):
             raise ValidationError({"value": "Enter a word, address or network."})
         if self.kind == self.Kind.BLOCK_NETWORK:
             try:
-                ipaddress.ip_network(self.value, strict=False)
+                network = ipaddress.ip_network(self.value, strict=False)
             except ValueError:
                 raise ValidationError(
                     {"value": "Enter an IP address or a network such as 203.0.113.0/24."}
                 ) from None
+            # A slip such as 0.0.0.0/0 would quietly turn every reader's comment into spam.
+            widest = 16 if network.version == 4 else 32
+            if network.prefixlen < widest:
+                raise ValidationError(
+                    {
+                        "value": f"This network holds {network.num_addresses:,} addresses, "
+                        f"too many readers to block at once; the widest accepted is /{widest}."
+                    }
+                )
         if self.kind == self.Kind.BLOCK_EMAIL and "@" not in self.value:
             raise ValidationError({"value": "Enter a whole e-mail address."})
         if self.kind == self.Kind.BLOCK_DOMAIN and ("@" in self.value or "." not in self.value):

@@ -171,6 +171,8 @@ def test_the_health_preset_ships_in_the_admin_lists():
     ("kind", "value", "error"),
     [
         ("block_network", "not a network", "Enter an IP address or a network"),
+        ("block_network", "0.0.0.0/0", "too many readers to block at once"),
+        ("block_network", "2001:db8::/16", "the widest accepted is /32"),
         ("block_email", "example.com", "Enter a whole e-mail address."),
         ("block_domain", "localhost", "Enter a domain"),
         ("block_domain", "@", "Enter a word, address or network."),
