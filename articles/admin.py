@@ -1,7 +1,12 @@
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.files.storage import default_storage
 from django.db import models
+from django.http.request import validate_host
+from django.urls import is_valid_path
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -342,9 +347,37 @@ class PublicationAdmin(SingleRowAdmin):
     list_display = ["site_name", "tagline"]
 
 
+class RedirectForm(forms.ModelForm):
+    """Addresses as staff paste them: a full address of this site (copied from the
+    browser) becomes its path, and an old path missing the slash that the site's own
+    pages end with gets it, since the site adds that slash before any redirect is
+    looked up, and the redirect would never be reached."""
+
+    def clean_old_path(self):
+        path = self._own_path(self.cleaned_data["old_path"])
+        if not path.endswith("/") and not is_valid_path(path) and is_valid_path(f"{path}/"):
+            path += "/"
+        return path
+
+    def clean_new_path(self):
+        return self._own_path(self.cleaned_data["new_path"])
+
+    def _own_path(self, value):
+        address = urlsplit(value.strip())
+        if (
+            address.scheme in ("http", "https")
+            and address.hostname
+            and validate_host(address.hostname, settings.ALLOWED_HOSTS)
+        ):
+            return address.path + (f"?{address.query}" if address.query else "")
+        return value.strip()
+
+
 @admin.register(Redirect)
 class RedirectAdmin(admin.ModelAdmin):
     """Added by themselves when a published page's address changes; staff may add more."""
+
+    form = RedirectForm
 
     list_display = ["old_path", "new_path", "created_at"]
     search_fields = ["old_path", "new_path"]

@@ -160,6 +160,26 @@ def test_staff_add_a_redirect_by_hand(staff_client, client):
     assert client.get("/reading-list/")["Location"] == "/articles/"
 
 
+def test_addresses_are_taken_as_staff_paste_them(staff_client, client):
+    """A full address copied from the browser, and an old path without the slash the
+    site adds before any redirect is looked up."""
+    response = staff_client.post(
+        reverse("admin:articles_redirect_add"),
+        {"old_path": "/articles/old-guide", "new_path": "http://testserver/articles/"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    redirect = Redirect.objects.get()
+    assert (redirect.old_path, redirect.new_path) == ("/articles/old-guide/", "/articles/")
+    response = client.get("/articles/old-guide", follow=True)
+    assert response.redirect_chain[-1][0] == "/articles/"
+    # Another site's address is still refused.
+    response = staff_client.post(
+        reverse("admin:articles_redirect_add"),
+        {"old_path": "/elsewhere/", "new_path": "https://evil.example/"},
+    )
+    assert "Enter a path on this site" in response.content.decode()
+
+
 def test_old_address_of_a_renamed_program_answers_301(client):
     rename(make_program(slug="old-course"), "new-course")
     response = client.get("/programs/old-course/")
