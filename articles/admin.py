@@ -230,6 +230,8 @@ class ArticleAdmin(UploadNoticeMixin, admin.ModelAdmin):
                 "To show an earlier date, set “publish at”.",
             )
         super().save_model(request, obj, form, change)
+        # "Changed successfully" does not say whether readers can see it.
+        self.message_user(request, f"On the site: {self.visibility(obj)}.")
 
     @admin.display(description="Cover")
     def cover_thumbnail(self, article):

@@ -45,7 +45,7 @@ def test_every_admin_page_opens_for_staff(staff_client):
     make_topic()
     make_comment(article)
     make_program()
-    Group.objects.create(name="Editors")
+    assert Group.objects.filter(name="Editors").exists()  # made by migrate
     Redirect.objects.create(old_path="/old/", new_path="/new/")
     AccessAttempt.objects.create(username="x", ip_address="127.0.0.1", failures_since_start=1)
     AccessFailureLog.objects.create(username="x", ip_address="127.0.0.1")
@@ -166,6 +166,7 @@ def test_publishing_an_old_draft_dates_it_now(staff_client):
         follow=True,
     )
     assert "Published now, dated" in response.content.decode()
+    assert "On the site: Live." in response.content.decode()
     draft.refresh_from_db()
     assert timezone.now() - draft.publish_at < datetime.timedelta(minutes=1)
     assert Article.objects.published().first() == draft
@@ -334,3 +335,44 @@ def test_a_source_saved_before_the_identifier_checks_never_blocks_its_article(st
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[-2000:]
     article.refresh_from_db()
     assert article.title == "A corrected title"
+
+
+def role_member(django_user_model, role):
+    user = django_user_model.objects.create_user(role.lower(), password="x" * 14, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def test_an_editor_given_the_editors_role_can_write_and_publish(client, django_user_model):
+    """Staff get their job by ticking one group, not seventy permissions."""
+    client.force_login(role_member(django_user_model, "Editors"))
+    response = client.post(reverse("admin:articles_article_add"), article_form())
+    assert response.status_code == HTTPStatus.FOUND
+    assert Article.objects.get(slug="a-new-study").is_published
+    assert client.get(reverse("admin:programs_program_add")).status_code == HTTPStatus.OK
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == HTTPStatus.FORBIDDEN
+    comment = make_comment(make_article(), status="pending")
+    change = reverse("admin:comments_comment_change", args=[comment.pk])
+    assert client.post(change, {"status": "approved"}).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_a_moderator_given_the_moderators_role_can_approve_comments(client, django_user_model):
+    client.force_login(role_member(django_user_model, "Moderators"))
+    comment = make_comment(make_article(), status="pending", approved_at=None)
+    response = client.post(
+        reverse("admin:comments_comment_changelist"),
+        {"action": "approve", "_selected_action": [comment.pk]},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    comment.refresh_from_db()
+    assert comment.status == "approved"
+    assert client.get(reverse("admin:articles_article_add")).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_roles_staff_changed_are_left_alone_by_the_next_migrate():
+    from django.core.management import call_command
+
+    editors = Group.objects.get(name="Editors")
+    editors.permissions.clear()
+    call_command("migrate", verbosity=0)
+    assert not editors.permissions.exists()

@@ -84,16 +84,17 @@ def test_a_sqlite_site_moves_to_postgresql_with_every_row_as_it_was(
     manage(old, "migrate", "--noinput", "--verbosity", "0")
     manage(old, "seed_demo")
     # What staff did on the old site: an account that left (a gap in the ids), a group,
-    # a deleted row of the kind migrations make.
+    # a role whose permissions they changed, a deleted row of the kind migrations make.
     shell(
         old,
         "from django.contrib.auth.models import Group, Permission, User; "
         "from comments.models import ModerationTerm; "
         "User.objects.create_user('left', 'left@x.org', 'x').delete(); "
         "editor = User.objects.create_user('editor', 'e@x.org', 'a long staff password 1'); "
-        "group = Group.objects.create(name='Editors'); "
+        "group = Group.objects.create(name='Reviewers'); "
         "group.permissions.set(Permission.objects.filter(codename__endswith='_article')); "
         "editor.groups.add(group); "
+        "Group.objects.get(name='Moderators').permissions.clear(); "
         "ModerationTerm.objects.order_by('pk').first().delete()",
     )
 
