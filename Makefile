@@ -6,9 +6,12 @@ BIN := $(VENV)/bin
 # gunicorn and the settings read them from .env, or use their defaults.
 SERVE_ENV := $(if $(filter environment command line,$(origin PORT)),PORT=$(PORT)) \
 	$(if $(filter environment command line,$(origin HOST)),HOST=$(HOST))
+# Debug pages show settings: `make dev` listens on 127.0.0.1 unless HOST is given here,
+# whatever .env says for gunicorn.
+DEV_HOST := $(if $(filter environment command line,$(origin HOST)),$(HOST),127.0.0.1)
 LOCK := requirements.lock
 
-.PHONY: install secret-key var run dev test lint format migrations-check superuser lock clean bench stress audit audit-dependencies audit-lighthouse node-judges
+.PHONY: install secret-key run dev test lint format migrations-check superuser lock clean bench stress audit audit-dependencies audit-lighthouse node-judges
 
 # The virtual environment is rebuilt when the lock file changes.
 $(BIN)/.installed: $(LOCK) pyproject.toml
@@ -27,10 +30,10 @@ secret-key:
 		chmod 600 .env && echo "Wrote a new SECRET_KEY to .env"; }
 
 # Only this account reads the database, its backups and exports (e-mail addresses and
-# password hashes); the site serves static and media files itself.
+# password hashes); the site serves static and media files itself. Made so once: an
+# operator who lets a web server read var/media later keeps that.
 var:
-	mkdir -p -m 700 var
-	chmod 700 var
+	mkdir -m 700 var
 	mkdir -p var/media
 
 install: $(BIN)/.installed secret-key var
@@ -46,9 +49,8 @@ dev: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(SERVE_ENV) DEBUG=true PAGE_CACHE_SECONDS=0 SITE_ROWS_CACHE_SECONDS=0 \
-		$(BIN)/python manage.py runserver $$($(SERVE_ENV) $(BIN)/python -c \
-		"import environ, os; environ.Env.read_env('.env'); \
-		print(os.environ.get('HOST', '127.0.0.1') + ':' + os.environ.get('PORT', '8000'))")
+		$(BIN)/python manage.py runserver $(DEV_HOST):$$($(SERVE_ENV) $(BIN)/python -c \
+		"import environ, os; environ.Env.read_env('.env'); print(os.environ.get('PORT', '8000'))")
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -3,7 +3,6 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.files.storage import default_storage
 from django.db import models
 from django.http.request import validate_host
 from django.urls import is_valid_path
@@ -17,6 +16,7 @@ from .models import (
     ArticleUpdate,
     Author,
     Disclaimer,
+    PublicAddress,
     Publication,
     Redirect,
     Source,
@@ -37,7 +37,7 @@ def image_thumbnail(image_field, size=60):
         return "—"
     widths = widths_for(image_field.width if image_field.field.width_field else None)
     url = (
-        default_storage.url(rendition_name(image_field.name, widths[0], "jpg"))
+        image_field.storage.url(rendition_name(image_field.name, widths[0], "jpg"))
         if widths
         else image_field.url
     )
@@ -52,7 +52,8 @@ class UploadNoticeMixin:
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         response = super().changeform_view(request, object_id, form_url, extra_context)
-        if request.method == "POST" and request.FILES and response.status_code == 200:
+        context = getattr(response, "context_data", None) or {}
+        if request.method == "POST" and request.FILES and context.get("errors"):
             names = ", ".join(upload.name for upload in request.FILES.values())
             messages.warning(
                 request,
@@ -216,12 +217,14 @@ class ArticleAdmin(UploadNoticeMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # "Publish at" is filled in when a draft is begun; publishing it days later without
-        # touching that field means "now", not the day the draft was started.
+        # touching that field means "now", not the day the draft was started. An article
+        # readers have seen before (taken down for a correction) keeps its date.
         if (
             obj.status == Article.Status.PUBLISHED
             and "status" in form.changed_data
             and "publish_at" not in form.changed_data
             and obj.publish_at < timezone.now()
+            and not (change and PublicAddress.objects.of(obj).exists())
         ):
             obj.publish_at = timezone.now()
             self.message_user(

@@ -26,19 +26,15 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
 }
 # "www.example.org/study" typed into the editor's link box: an address without its
-# scheme, which a browser would read as a page of this site. A first part that names a
-# host (letters for its last label, and not a file name such as "page.html") gets https.
-_BARE_HOST = re.compile(
-    r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,24})(?::\d+)?(?:[/?#]|$)", re.I
-)
-_FILE_ENDINGS = {"htm", "html", "php", "asp", "aspx", "pdf", "jpg", "jpeg", "png", "gif", "txt"}
+# scheme, which a browser would read as a page of this site. Only a "www." address is
+# taken for another site's: "report.zip" or "notes.md" may be a file name, and .zip and
+# .md are also domains a stranger can own.
+_BARE_WWW = re.compile(r"^www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#]|$)", re.IGNORECASE)
 
 
 def _complete_link(tag, attribute, value):
-    if tag == "a" and attribute == "href":
-        host = _BARE_HOST.match(value)
-        if host and host.group(1).lower() not in _FILE_ENDINGS:
-            return f"https://{value}"
+    if tag == "a" and attribute == "href" and _BARE_WWW.match(value):
+        return f"https://{value}"
     return value
 
 

@@ -91,6 +91,8 @@ def validate_image_upload(file) -> None:
         with Image.open(file) as image:
             for frame in ImageSequence.Iterator(image):
                 frame.load()
+    except MemoryError:
+        raise  # the server's trouble, not the file's
     except Exception as error:
         raise ValidationError(
             "This image is damaged or incomplete (perhaps its download did not finish). "

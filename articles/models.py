@@ -527,14 +527,21 @@ def validate_site_path(value):
         raise ValidationError("An address cannot contain spaces.")
 
 
+class PublicAddressQuerySet(models.QuerySet):
+    def of(self, page):
+        return self.filter(content_type=ContentType.objects.get_for_model(page), object_id=page.pk)
+
+
 class PublicAddress(models.Model):
     """Where readers last saw a page that may move (REDIRECT_ON_SLUG_CHANGE), kept while
     it is unpublished: a page taken down, renamed and published again still sends its
-    old address on."""
+    old address on. That a page has a row also says readers have seen it."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     paths = models.JSONField()
+
+    objects = PublicAddressQuerySet.as_manager()
 
     class Meta:
         constraints = [

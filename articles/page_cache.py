@@ -16,10 +16,10 @@ What makes a naive page cache wrong here, and what this one does instead:
 - A scheduled article or promotion must appear on time without a save: an entry never
   outlives the next scheduled change.
 - A cache that cannot be reached (Redis down) costs speed, never a page or a save: pages
-  are rendered afresh and the failure is logged, once a minute. After a failure the cache
-  is left alone for a few seconds, so a host that does not answer at all costs its
-  timeout once, not on every call of every page; a change saved meanwhile makes pages
-  stale as soon as the cache answers again.
+  are rendered afresh and the failure is logged, once a minute. After a failure a process
+  leaves the cache alone for a few seconds, so a host that does not answer at all costs
+  its timeout once, not on every call of every page; a change that process saved
+  meanwhile makes pages stale once it reaches the cache again.
 """
 
 import datetime
@@ -82,8 +82,9 @@ class CacheUnreachable(Exception):
 
 
 _last_reported = 0.0
-# After a failure, calls fail at once for this long.
+# After a failure, calls from this process fail at once for this long.
 RETRY_AFTER_SECONDS = 5
+_unreachable_until = 0.0
 # A change saved while the cache was out of reach: the generation is bumped when it
 # answers again (until then other servers may show pages from before the change).
 _bump_missed = False
@@ -94,20 +95,22 @@ _bump_missed = False
 UNREACHABLE_ERRORS = (OSError, RedisError)
 
 
+def _clock():
+    return time.monotonic()
+
+
 def _shared_cache(method, *args, **kwargs):
     """One call to the shared cache, raising CacheUnreachable when the cache is out of
     reach and logging that once a minute."""
-    global _last_reported
-    cache = _cache()
-    # Kept on the backend object, which lives as long as the process's connection to it.
-    if getattr(cache, "unreachable_until", 0.0) > time.monotonic():
+    global _last_reported, _unreachable_until
+    if _clock() < _unreachable_until:
         raise CacheUnreachable
     try:
-        return getattr(cache, method)(*args, **kwargs)
+        return getattr(_cache(), method)(*args, **kwargs)
     except UNREACHABLE_ERRORS as error:
-        cache.unreachable_until = time.monotonic() + RETRY_AFTER_SECONDS
-        if time.monotonic() - _last_reported > 60:
-            _last_reported = time.monotonic()
+        _unreachable_until = _clock() + RETRY_AFTER_SECONDS
+        if _clock() - _last_reported > 60:
+            _last_reported = _clock()
             logger.error("The cache cannot be reached; pages are rendered afresh: %r", error)
         raise CacheUnreachable from error
 
@@ -270,7 +273,14 @@ def cached_for_generation(name, compute):
 
 
 def _is_page_number(value):
-    return value.isascii() and value.isdigit() and value == str(int(value))
+    # Written out, not int(): Python refuses to read a number of over 4,300 digits.
+    return re.fullmatch(r"[1-9][0-9]{0,8}", value) is not None
+
+
+def reads_query(request, *names):
+    """Views call this for the PAGE_CACHE_QUERY_PARAMETERS they read (a list's "page"): a
+    page that ignores ?page=7 is not stored once more for it, and for every other number."""
+    request.page_cache_reads = {*getattr(request, "page_cache_reads", ()), *names}
 
 
 class PageCacheMiddleware:
@@ -286,9 +296,13 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self.is_cacheable_request(request):
             response = self.get_response(request)
-            if settings.SESSION_COOKIE_NAME in request.COOKIES and "Cache-Control" not in response:
-                # Made for this reader (their "awaiting moderation" notice, their sign-in):
-                # no shared cache on the way may keep it, whatever it does with Vary.
+            # Made for this reader (their "awaiting moderation" notice, their sign-in, or
+            # a page not stored here, with their own form token): no shared cache on the
+            # way may keep it, whatever it does with Vary.
+            personal = settings.SESSION_COOKIE_NAME in request.COOKIES or (
+                request.method in ("GET", "HEAD") and not self.is_cacheable_query(request)
+            )
+            if personal and "Cache-Control" not in response:
                 patch_cache_control(response, private=True)
             return response
         try:
@@ -345,6 +359,9 @@ class PageCacheMiddleware:
 
     def is_cacheable_response(self, request, response):
         if response.status_code != 200 or response.streaming:
+            return False
+        kept = {name for name in request.GET if name in settings.PAGE_CACHE_QUERY_PARAMETERS}
+        if kept - getattr(request, "page_cache_reads", set()):
             return False
         if not response.get("Content-Type", "").startswith(CACHED_CONTENT_TYPES):
             return False

@@ -83,9 +83,7 @@ def record_moved_address(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, dispatch_uid="redirects_forget_public_address")
 def forget_public_address(sender, instance, **kwargs):
     if _tracks_moves(sender):
-        PublicAddress.objects.filter(
-            content_type=ContentType.objects.get_for_model(sender), object_id=instance.pk
-        ).delete()
+        PublicAddress.objects.of(instance).delete()
 
 
 class RedirectFallbackMiddleware:

@@ -17,6 +17,7 @@ from django.views.generic import DetailView, ListView
 
 from comments.selectors import with_approved_comment_counts
 
+from . import page_cache
 from . import search as site_search
 from .context_processors import publication
 from .models import DEFAULT_DISCLAIMER, Article, Publication, Topic
@@ -45,6 +46,10 @@ class ArticleListView(ListView):
 
     def get_queryset(self):
         return with_approved_comment_counts(Article.objects.published().for_listing())
+
+    def paginate_queryset(self, queryset, page_size):
+        page_cache.reads_query(self.request, "page")
+        return super().paginate_queryset(queryset, page_size)
 
 
 class TopicArticleListView(ArticleListView):
@@ -181,6 +186,7 @@ def robots_txt(request):
         "Disallow: /programs/*/go/",
         # Each comment's no-JavaScript "Reply" link is the article page again.
         "Disallow: /*?reply_to=",
+        "Disallow: /*&reply_to=",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
     ]

@@ -1,11 +1,13 @@
 """Reads of comments that other apps and the templates use."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from articles.html import render_comment_html
@@ -22,7 +24,7 @@ AWAITING_ANCHOR = "comment-awaiting"
 AWAITING_REMEMBERED = 20
 # How long a reader's session (and so the notice) lasts without a visit: moderation can
 # take a day or two. Staff sessions keep their short idle limit (STAFF_IDLE_MINUTES).
-AWAITING_SESSION_SECONDS = 30 * 24 * 60 * 60
+AWAITING_SESSION_LIFETIME = datetime.timedelta(days=30)
 
 
 def with_approved_comment_counts(queryset):
@@ -135,12 +137,15 @@ def remember_awaiting(request, comment):
     ids = [pk for pk in request.session.get(AWAITING_SESSION_KEY, []) if pk != comment.pk]
     request.session[AWAITING_SESSION_KEY] = [*ids, comment.pk][-AWAITING_REMEMBERED:]
     if not request.user.is_authenticated:
-        request.session.set_expiry(AWAITING_SESSION_SECONDS)
+        # A fixed end, not one that every visit pushes back (sessions are saved on every
+        # request): the note is for one wait, not a cookie for good.
+        request.session.set_expiry(timezone.now() + AWAITING_SESSION_LIFETIME)
 
 
 def forget_reader_expiry(sender, request, user, **kwargs):
     """Signal receiver: a reader who signs in (as staff) gets the staff idle limit back."""
-    request.session.set_expiry(None)
+    if request is not None:
+        request.session.set_expiry(None)
 
 
 def awaiting_for(request, article) -> list[Comment]:
@@ -159,6 +164,12 @@ def awaiting_for(request, article) -> list[Comment]:
         ).only("pk", "article_id", "author_name", "body", "created_at")
     )
     still_waiting = [pk for pk in ids if pk in {comment.pk for comment in waiting}]
-    if still_waiting != ids:
+    if not still_waiting:
+        # Every comment has been decided: a reader's session held nothing else, and ended
+        # now, the next page comes from the page cache again.
+        del request.session[AWAITING_SESSION_KEY]
+        if not request.user.is_authenticated and set(request.session.keys()) <= {"_session_expiry"}:
+            request.session.flush()
+    elif still_waiting != ids:
         request.session[AWAITING_SESSION_KEY] = still_waiting
     return [comment for comment in waiting if comment.article_id == article.pk]

@@ -34,20 +34,17 @@ CSRF_FAILED_MESSAGE = (
 )
 
 
-def csrf_failure(request, reason=""):
-    """The site's CSRF_FAILURE_VIEW. The comment form is the only form readers post, so a
-    failed comment comes back on its article page with the text in place, a message and
-    a token that matches the browser's cookie; anything else gets the site's own page
-    rather than Django's bare one."""
-    match = request.resolver_match
-    if match is not None and match.view_name == "comments:post":
-        article = Article.objects.published().for_page().filter(slug=match.kwargs["slug"]).first()
-        if article is not None and comments_open(article):
-            form = CommentForm(request.POST, article=article)
-            form.is_valid()
-            form.add_error(None, CSRF_FAILED_MESSAGE)
-            return _article_page(request, article, HTTPStatus.FORBIDDEN, comment_form=form)
-    return render(request, "403_csrf.html", status=HTTPStatus.FORBIDDEN)
+def comment_csrf_failure(request, slug):
+    """A comment whose form token no longer matched the reader's cookie (see
+    config.security.csrf_failure): the article page again, with the text in place, a
+    message and a token that matches; None when the article takes no comments."""
+    article = Article.objects.published().for_page().filter(slug=slug).first()
+    if article is None or not comments_open(article):
+        return None
+    form = CommentForm(request.POST, article=article)
+    form.is_valid()
+    form.add_error(None, CSRF_FAILED_MESSAGE)
+    return _article_page(request, article, HTTPStatus.FORBIDDEN, comment_form=form)
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,6 +5,8 @@ import ipaddress
 from http import HTTPStatus
 
 from django.conf import settings
+from django.middleware import csrf
+from django.shortcuts import render
 
 
 class CrossOriginResourcePolicyMiddleware:
@@ -123,3 +125,32 @@ def lockout_response(request, original_response=None, credentials=None):
         "minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
     }
     return render(request, "admin/lockout.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)
+
+
+# Failures that mean the reader's own token and cookie no longer agree (another tab, cleared
+# cookies). A post from another site fails the Origin or Referer check first; its text is
+# never offered back, or a stranger's page could fill in a comment for one click to send.
+def _is_token_mismatch(reason):
+    return reason in (csrf.REASON_NO_CSRF_COOKIE, csrf.REASON_CSRF_TOKEN_MISSING) or (
+        reason.startswith(("CSRF token from POST ", "CSRF cookie "))
+    )
+
+
+def csrf_failure(request, reason=""):
+    """The site's CSRF_FAILURE_VIEW: its own page (with the footer), not Django's bare one.
+    The comment form is the only form readers post, so a failed comment comes back on
+    its article page to be sent again."""
+    from comments.views import comment_csrf_failure
+
+    match = request.resolver_match
+    same_site = request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+    if (
+        match is not None
+        and match.view_name == "comments:post"
+        and _is_token_mismatch(reason)
+        and same_site
+    ):
+        response = comment_csrf_failure(request, match.kwargs["slug"])
+        if response is not None:
+            return response
+    return render(request, "403_csrf.html", status=HTTPStatus.FORBIDDEN)

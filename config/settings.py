@@ -368,7 +368,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 # Uploaded images and static files may be shown by other sites (feed readers).
-CROSS_ORIGIN_SHARED_PATHS = [path for path in [MEDIA_URL, f"/{STATIC_URL}"] if path.startswith("/")]
+CROSS_ORIGIN_SHARED_PATHS = [
+    path for path in [MEDIA_URL, "/" + STATIC_URL.lstrip("/")] if path.startswith("/")
+]
 X_FRAME_OPTIONS = "DENY"
 
 # Cookies: never readable by scripts, not sent on cross-site posts. Messages live in the
@@ -378,7 +380,7 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # A failed check brings a comment back with its text, not Django's bare 403 page.
-CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
+CSRF_FAILURE_VIEW = "config.security.csrf_failure"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Staff are signed out after this many idle minutes; each request starts the clock again.
 SESSION_COOKIE_AGE = env.int("STAFF_IDLE_MINUTES", default=120) * 60

@@ -13,8 +13,13 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_site(settings, tmp_path):
-    """Every test writes media to its own folder and starts with an empty cache."""
+def _isolated_site(settings, tmp_path, monkeypatch):
+    """Every test writes media to its own folder and starts with an empty cache, which
+    no earlier test has left marked as out of reach."""
+    from articles import page_cache
+
+    monkeypatch.setattr(page_cache, "_unreachable_until", 0.0)
+    monkeypatch.setattr(page_cache, "_bump_missed", False)
     settings.MEDIA_ROOT = tmp_path / "media"
     # Staff accounts are made in many tests; a deliberately slow hasher would dominate.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,7 +6,10 @@
 
   var script = document.currentScript;
   var url = script.getAttribute("data-keepalive-url");
-  var every = Number(script.getAttribute("data-keepalive-seconds")) * 1000;
+  var seconds = Number(script.getAttribute("data-keepalive-seconds"));
+  if (!url || !(seconds > 0)) { return; }
+  // Timers longer than about 24 days overflow; an hour is often enough for any limit.
+  var every = Math.min(seconds, 3600) * 1000;
   var typed = false;
 
   document.addEventListener("input", function () { typed = true; }, true);

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Redirect
+from articles.models import Article, Author, Redirect
 from comments.models import CommentSettings
 from tests.factories import (
     image_file,
@@ -158,6 +158,7 @@ def change_form_keeping_the_date(article, **overrides):
 
 
 def test_publishing_an_old_draft_dates_it_now(staff_client):
+    """Begun ten days ago, published today: it is today's article, first in the lists."""
     draft = make_draft(publish_at=timezone.now() - datetime.timedelta(days=10))
     make_article(publish_at=timezone.now() - datetime.timedelta(days=1))
     response = staff_client.post(
@@ -172,7 +173,21 @@ def test_publishing_an_old_draft_dates_it_now(staff_client):
     assert Article.objects.published().first() == draft
 
 
+def test_an_article_taken_down_and_published_again_keeps_its_date(staff_client):
+    """Pulled for a correction and put back, it is the same article readers saw."""
+    article = make_article(publish_at=timezone.now() - datetime.timedelta(days=400))
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    staff_client.post(change, change_form_keeping_the_date(article, status="draft"))
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    staff_client.post(change, change_form_keeping_the_date(article, status="published"))
+    article.refresh_from_db()
+    assert article.is_published
+    assert timezone.now() - article.publish_at > datetime.timedelta(days=399)
+
+
 def test_a_date_staff_choose_when_publishing_is_kept(staff_client):
+    """An article that first appeared elsewhere, say, is published under its own date."""
     draft = make_draft()
     response = staff_client.post(
         reverse("admin:articles_article_change", args=[draft.pk]),
@@ -376,3 +391,14 @@ def test_roles_staff_changed_are_left_alone_by_the_next_migrate():
     editors.permissions.clear()
     call_command("migrate", verbosity=0)
     assert not editors.permissions.exists()
+
+
+def test_an_image_saved_from_a_pop_up_asks_for_nothing_again(staff_client):
+    """ "+ Add author" from the article form: saved at once, nothing to choose again."""
+    staff_client.post(
+        reverse("admin:articles_author_add") + "?_popup=1",
+        {"name": "Ann", "slug": "ann", "photo": image_file("ann.png"), "_popup": "1"},
+    )
+    assert Author.objects.get(slug="ann").photo
+    page = staff_client.get(reverse("admin:index")).content.decode()
+    assert "choose ann.png again" not in page

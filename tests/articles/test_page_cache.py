@@ -2,7 +2,6 @@ import datetime
 import re
 import subprocess
 import sys
-import time
 import zoneinfo
 from http import HTTPStatus
 
@@ -220,6 +219,10 @@ def cache_outage(settings, monkeypatch, tmp_path):
 def test_a_cache_that_does_not_answer_is_asked_once_not_on_every_call(cache_outage, monkeypatch):
     """A host that is down makes each call wait out its timeout: a page makes several."""
     article = make_article()
+    now = 1000.0
+    monkeypatch.setattr(page_cache, "_clock", lambda: now)
+    monkeypatch.setattr(page_cache, "_unreachable_until", 0.0)
+    cache_outage.calls = 0
     Client().get(article.get_absolute_url())
     assert cache_outage.calls == 1
     Client().get(article.get_absolute_url())
@@ -227,8 +230,7 @@ def test_a_cache_that_does_not_answer_is_asked_once_not_on_every_call(cache_outa
     assert cache_outage.calls == 1
 
     # A few seconds later it is tried again.
-    later = time.monotonic() + page_cache.RETRY_AFTER_SECONDS + 1
-    monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
+    now += page_cache.RETRY_AFTER_SECONDS + 1
     Client().get("/")
     assert cache_outage.calls == 2
 
@@ -238,7 +240,7 @@ def test_a_change_saved_while_the_cache_was_out_of_reach_shows_once_it_answers(
 ):
     article = make_article(title="Before the outage")
     monkeypatch.undo()  # the cache answers
-    cache_outage.unreachable_until = 0.0
+    monkeypatch.setattr(page_cache, "_unreachable_until", 0.0)
     Client().get(article.get_absolute_url())
     assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "hit"
 
@@ -249,7 +251,7 @@ def test_a_change_saved_while_the_cache_was_out_of_reach_shows_once_it_answers(
         outage.setattr(cache_outage, "set", unreachable)
         article.title = "Saved during the outage"
         article.save()
-    cache_outage.unreachable_until = 0.0  # the retry delay has passed
+    monkeypatch.setattr(page_cache, "_unreachable_until", 0.0)  # the retry delay has passed
     page = Client().get(article.get_absolute_url())
     assert "Saved during the outage" in page.content.decode()
 
@@ -324,6 +326,19 @@ def test_tracking_and_made_up_parameters_share_the_pages_entry(client):
     assert "Page 2 of 2" in second.content.decode()
 
 
+def test_a_page_number_is_kept_only_by_pages_that_have_pages(client):
+    """The home page, an article and the feed ignore ?page=7: stored once more for it,
+    and for every other number, they would fill the cache with copies."""
+    article = make_article()
+    for url in ["/", article.get_absolute_url(), "/feed/"]:
+        for _ in range(2):
+            response = Client().get(url + "?page=7")
+            assert response.status_code == HTTPStatus.OK
+            assert "X-Page-Cache" not in response, url
+    assert Client().get("/articles/?page=99999999999").status_code == HTTPStatus.NOT_FOUND
+    assert Client().get("/articles/?page=" + "9" * 5000).status_code == HTTPStatus.NOT_FOUND
+
+
 @pytest.mark.parametrize(
     "query",
     ["?reply_to=1", "?reply_to=2", "?q=spines", "?page=02", "?page=%2B2", "?page=2&page=2"],
@@ -336,6 +351,7 @@ def test_free_text_and_odd_page_numbers_are_rendered_afresh_and_never_stored(cli
     url = "/search/" if query.startswith("?q") else "/articles/"
     first = client.get(url + query)
     assert first.status_code == HTTPStatus.OK
+    assert "private" in first["Cache-Control"]  # nor kept by a proxy on the way
     assert "X-Page-Cache" not in Client().get(url + query)
     # The page as the site links it is still kept.
     Client().get("/articles/?page=2")

@@ -67,7 +67,8 @@ def test_plain_text_of_paragraphs_keeps_a_space_between_them():
     ("typed", "stored"),
     [
         ("www.example.com/study", "https://www.example.com/study"),
-        ("pubmed.ncbi.nlm.nih.gov/34228959/", "https://pubmed.ncbi.nlm.nih.gov/34228959/"),
+        ("www.ncbi.nlm.nih.gov/pmc/", "https://www.ncbi.nlm.nih.gov/pmc/"),
+        ("report.zip", "report.zip"),
         ("https://doi.org/10.1038/x", "https://doi.org/10.1038/x"),
         ("/articles/another-piece/", "/articles/another-piece/"),
         ("#sources", "#sources"),

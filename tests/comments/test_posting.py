@@ -67,7 +67,8 @@ def test_the_pending_notice_is_not_cached_for_other_readers(client, settings):
         assert "awaiting moderation" not in page
 
 
-def test_the_notice_goes_once_the_comment_is_approved(client):
+def test_the_notice_goes_once_the_comment_is_approved(client, settings):
+    """And with it the reader's session: their next pages come from the page cache."""
     article = make_article()
     post_comment(client, article, body="Held then approved.")
     comment = Comment.objects.get()
@@ -76,9 +77,14 @@ def test_the_notice_goes_once_the_comment_is_approved(client):
     page = client.get(article.get_absolute_url()).content.decode()
     assert "awaiting moderation" not in page
     assert page.count("Held then approved.") == 1
+    ended = client.cookies.pop(settings.SESSION_COOKIE_NAME)
+    assert not ended.value and ended["max-age"] == 0  # a browser forgets it
+    settings.PAGE_CACHE_SECONDS = 300
+    client.get(article.get_absolute_url())
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
 
 
-def test_the_notice_is_still_there_the_next_morning(client, time_machine):
+def test_the_notice_is_still_there_the_next_morning_but_not_for_good(client, time_machine):
     """Moderation can take a day; a reader who finds neither the notice nor the comment
     posts it again, reworded."""
     article = make_article()
@@ -86,9 +92,14 @@ def test_the_notice_is_still_there_the_next_morning(client, time_machine):
     time_machine.move_to(timezone.now() + datetime.timedelta(hours=10))
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Your comment is awaiting moderation" in page
+    # Visits do not push the end back.
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=25))
+    client.get(article.get_absolute_url())
+    assert client.session.get_expiry_age() < datetime.timedelta(days=6).total_seconds()
 
 
 def test_a_reader_who_signs_in_gets_the_staff_idle_limit(client, django_user_model, settings):
+    """The 30 days are for a reader's note, never for a session that opens the admin."""
     article = make_article()
     post_comment(client, article, body="Posted before signing in.")
     assert client.session.get_expiry_age() > settings.SESSION_COOKIE_AGE
@@ -296,7 +307,25 @@ def test_a_comment_whose_token_no_longer_matches_comes_back_to_send_again():
     assert Comment.objects.get().body == "Written in the first tab."
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_ORIGIN": "https://evil.example"}, {"HTTP_SEC_FETCH_SITE": "cross-site"}],
+)
+def test_a_comment_posted_from_another_site_is_never_offered_back_to_send(headers):
+    """A stranger's page could otherwise fill in a comment (as the reader, or as staff)
+    and leave one click on the site's own page to send it."""
+    article = make_article()
+    response = post_comment(
+        Client(enforce_csrf_checks=True), article, body="Written by a stranger.", meta=headers
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    html = response.content.decode()
+    assert "This form could not be sent" in html
+    assert "Written by a stranger." not in html
+
+
 def test_any_other_failed_form_check_gets_the_sites_own_page():
+    """The admin's sign-in, say: the site's page with its footer, not Django's bare one."""
     response = Client(enforce_csrf_checks=True).post(reverse("admin:login"), {"username": "x"})
     assert response.status_code == HTTPStatus.FORBIDDEN
     html = response.content.decode()

@@ -298,12 +298,14 @@ def test_json_ld_offers_a_free_program_at_zero_in_its_currency(client):
 
 
 def test_a_closed_program_is_no_longer_offered_to_search_engines(client):
+    """Search results must not show a price for a course readers can no longer join."""
     program = make_program(promote_until=days_from_today(-1), price=Decimal("390"))
     [offer] = json_ld(client.get(program.get_absolute_url()).content.decode())["offers"]
     assert offer["availability"] == "https://schema.org/SoldOut"
 
 
 def test_a_cohort_that_has_begun_no_longer_says_it_starts(client, time_machine):
+    """ "Starts 28 October" beside "Enrol now" in November would only confuse."""
     program = make_program(start_date=days_from_today(3), promote_until=days_from_today(30))
     assert "starts <time" in client.get(program.get_absolute_url()).content.decode()
     time_machine.move_to(timezone.now() + datetime.timedelta(days=4))
