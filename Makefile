@@ -11,7 +11,7 @@ SERVE_ENV := $(if $(filter environment command line,$(origin PORT)),PORT=$(PORT)
 DEV_HOST := $(if $(filter environment command line,$(origin HOST)),$(HOST),127.0.0.1)
 LOCK := requirements.lock
 
-.PHONY: install secret-key run dev test lint format migrations-check superuser lock clean bench stress audit audit-dependencies audit-lighthouse node-judges
+.PHONY: install secret-key var run dev test lint format migrations-check superuser lock clean bench stress audit audit-dependencies audit-lighthouse node-judges
 
 # The virtual environment is rebuilt when the lock file changes.
 $(BIN)/.installed: $(LOCK) pyproject.toml
@@ -30,11 +30,13 @@ secret-key:
 		chmod 600 .env && echo "Wrote a new SECRET_KEY to .env"; }
 
 # Only this account reads the database, its backups and exports (e-mail addresses and
-# password hashes); the site serves static and media files itself. Made so once: an
-# operator who lets a web server read var/media later keeps that.
+# password hashes); the site serves static and media files itself. Set on every run, as
+# collectstatic or the tests may have made var/ first; an operator whose web server reads
+# var/media sets VAR_MODE=750 (in the environment or on the command line).
+VAR_MODE ?= 700
 var:
-	mkdir -m 700 var
 	mkdir -p var/media
+	chmod $(VAR_MODE) var
 
 install: $(BIN)/.installed secret-key var
 

@@ -369,10 +369,13 @@ class RedirectForm(forms.ModelForm):
 
     def _own_path(self, value):
         address = urlsplit(value.strip())
+        # The site's own names only: "*" in ALLOWED_HOSTS would make any site's address
+        # look like one of ours.
+        own_hosts = [host for host in settings.ALLOWED_HOSTS if host != "*"]
         if (
             address.scheme in ("http", "https")
             and address.hostname
-            and validate_host(address.hostname, settings.ALLOWED_HOSTS)
+            and validate_host(address.hostname, own_hosts)
         ):
             return address.path + (f"?{address.query}" if address.query else "")
         return value.strip()

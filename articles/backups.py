@@ -24,7 +24,6 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
 from django.db import DatabaseError, connections, transaction
@@ -340,9 +339,6 @@ def site_import(*, source: Path | str, replace: bool = False) -> tuple[int, int]
     try:
         with transaction.atomic():
             call_command("flush", interactive=False, verbosity=0)
-            # Flushing runs post_migrate, which makes the staff roles again; the file
-            # brings the old site's own, under the same names.
-            Group.objects.all().delete()
             call_command("loaddata", str(source), verbosity=0)
     except Exception as error:
         raise BackupError(

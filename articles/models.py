@@ -533,25 +533,24 @@ class PublicAddressQuerySet(models.QuerySet):
 
 
 class PublicAddress(models.Model):
-    """Where readers last saw a page that may move (REDIRECT_ON_SLUG_CHANGE), kept while
-    it is unpublished: a page taken down, renamed and published again still sends its
-    old address on. That a page has a row also says readers have seen it."""
+    """An address where readers last saw a page that may move (REDIRECT_ON_SLUG_CHANGE),
+    kept while the page is unpublished: a page taken down, renamed and published again
+    (by a save or by its scheduled time) still sends the address on. An address belongs
+    to one page at a time; that a page has any also says readers have seen it."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
-    paths = models.JSONField()
+    path = models.CharField(max_length=300, unique=True)
+    # Its place among the page's addresses (a topic's page, then its feed).
+    position = models.PositiveSmallIntegerField(default=0)
 
     objects = PublicAddressQuerySet.as_manager()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "object_id"], name="one_public_address_per_page"
-            )
-        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self):
-        return ", ".join(self.paths)
+        return self.path
 
 
 class Redirect(models.Model):

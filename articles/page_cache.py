@@ -316,22 +316,25 @@ class PageCacheMiddleware:
         if entry is not None and entry["expires_at"] > time.time():
             return self.response_from_entry(request, entry)
         response = self.get_response(request)
-        if self.is_cacheable_response(request, response):
-            entry = self.entry_from_response(response)
-            try:
-                timeout = seconds_until_next_change(generation)
-                if timeout > 0:
-                    entry["expires_at"] = time.time() + timeout
-                    _shared_cache("set", key, entry, timeout)
-            except CacheUnreachable:
-                pass
-            gzipped = self.sends_gzip(request, entry)
-            if gzipped:
-                # Compressed from the entry's segments: the page is compressed once.
-                response.content = self.content(entry, lambda field, value: value, gzipped)
-                response["Content-Encoding"] = "gzip"
-                response["Content-Length"] = len(response.content)
-            self.add_validators(request, response, entry, gzipped)
+        if not self.is_cacheable_response(request, response):
+            if self.has_unread_query(request) and "Cache-Control" not in response:
+                patch_cache_control(response, private=True)  # not stored here: as above
+            return response
+        entry = self.entry_from_response(response)
+        try:
+            timeout = seconds_until_next_change(generation)
+            if timeout > 0:
+                entry["expires_at"] = time.time() + timeout
+                _shared_cache("set", key, entry, timeout)
+        except CacheUnreachable:
+            pass
+        gzipped = self.sends_gzip(request, entry)
+        if gzipped:
+            # Compressed from the entry's segments: the page is compressed once.
+            response.content = self.content(entry, lambda field, value: value, gzipped)
+            response["Content-Encoding"] = "gzip"
+            response["Content-Length"] = len(response.content)
+        self.add_validators(request, response, entry, gzipped)
         return response
 
     def is_cacheable_request(self, request):
@@ -360,8 +363,7 @@ class PageCacheMiddleware:
     def is_cacheable_response(self, request, response):
         if response.status_code != 200 or response.streaming:
             return False
-        kept = {name for name in request.GET if name in settings.PAGE_CACHE_QUERY_PARAMETERS}
-        if kept - getattr(request, "page_cache_reads", set()):
+        if self.has_unread_query(request):
             return False
         if not response.get("Content-Type", "").startswith(CACHED_CONTENT_TYPES):
             return False
@@ -374,6 +376,10 @@ class PageCacheMiddleware:
             return False
         user = getattr(request, "user", None)
         return not (user is not None and user.is_authenticated)
+
+    def has_unread_query(self, request):
+        kept = {name for name in request.GET if name in settings.PAGE_CACHE_QUERY_PARAMETERS}
+        return bool(kept - getattr(request, "page_cache_reads", set()))
 
     def cache_key(self, generation, request):
         # Scheme and host too: canonical links, feeds and the sitemap give absolute

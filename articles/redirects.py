@@ -64,20 +64,38 @@ def record_moved_address(sender, instance, raw=False, **kwargs):
     instance._published_addresses_before_save = []
     if raw or not _tracks_moves(sender):
         return
-    memory = {"content_type": ContentType.objects.get_for_model(sender), "object_id": instance.pk}
-    if not sender._default_manager.published().filter(pk=instance.pk).exists():
+    if not _is_public(instance):
         # Taken down: readers must not learn a draft's new address, but the old ones are
         # kept for the day it is published again.
         if before:
-            PublicAddress.objects.update_or_create(**memory, defaults={"paths": before})
+            _remember(instance, before)
         return
-    remembered = PublicAddress.objects.filter(**memory).values_list("paths", flat=True).first()
-    old_paths, new_paths = before or remembered or [], _public_addresses(instance)
+    remembered = list(
+        PublicAddress.objects.of(instance).order_by("position").values_list("path", flat=True)
+    )
+    old_paths, new_paths = before or remembered, _public_addresses(instance)
     if len(old_paths) == len(new_paths):
         for old_path, new_path in zip(old_paths, new_paths, strict=True):
             redirect_record_move(old_path=old_path, new_path=new_path)
     if new_paths != remembered:
-        PublicAddress.objects.update_or_create(**memory, defaults={"paths": new_paths})
+        _remember(instance, new_paths)
+
+
+def _is_public(instance) -> bool:
+    return type(instance)._default_manager.published().filter(pk=instance.pk).exists()
+
+
+@transaction.atomic
+def _remember(instance, paths):
+    # An address is one page's at a time: a page renamed to an address another used to
+    # have takes it over, and the other's memory of it goes.
+    PublicAddress.objects.filter(path__in=paths).delete()
+    PublicAddress.objects.of(instance).delete()
+    content_type = ContentType.objects.get_for_model(instance)
+    PublicAddress.objects.bulk_create(
+        PublicAddress(content_type=content_type, object_id=instance.pk, path=path, position=n)
+        for n, path in enumerate(paths)
+    )
 
 
 @receiver(post_delete, dispatch_uid="redirects_forget_public_address")
@@ -86,8 +104,28 @@ def forget_public_address(sender, instance, **kwargs):
         PublicAddress.objects.of(instance).delete()
 
 
+def redirect_for_public_address(path: str) -> str | None:
+    """Where a page readers last saw at `path` lives now, if it is public again at another
+    address (published again by its scheduled time, with no save to record the move);
+    the redirect is recorded then."""
+    address = PublicAddress.objects.filter(path=path).select_related("content_type").first()
+    if address is None:
+        return None
+    model = address.content_type.model_class()
+    page = model._default_manager.published().filter(pk=address.object_id).first()
+    if page is None:
+        return None
+    paths = _public_addresses(page)
+    if address.position >= len(paths) or paths[address.position] == path:
+        return None
+    redirect_record_move(old_path=path, new_path=paths[address.position])
+    _remember(page, paths)
+    return paths[address.position]
+
+
 class RedirectFallbackMiddleware:
-    """Answer a 404 with a 301 when the table knows where the page went."""
+    """Answer a 404 with a 301 when the table knows where the page went, or when the
+    page readers last saw at that address is public again at another."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -99,9 +137,9 @@ class RedirectFallbackMiddleware:
         if "\x00" in request.path:
             return response  # never a stored address, and PostgreSQL refuses NUL in a query
         redirect = Redirect.objects.filter(old_path=request.path).only("new_path").first()
-        if redirect is None:
+        location = redirect.new_path if redirect else redirect_for_public_address(request.path)
+        if location is None:
             return response
-        location = redirect.new_path
         if query := request.META.get("QUERY_STRING", ""):
             location += ("&" if "?" in location else "?") + query
         return HttpResponsePermanentRedirect(location)

@@ -25,10 +25,18 @@ def site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def address_key(email: str) -> str:
+def address_key(email: str, secret=None) -> str:
     """A keyed digest of an e-mail address: names the address in a link without
     showing it (a signed token is only base64, readable by anyone who has the link)."""
-    return salted_hmac(UNSUBSCRIBE_SALT, email.strip().lower()).hexdigest()[:32]
+    digest = salted_hmac(UNSUBSCRIBE_SALT, email.strip().lower(), secret=secret)
+    return digest.hexdigest()[:32]
+
+
+def address_matches(email: str, key: str) -> bool:
+    """Whether `key` names `email`, under the current key or one it replaced (links sent
+    before SECRET_KEY was rotated still verify through SECRET_KEY_FALLBACKS)."""
+    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return any(address_key(email, secret) == key for secret in secrets)
 
 
 def unsubscribe_token(comment) -> str:

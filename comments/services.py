@@ -182,7 +182,7 @@ def comment_unsubscribe(*, token: str) -> bool:
         addresses = [
             address
             for address in set(subscribed)
-            if notifications.address_key(address) == target.address_key
+            if notifications.address_matches(address, target.address_key)
         ]
     else:
         addresses = []

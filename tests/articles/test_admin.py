@@ -384,13 +384,24 @@ def test_a_moderator_given_the_moderators_role_can_approve_comments(client, djan
     assert client.get(reverse("admin:articles_article_add")).status_code == HTTPStatus.FORBIDDEN
 
 
-def test_roles_staff_changed_are_left_alone_by_the_next_migrate():
+def test_an_editor_can_delete_an_article_that_has_comments(client, django_user_model):
+    """Its comments go with it, so the role may delete comments too."""
+    client.force_login(role_member(django_user_model, "Editors"))
+    article = make_article()
+    make_comment(article)
+    delete = reverse("admin:articles_article_delete", args=[article.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == HTTPStatus.FOUND
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_roles_staff_changed_or_deleted_are_left_alone_by_the_next_migrate():
     from django.core.management import call_command
 
-    editors = Group.objects.get(name="Editors")
-    editors.permissions.clear()
+    Group.objects.get(name="Editors").permissions.clear()
+    Group.objects.get(name="Moderators").delete()
     call_command("migrate", verbosity=0)
-    assert not editors.permissions.exists()
+    assert not Group.objects.get(name="Editors").permissions.exists()
+    assert not Group.objects.filter(name="Moderators").exists()
 
 
 def test_an_image_saved_from_a_pop_up_asks_for_nothing_again(staff_client):

@@ -335,6 +335,7 @@ def test_a_page_number_is_kept_only_by_pages_that_have_pages(client):
             response = Client().get(url + "?page=7")
             assert response.status_code == HTTPStatus.OK
             assert "X-Page-Cache" not in response, url
+            assert "private" in response["Cache-Control"], url
     assert Client().get("/articles/?page=99999999999").status_code == HTTPStatus.NOT_FOUND
     assert Client().get("/articles/?page=" + "9" * 5000).status_code == HTTPStatus.NOT_FOUND
 

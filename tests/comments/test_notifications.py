@@ -297,6 +297,18 @@ def test_an_unsubscribe_link_for_a_deleted_comment_still_stops_the_emails(client
     assert stranger.notify_on_reply
 
 
+def test_a_link_sent_before_the_secret_key_was_rotated_still_finds_the_address(client, settings):
+    parent = make_comment(make_article(), email="carol@example.org", notify_on_reply=True)
+    other = make_comment(make_article(), email="carol@example.org", notify_on_reply=True)
+    url = reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
+    parent.delete()
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-key-" + "x" * 50
+    client.post(url)
+    other.refresh_from_db()
+    assert not other.notify_on_reply
+
+
 def test_the_unsubscribe_link_does_not_show_the_address(client):
     parent = make_comment(make_article(), email="carol@example.org", notify_on_reply=True)
     token = unsubscribe_token(parent)

@@ -1,7 +1,9 @@
+import datetime
 from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Redirect
 from programs.models import Program
@@ -243,3 +245,38 @@ def test_a_draft_published_for_the_first_time_leaves_no_redirect_behind():
     draft.status = Article.Status.PUBLISHED
     draft.save()
     assert not Redirect.objects.exists()
+
+
+def test_an_address_given_to_another_page_is_that_pages_for_good(client):
+    """X is taken down and renamed; Y takes X's old address. Publishing X again must not
+    send Y's readers (or Y's own old links) to X."""
+    x = make_article(slug="a")
+    x.status = Article.Status.DRAFT
+    x.slug = "b"
+    x.save()
+    y = make_article(slug="y")
+    rename(y, "a")
+    x.status = Article.Status.PUBLISHED
+    x.save()
+    assert client.get("/articles/y/")["Location"] == "/articles/a/"
+    assert client.get("/articles/a/").status_code == HTTPStatus.OK
+    assert not Redirect.objects.filter(new_path="/articles/b/").exists()
+
+
+def test_published_again_by_its_scheduled_time_the_old_address_leads_there(client, time_machine):
+    """No save happens when a scheduled article goes live: the first reader to follow an
+    old link finds it all the same."""
+    article = make_article(slug="old-name")
+    article.status = Article.Status.DRAFT
+    article.slug = "new-name"
+    article.save()
+    article.status = Article.Status.PUBLISHED
+    article.publish_at = timezone.now() + datetime.timedelta(hours=1)
+    article.save()
+    assert client.get("/articles/old-name/").status_code == HTTPStatus.NOT_FOUND
+
+    time_machine.move_to(timezone.now() + datetime.timedelta(hours=2))
+    response = client.get("/articles/old-name/")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/articles/new-name/"
+    assert Redirect.objects.filter(old_path="/articles/old-name/").exists()
