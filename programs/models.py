@@ -1,10 +1,14 @@
+import re
 from decimal import Decimal
+from urllib.parse import urlsplit, urlunsplit
 
 from babel.numbers import get_currency_precision
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.http.request import validate_host
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +21,25 @@ validate_cta_url = URLValidator(
     schemes=["http", "https"],
     message="Enter a full web address that starts with https:// (or http://).",
 )
+
+
+def normalize_cta_url(url):
+    """The address with its scheme and host in lower case, as browsers read them: a
+    pasted "Https://" must not stop the button from working."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme:
+        return url.strip()
+    return urlunsplit(parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()))
+
+
+def is_own_click_counter(url):
+    parts = urlsplit(url)
+    own_hosts = [host for host in settings.ALLOWED_HOSTS if host != "*"]
+    return bool(
+        parts.hostname
+        and validate_host(parts.hostname, own_hosts)
+        and re.fullmatch(r"/programs/[^/]+/go/?", parts.path)
+    )
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -131,9 +154,9 @@ class Program(models.Model):
     )
     pricing = models.CharField(max_length=10, choices=Pricing.choices, default=Pricing.PRICED)
     price = models.DecimalField(
-        # Eight digits before the point (25,000,000 VND is a course), three after it, as
-        # the dinar currencies (KWD, BHD) have.
-        max_digits=11,
+        # Twelve digits before the point (a course in VND, IRR or LBP runs to hundreds of
+        # millions), three after it, as the dinar currencies (KWD, BHD) have.
+        max_digits=15,
         decimal_places=3,
         null=True,
         blank=True,
@@ -212,15 +235,29 @@ class Program(models.Model):
     def get_absolute_url(self):
         return reverse("programs:detail", args=[self.slug])
 
+    def public_addresses(self):
+        """Its page and its counted enrolment link: a newsletter's old button keeps
+        working after a rename."""
+        return [self.get_absolute_url(), reverse("programs:go", args=[self.slug])]
+
     def clean(self):
         errors = {}
         if self.image and not self.image_alt.strip():
             errors["image_alt"] = "An image needs alt text."
         if self.promote_from and self.promote_until and self.promote_until < self.promote_from:
             errors["promote_until"] = "The promotion cannot end before it starts."
+        if self.cta_url:
+            self.cta_url = normalize_cta_url(self.cta_url)
+            if is_own_click_counter(self.cta_url):
+                errors["cta_url"] = (
+                    "This is the site's own counted link, which would lead back to itself: "
+                    "enter the address where readers enrol."
+                )
         if self.pricing == self.Pricing.PRICED:
             if self.price is None:
                 errors["price"] = 'Enter the price, or choose "Free" or "Price on request".'
+            elif self.price == 0:
+                errors["price"] = 'A program that costs nothing is "Free": choose that.'
             elif self.currency and self.price != round(
                 self.price, get_currency_precision(self.currency)
             ):
@@ -283,6 +320,15 @@ class Program(models.Model):
             hours = self.hours_per_week.normalize()
             return f"About {hours:f} hour{'s' if hours != 1 else ''} a week"
         return ""
+
+    @property
+    def duration_and_workload(self):
+        """ "6 weeks, about 2 hours a week": the workload follows a comma, so its first
+        letter is lowered, and only that one ("Dr. Okafor" keeps its capitals)."""
+        duration, workload = self.duration_display, self.workload_display
+        if duration and workload:
+            return f"{duration}, {workload[:1].lower()}{workload[1:]}"
+        return duration or workload
 
 
 class Module(models.Model):

@@ -12,9 +12,10 @@ from articles.models import Article
 from .models import Program, ProgramClick
 
 # Crawlers, link-preview fetchers, uptime monitors and scripts. Real browsers name none of
-# these; a request with no user agent at all is not a reader either.
+# these (but "CUBOT", a phone maker, ends in "bot"); a request with no user agent at all
+# is not a reader either.
 AUTOMATED_USER_AGENT = re.compile(
-    r"bot|crawl|spider|slurp|archiver|scrap|fetch|preview|monitor|uptime|pingdom|lighthouse"
+    r"(?<!cu)bot|crawl|spider|slurp|archiver|scrap|fetch|preview|monitor|uptime|pingdom|lighthouse"
     r"|headless|phantom|selenium|puppeteer|playwright|facebookexternalhit|embedly|whatsapp"
     r"|skypeuripreview|slack|discord|telegram|validator|curl|wget|httpie|python|java/|okhttp"
     r"|go-http-client|libwww|perl|ruby|php|node|axios|apache-httpclient|scanner",

@@ -187,7 +187,10 @@ def test_old_address_of_a_renamed_program_answers_301(client):
     response = client.get("/programs/old-course/")
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
     assert response["Location"] == "/programs/new-course/"
-    assert client.get("/programs/old-course/go/").status_code == HTTPStatus.NOT_FOUND
+    # A newsletter's button still leads to enrolment, through the counted link.
+    response = client.get("/programs/old-course/go/?via=home")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/programs/new-course/go/?via=home"
 
 
 def test_renaming_a_draft_program_records_no_redirect():

@@ -1,4 +1,5 @@
 import datetime
+import html
 import re
 from decimal import Decimal
 from http import HTTPStatus
@@ -149,9 +150,30 @@ def test_dinar_prices_keep_their_three_decimals(staff_client, client):
 
 
 def test_prices_in_currencies_of_many_digits_fit(staff_client):
-    response = staff_client.post(ADD_URL, program_form(currency="VND", price="25000000"))
+    response = staff_client.post(ADD_URL, program_form(currency="VND", price="250000000"))
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[-2000:]
-    assert Program.objects.get().price == Decimal("25000000")
+    assert Program.objects.get().price == Decimal("250000000")
+
+
+def test_a_priced_program_at_nothing_is_sent_to_free(staff_client):
+    content = html.unescape(post_expecting_error(staff_client, price="0"))
+    assert 'A program that costs nothing is "Free": choose that.' in content
+
+
+def test_an_address_pasted_with_capitals_works(staff_client, client):
+    """A pasted or phone-capitalised "Https://" must not stop every button working."""
+    response = staff_client.post(ADD_URL, program_form(cta_url="Https://Learn.example.org/Enrol"))
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[-2000:]
+    program = Program.objects.get()
+    assert program.cta_url == "https://learn.example.org/Enrol"
+    go = client.get(reverse("programs:go", args=[program.slug]), HTTP_USER_AGENT="Mozilla/5.0")
+    assert go["Location"] == "https://learn.example.org/Enrol"
+
+
+def test_the_sites_own_counted_link_is_refused_as_an_enrolment_address(staff_client):
+    """It would send readers round in a circle, counting a click each time."""
+    content = post_expecting_error(staff_client, cta_url="http://localhost/programs/x/go/")
+    assert "the site's own counted link" in html.unescape(content)
 
 
 def test_priced_program_needs_a_price(staff_client):
