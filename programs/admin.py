@@ -83,6 +83,18 @@ class ProgramForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.price is not None:
             self.initial["price"] = self.instance.price_in_currency_digits
+        # The field's own "no more than 3 decimal places" would be wrong for most
+        # currencies; the model says how many the chosen one has.
+        self.fields["price"].error_messages["max_decimal_places"] = (
+            "This price has too many decimal places for its currency."
+        )
+
+    def _post_clean(self):
+        # A price the field refused is not also "missing" to the program's own checks.
+        refused = list(self.errors.get("price", []))
+        super()._post_clean()
+        if refused:
+            self._errors["price"] = self.error_class(refused)
 
 
 @admin.register(Program)

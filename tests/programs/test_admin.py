@@ -176,6 +176,12 @@ def test_the_sites_own_counted_link_is_refused_as_an_enrolment_address(staff_cli
     assert "the site's own counted link" in html.unescape(content)
 
 
+def test_a_refused_price_gets_one_message_not_two(staff_client):
+    content = html.unescape(post_expecting_error(staff_client, price="390.5555"))
+    assert "This price has too many decimal places for its currency." in content
+    assert "Enter the price, or choose" not in content
+
+
 def test_priced_program_needs_a_price(staff_client):
     content = post_expecting_error(staff_client, price="")
     assert "Enter the price, or choose" in content
