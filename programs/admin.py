@@ -208,9 +208,15 @@ def chart(report):
                 "height": height,
             }
         )
-    most = max((source.clicks for source in report.sources), default=1)
+    # A share of all the clicks, written out (screen readers read no bar) and drawn to
+    # the same scale: 17 of 84 clicks is a fifth of a bar, not a whole one.
+    total = report.total or 1
     sources = [
-        {"source": source, "width": max(1, round(SOURCE_BAR_WIDTH * source.clicks / most))}
+        {
+            "source": source,
+            "percent": round(100 * source.clicks / total),
+            "width": max(1, round(SOURCE_BAR_WIDTH * source.clicks / total)),
+        }
         for source in report.sources
     ]
     return {

@@ -271,10 +271,10 @@ def test_change_page_reports_clicks_per_day_and_per_source_article(staff_client)
     assert "4 clicks" in report
     assert "<svg" in report and "<rect" in report
     assert "style=" not in report and "<script" not in report
-    rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(\d+)</td>", report, re.S)
-    assert [(re.sub("<[^>]+>", "", label), count) for label, count in rows] == [
-        ("Spines grew in mice", "3"),
-        ("Home page", "1"),
+    rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(\d+)</td>\s*<td>(\d+%)", report, re.S)
+    assert [(re.sub("<[^>]+>", "", label), count, share) for label, count, share in rows] == [
+        ("Spines grew in mice", "3", "75%"),
+        ("Home page", "1", "25%"),
     ]
     assert f'href="{article.get_absolute_url()}"' in report
     # One bar per day of the 30, the tallest for today's four clicks.
