@@ -101,6 +101,9 @@ class ReviewOverdueFilter(admin.SimpleListFilter):
 
 class ArticleAuthorInline(admin.TabularInline):
     model = ArticleAuthor
+    # In the article's form each line names an author; elsewhere (the delete page) it is
+    # a byline credit, so no one reads it as the author's profile.
+    verbose_name, verbose_name_plural = "author", "authors"
     extra = 0
     autocomplete_fields = ["author"]
     fields = ["author", "position"]

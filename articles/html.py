@@ -38,6 +38,21 @@ def _complete_link(tag, attribute, value):
     return value
 
 
+_HREF = re.compile(r'href="([^"]*)"')
+_HOST_FIRST = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#]|$)", re.IGNORECASE)
+
+
+def links_without_scheme(markup: str) -> list[str]:
+    """Links that start like another site's address ("doi.org/10.1056/...") but lack
+    https://, which a browser reads as a page of this site: staff are asked to complete
+    them ("www." ones are completed when the HTML is cleaned)."""
+    return [
+        html.unescape(href)
+        for href in _HREF.findall(markup or "")
+        if _HOST_FIRST.match(html.unescape(href)) and not _BARE_WWW.match(html.unescape(href))
+    ]
+
+
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,

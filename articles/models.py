@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django_prose_editor.fields import ProseEditorField
 
-from .html import html_to_text, sanitize_html
+from .html import html_to_text, links_without_scheme, sanitize_html
 from .images import SafeImageField
 
 WORDS_PER_MINUTE = 230
@@ -331,6 +331,8 @@ class Article(models.Model):
         return reverse("articles:detail", args=[self.slug])
 
     def clean(self):
+        if incomplete := links_without_scheme(self.body):
+            raise ValidationError({"body": link_scheme_message(incomplete)})
         if self.cover_image and not self.cover_alt.strip():
             raise ValidationError({"cover_alt": "A cover image needs alt text."})
         if (
@@ -423,7 +425,9 @@ class ArticleAuthor(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
         ]
-        verbose_name = "author"
+        # One line of a byline, not the author: the delete page of an article lists
+        # these, and "Author: Maya" would read as if her profile went with it.
+        verbose_name = "byline credit"
 
     def __str__(self):
         return str(self.author)
@@ -525,6 +529,14 @@ def validate_site_path(value):
         raise ValidationError('Enter a path on this site that starts with "/", e.g. "/articles/".')
     if any(character.isspace() for character in value):
         raise ValidationError("An address cannot contain spaces.")
+
+
+def link_scheme_message(links):
+    return (
+        "Add https:// to the start of "
+        + ", ".join(f"“{link}”" for link in links[:3])
+        + ": without it the link leads to a missing page of this site."
+    )
 
 
 class PublicAddressQuerySet(models.QuerySet):

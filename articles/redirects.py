@@ -70,6 +70,9 @@ def record_moved_address(sender, instance, raw=False, **kwargs):
         if before:
             _remember(instance, before)
         return
+    # The addresses are this page's now: a redirect left from them by an earlier page
+    # would take readers away from it once it is taken down.
+    Redirect.objects.filter(old_path__in=_public_addresses(instance)).delete()
     remembered = list(
         PublicAddress.objects.of(instance).order_by("position").values_list("path", flat=True)
     )
@@ -100,8 +103,17 @@ def _remember(instance, paths):
 
 @receiver(post_delete, dispatch_uid="redirects_forget_public_address")
 def forget_public_address(sender, instance, **kwargs):
+    """A deleted page is gone: its old addresses answer 404, not a redirect to one."""
     if _tracks_moves(sender):
         PublicAddress.objects.of(instance).delete()
+        Redirect.objects.filter(new_path__in=_public_addresses(instance)).delete()
+
+
+def current_address(path: str) -> str | None:
+    """Where the page readers knew at `path` is now, if it moved (a form opened before a
+    rename still posts to the old address)."""
+    redirect = Redirect.objects.filter(old_path=path).only("new_path").first()
+    return redirect.new_path if redirect else redirect_for_public_address(path)
 
 
 def redirect_for_public_address(path: str) -> str | None:
@@ -136,8 +148,7 @@ class RedirectFallbackMiddleware:
             return response
         if "\x00" in request.path:
             return response  # never a stored address, and PostgreSQL refuses NUL in a query
-        redirect = Redirect.objects.filter(old_path=request.path).only("new_path").first()
-        location = redirect.new_path if redirect else redirect_for_public_address(request.path)
+        location = current_address(request.path)
         if location is None:
             return response
         if query := request.META.get("QUERY_STRING", ""):

@@ -1,12 +1,15 @@
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
+from articles.redirects import current_address
 from articles.views import article_page_context
 
 from . import moderation, notifications
@@ -47,6 +50,24 @@ def comment_csrf_failure(request, slug):
     return _article_page(request, article, HTTPStatus.FORBIDDEN, comment_form=form)
 
 
+def _article_for_comments(slug):
+    """The published article, also under an address it had when the reader's page was
+    opened: a rename while they wrote must not lose their comment to a 404."""
+    articles = Article.objects.published().for_page()
+    article = articles.filter(slug=slug).first()
+    if article is None:
+        moved = current_address(reverse("articles:detail", args=[slug]))
+        try:
+            match = resolve(urlsplit(moved).path) if moved else None
+        except Resolver404:
+            match = None
+        if match is not None and match.view_name == "articles:detail":
+            article = articles.filter(slug=match.kwargs["slug"]).first()
+    if article is None:
+        raise Http404("No such article.")
+    return article
+
+
 @require_http_methods(["GET", "POST"])
 def comment_post(request, slug):
     """Receive the comment form, with or without JavaScript.
@@ -56,7 +77,7 @@ def comment_post(request, slug):
     back with the reader's text and the errors: 400 for the form, 429 for flood control,
     403 when comments are closed.
     """
-    article = get_object_or_404(Article.objects.published().for_page(), slug=slug)
+    article = _article_for_comments(slug)
     if request.method == "GET":
         return redirect(f"{article.get_absolute_url()}#comments")
 

@@ -12,8 +12,9 @@ from django.http.request import validate_host
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.html import links_without_scheme
 from articles.images import SafeImageField
-from articles.models import Author, Topic, rich_text_field
+from articles.models import Author, Topic, link_scheme_message, rich_text_field
 
 from .currencies import currency_choices, format_price
 
@@ -242,6 +243,8 @@ class Program(models.Model):
 
     def clean(self):
         errors = {}
+        if incomplete := links_without_scheme(self.description):
+            errors["description"] = link_scheme_message(incomplete)
         if self.image and not self.image_alt.strip():
             errors["image_alt"] = "An image needs alt text."
         if self.promote_from and self.promote_until and self.promote_until < self.promote_from:
@@ -325,10 +328,7 @@ class Program(models.Model):
     def duration_and_workload(self):
         """ "6 weeks, about 2 hours a week": the workload follows a comma, so its first
         letter is lowered, and only that one ("Dr. Okafor" keeps its capitals)."""
-        duration, workload = self.duration_display, self.workload_display
-        if duration and workload:
-            return f"{duration}, {workload[:1].lower()}{workload[1:]}"
-        return duration or workload
+        return " · ".join(part for part in [self.duration_display, self.workload_display] if part)
 
 
 class Module(models.Model):

@@ -1,6 +1,6 @@
 // Staff are signed out after STAFF_IDLE_MINUTES without a request, and typing in a form
 // sends none: an editor writing a long article would be signed out and lose it on save.
-// While someone is typing in a form, the server hears from this page well within the limit.
+// While a form holds unsaved work, the server hears from this page well within the limit.
 (function () {
   "use strict";
 
@@ -10,13 +10,14 @@
   if (!url || !(seconds > 0)) { return; }
   // Timers longer than about 24 days overflow; an hour is often enough for any limit.
   var every = Math.min(seconds, 3600) * 1000;
-  var typed = false;
+  // Once something is typed the form holds unsaved work, and a pause (a meeting, lunch)
+  // must not lose it: the server hears from the page until it is saved or left.
+  var unsaved = false;
 
-  document.addEventListener("input", function () { typed = true; }, true);
-  document.addEventListener("change", function () { typed = true; }, true);
+  document.addEventListener("input", function () { unsaved = true; }, true);
+  document.addEventListener("change", function () { unsaved = true; }, true);
   window.setInterval(function () {
-    if (!typed) { return; }
-    typed = false;
+    if (!unsaved) { return; }
     fetch(url, { credentials: "same-origin", cache: "no-store" }).catch(function () {});
   }, every);
 })();

@@ -413,3 +413,13 @@ def test_an_image_saved_from_a_pop_up_asks_for_nothing_again(staff_client):
     assert Author.objects.get(slug="ann").photo
     page = staff_client.get(reverse("admin:index")).content.decode()
     assert "choose ann.png again" not in page
+
+
+def test_deleting_an_article_does_not_seem_to_delete_its_authors(staff_client):
+    article = make_article()
+    credit = article.author_credits.create(author=make_author(name="Maya Lindqvist"))
+    page = staff_client.get(reverse("admin:articles_article_delete", args=[article.pk]))
+    summary = page.content.decode()
+    assert "Byline credit: " in summary or "Byline credits: 1" in summary
+    assert "Author: " not in summary
+    assert credit.author.pk

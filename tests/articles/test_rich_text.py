@@ -80,3 +80,16 @@ def test_a_link_typed_without_https_leads_to_the_other_site(client, typed, store
     page of this site, and lead readers to a 404."""
     article = make_article(body=f'<p>See <a href="{typed}">the study</a>.</p>')
     assert f'href="{stored}"' in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_link_to_another_site_without_https_is_sent_back_to_complete(staff_client):
+    """ "doi.org/10.1056/..." would lead readers to a missing page of this site."""
+    from django.urls import reverse
+
+    from tests.articles.test_admin import article_form
+
+    body = '<p>See <a href="doi.org/10.1056/NEJMoa2032994">the trial</a>.</p>'
+    response = staff_client.post(reverse("admin:articles_article_add"), article_form(body=body))
+    content = response.content.decode()
+    assert "Add https:// to the start of “doi.org/10.1056/NEJMoa2032994”" in content
+    assert "the trial" in content

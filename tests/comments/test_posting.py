@@ -401,3 +401,17 @@ def test_signed_in_staff_are_approved_with_a_badge(staff_client):
     assert response["Location"].endswith(f"#comment-{comment.pk}")
     html = staff_client.get(article.get_absolute_url()).content.decode()
     assert '<span class="badge badge--staff">Staff</span>' in html
+
+
+def test_a_comment_written_before_the_article_was_renamed_is_not_lost(client):
+    """The reader's page still posts to the old address."""
+    article = make_article(slug="ketamine-synapses-rats")
+    article.slug = "ketamine-synapses-in-rats"
+    article.save()
+    response = client.post(
+        reverse("comments:post", args=["ketamine-synapses-rats"]),
+        comment_data(article, body="Written meanwhile."),
+        REMOTE_ADDR="10.20.30.40",
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Comment.objects.get().article == article

@@ -283,3 +283,21 @@ def test_published_again_by_its_scheduled_time_the_old_address_leads_there(clien
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
     assert response["Location"] == "/articles/new-name/"
     assert Redirect.objects.filter(old_path="/articles/old-name/").exists()
+
+
+def test_a_new_page_at_an_old_address_is_never_sent_away(client):
+    """X moved away from "shared-name"; Y, published there later and then taken down,
+    must not send its readers to X."""
+    rename(make_article(slug="shared-name"), "x-renamed")
+    y = make_article(slug="shared-name")
+    y.status = Article.Status.DRAFT
+    y.save()
+    assert client.get("/articles/shared-name/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_deleted_pages_old_addresses_are_404_not_a_redirect_to_one(client):
+    article = make_article(slug="first-name")
+    rename(article, "second-name")
+    article.delete()
+    assert client.get("/articles/first-name/").status_code == HTTPStatus.NOT_FOUND
+    assert not Redirect.objects.exists()

@@ -98,7 +98,7 @@ def test_sales_page_shows_facts_curriculum_people_and_questions(client):
     for text in [
         '<h1 id="program-title">Nervous System Fitness</h1>',
         "Online, live cohort",
-        "8 weeks, a 90-minute session each week",
+        "8 weeks · A 90-minute session each week",
         "$290",
         "4 March 2031",
         "The <strong>full</strong> story.",
