@@ -1,13 +1,13 @@
 from urllib.parse import urlsplit
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
-from django.http.request import validate_host
 from django.urls import is_valid_path
 from django.utils import timezone
 from django.utils.html import format_html
+
+from config.security import is_own_host
 
 from .models import (
     DOI,
@@ -372,14 +372,7 @@ class RedirectForm(forms.ModelForm):
 
     def _own_path(self, value):
         address = urlsplit(value.strip())
-        # The site's own names only: "*" in ALLOWED_HOSTS would make any site's address
-        # look like one of ours.
-        own_hosts = [host for host in settings.ALLOWED_HOSTS if host != "*"]
-        if (
-            address.scheme in ("http", "https")
-            and address.hostname
-            and validate_host(address.hostname, own_hosts)
-        ):
+        if address.scheme in ("http", "https") and is_own_host(address.hostname):
             return address.path + (f"?{address.query}" if address.query else "")
         return value.strip()
 

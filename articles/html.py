@@ -46,11 +46,16 @@ def links_without_scheme(markup: str) -> list[str]:
     """Links that start like another site's address ("doi.org/10.1056/...") but lack
     https://, which a browser reads as a page of this site: staff are asked to complete
     them ("www." ones are completed when the HTML is cleaned)."""
-    return [
-        html.unescape(href)
-        for href in _HREF.findall(markup or "")
-        if _HOST_FIRST.match(html.unescape(href)) and not _BARE_WWW.match(html.unescape(href))
-    ]
+    hrefs = (html.unescape(href) for href in _HREF.findall(markup or ""))
+    return [href for href in hrefs if _HOST_FIRST.match(href) and not _BARE_WWW.match(href)]
+
+
+def link_scheme_message(links: list[str]) -> str:
+    return (
+        "Add https:// to the start of "
+        + ", ".join(f"“{link}”" for link in links[:3])
+        + ": without it the link leads to a missing page of this site."
+    )
 
 
 _cleaner = nh3.Cleaner(

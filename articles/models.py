@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django_prose_editor.fields import ProseEditorField
 
-from .html import html_to_text, links_without_scheme, sanitize_html
+from .html import html_to_text, link_scheme_message, links_without_scheme, sanitize_html
 from .images import SafeImageField
 
 WORDS_PER_MINUTE = 230
@@ -529,14 +529,6 @@ def validate_site_path(value):
         raise ValidationError('Enter a path on this site that starts with "/", e.g. "/articles/".')
     if any(character.isspace() for character in value):
         raise ValidationError("An address cannot contain spaces.")
-
-
-def link_scheme_message(links):
-    return (
-        "Add https:// to the start of "
-        + ", ".join(f"“{link}”" for link in links[:3])
-        + ": without it the link leads to a missing page of this site."
-    )
 
 
 class PublicAddressQuerySet(models.QuerySet):

@@ -294,17 +294,21 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self.respond(request)
+        # Made for this reader (their "awaiting moderation" notice, their sign-in, or a
+        # page not stored here for its query, with their own form token): no shared cache
+        # on the way may keep it, whatever it does with Vary. Stored pages say no-cache.
+        personal = settings.SESSION_COOKIE_NAME in request.COOKIES or (
+            request.method in ("GET", "HEAD")
+            and (not self.is_cacheable_query(request) or self.has_unread_query(request))
+        )
+        if personal and "Cache-Control" not in response:
+            patch_cache_control(response, private=True)
+        return response
+
+    def respond(self, request):
         if not self.is_cacheable_request(request):
-            response = self.get_response(request)
-            # Made for this reader (their "awaiting moderation" notice, their sign-in, or
-            # a page not stored here, with their own form token): no shared cache on the
-            # way may keep it, whatever it does with Vary.
-            personal = settings.SESSION_COOKIE_NAME in request.COOKIES or (
-                request.method in ("GET", "HEAD") and not self.is_cacheable_query(request)
-            )
-            if personal and "Cache-Control" not in response:
-                patch_cache_control(response, private=True)
-            return response
+            return self.get_response(request)
         try:
             generation = current_generation()
             key = self.cache_key(generation, request)
@@ -317,8 +321,6 @@ class PageCacheMiddleware:
             return self.response_from_entry(request, entry)
         response = self.get_response(request)
         if not self.is_cacheable_response(request, response):
-            if self.has_unread_query(request) and "Cache-Control" not in response:
-                patch_cache_control(response, private=True)  # not stored here: as above
             return response
         entry = self.entry_from_response(response)
         try:

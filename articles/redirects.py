@@ -70,13 +70,14 @@ def record_moved_address(sender, instance, raw=False, **kwargs):
         if before:
             _remember(instance, before)
         return
+    new_paths = _public_addresses(instance)
     # The addresses are this page's now: a redirect left from them by an earlier page
     # would take readers away from it once it is taken down.
-    Redirect.objects.filter(old_path__in=_public_addresses(instance)).delete()
+    Redirect.objects.filter(old_path__in=new_paths).delete()
     remembered = list(
         PublicAddress.objects.of(instance).order_by("position").values_list("path", flat=True)
     )
-    old_paths, new_paths = before or remembered, _public_addresses(instance)
+    old_paths = before or remembered
     if len(old_paths) == len(new_paths):
         for old_path, new_path in zip(old_paths, new_paths, strict=True):
             redirect_record_move(old_path=old_path, new_path=new_path)

@@ -41,8 +41,11 @@ def comment_csrf_failure(request, slug):
     """A comment whose form token no longer matched the reader's cookie (see
     config.security.csrf_failure): the article page again, with the text in place, a
     message and a token that matches; None when the article takes no comments."""
-    article = Article.objects.published().for_page().filter(slug=slug).first()
-    if article is None or not comments_open(article):
+    try:
+        article = _article_for_comments(slug)
+    except Http404:
+        return None
+    if not comments_open(article):
         return None
     form = CommentForm(request.POST, article=article)
     form.is_valid()

@@ -5,6 +5,7 @@ import ipaddress
 from http import HTTPStatus
 
 from django.conf import settings
+from django.http.request import validate_host
 from django.middleware import csrf
 from django.shortcuts import render
 
@@ -42,6 +43,13 @@ class HealthCheckMiddleware:
 
             return healthz(request)
         return self.get_response(request)
+
+
+def is_own_host(hostname) -> bool:
+    """Whether `hostname` is one of the site's own names. "*" in ALLOWED_HOSTS (a host
+    check left to the proxy) would make any site's address look like ours."""
+    own_hosts = [host for host in settings.ALLOWED_HOSTS if host != "*"]
+    return bool(hostname) and validate_host(hostname, own_hosts)
 
 
 def client_ip(request) -> str:

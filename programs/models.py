@@ -3,18 +3,17 @@ from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
 from babel.numbers import get_currency_precision
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.http.request import validate_host
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.html import links_without_scheme
+from articles.html import link_scheme_message, links_without_scheme
 from articles.images import SafeImageField
-from articles.models import Author, Topic, link_scheme_message, rich_text_field
+from articles.models import Author, Topic, rich_text_field
+from config.security import is_own_host
 
 from .currencies import currency_choices, format_price
 
@@ -35,12 +34,7 @@ def normalize_cta_url(url):
 
 def is_own_click_counter(url):
     parts = urlsplit(url)
-    own_hosts = [host for host in settings.ALLOWED_HOSTS if host != "*"]
-    return bool(
-        parts.hostname
-        and validate_host(parts.hostname, own_hosts)
-        and re.fullmatch(r"/programs/[^/]+/go/?", parts.path)
-    )
+    return is_own_host(parts.hostname) and bool(re.fullmatch(r"/programs/[^/]+/go/?", parts.path))
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -326,8 +320,8 @@ class Program(models.Model):
 
     @property
     def duration_and_workload(self):
-        """ "6 weeks, about 2 hours a week": the workload follows a comma, so its first
-        letter is lowered, and only that one ("Dr. Okafor" keeps its capitals)."""
+        """ "6 weeks · About 2 hours a week": staff's workload text stays as they wrote it
+        ("Dr. Okafor" keeps its capitals), so it follows a dot, not a comma."""
         return " · ".join(part for part in [self.duration_display, self.workload_display] if part)
 
 

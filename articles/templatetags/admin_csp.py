@@ -19,6 +19,6 @@ def with_csp_nonce(media, request):
 
 @register.simple_tag
 def keepalive_seconds():
-    """How often a form being typed in tells the server its editor is still there: well
-    within the staff idle limit (SESSION_COOKIE_AGE)."""
+    """How often a form holding unsaved work tells the server its editor is still there:
+    well within the staff idle limit (SESSION_COOKIE_AGE)."""
     return max(1, settings.SESSION_COOKIE_AGE // 4)
