@@ -80,16 +80,24 @@ def comment_post(request, slug):
     back with the reader's text and the errors: 400 for the form, 429 for flood control,
     403 when comments are closed.
     """
-    article = _article_for_comments(slug)
+    try:
+        article = _article_for_comments(slug)
+    except Http404:
+        if request.method == "GET":
+            raise
+        # Withdrawn or deleted while the reader wrote: their text back, not a bare 404.
+        return render(
+            request,
+            "comments/article_gone.html",
+            {"posted_text": _posted_text(request)},
+            status=HTTPStatus.NOT_FOUND,
+        )
     if request.method == "GET":
         return redirect(f"{article.get_absolute_url()}#comments")
 
     if not comments_open(article):
         return _article_page(
-            request,
-            article,
-            HTTPStatus.FORBIDDEN,
-            comment_closed_text=request.POST.get("body", "")[:5000].replace("\x00", ""),
+            request, article, HTTPStatus.FORBIDDEN, comment_closed_text=_posted_text(request)
         )
 
     form = CommentForm(request.POST, article=article)
@@ -120,6 +128,12 @@ def comment_post(request, slug):
         return HttpResponseRedirect(comment.get_absolute_url())
     remember_awaiting(request, comment)
     return HttpResponseRedirect(f"{article.get_absolute_url()}#{AWAITING_ANCHOR}")
+
+
+def _posted_text(request):
+    """The comment as the reader sent it, to give back when it cannot be posted: all of
+    it (the request size limit bounds it), so nothing they wrote is lost."""
+    return request.POST.get("body", "").replace("\x00", "")
 
 
 def _flood_message(seconds):

@@ -350,6 +350,42 @@ def test_comments_switched_off_show_no_form_and_refuse_posts(client):
     assert Comment.objects.count() == 1
 
 
+def test_a_comment_longer_than_allowed_comes_back_whole_when_comments_are_closed(client):
+    article = make_article(comments_enabled=False)
+    text = "A long story. " * 700 + "The very end."
+    response = post_comment(client, article, body=text)
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert "The very end." in response.content.decode()
+
+
+@pytest.mark.parametrize("taken_down", ["withdrawn", "deleted"])
+def test_a_comment_on_an_article_taken_down_meanwhile_comes_back_to_its_author(client, taken_down):
+    """The reader opened the page, wrote, and sent it after staff took the article down:
+    a page that says so and gives the text back, not a bare "page not found"."""
+    article = make_article()
+    if taken_down == "withdrawn":
+        article.status = article.Status.DRAFT
+        article.save()
+    else:
+        article.delete()
+
+    response = post_comment(client, article, body="Line one <b>of</b> my reply.\nLine two.")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    html = response.content.decode()
+    assert "Your comment was not posted" in html
+    assert "not available any more" in html
+    assert "Line one &lt;b&gt;of&lt;/b&gt; my reply.<br>Line two." in html
+    assert "not medical advice" in html
+    assert not Comment.objects.exists()
+
+
+def test_the_comment_address_of_a_missing_article_is_not_found(client):
+    response = client.get(reverse("comments:post", args=["no-such-article"]))
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "Your comment was not posted" not in response.content.decode()
+
+
 def test_comments_close_after_the_configured_number_of_days(client, settings, time_machine):
     settings.COMMENTS_CLOSE_AFTER_DAYS = 30
     published = timezone.now()
