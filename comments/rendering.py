@@ -28,12 +28,14 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 def _when(moment, zone):
     """The comment's time for `<time datetime>` (2026-11-13T08:25:19+0000, as the
-    template filter "Y-m-d\\TH:i:sO" writes it) and for readers (13 Nov 2026, 08:25)."""
+    template filter "Y-m-d\\TH:i:sO" writes it) and for readers (13 Nov 2026, 08:25 UTC:
+    readers are anywhere, so the time names the site's zone)."""
     local = moment.astimezone(zone)
     iso = local.isoformat(timespec="seconds")
     return (
         iso[:-3] + iso[-2:],
-        f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local.hour:02}:{local.minute:02}",
+        f"{local.day} {_MONTHS[local.month - 1]} {local.year}, "
+        f"{local.hour:02}:{local.minute:02} {local.tzname()}",
     )
 
 

@@ -1,5 +1,6 @@
 """What readers see under an article: the thread, its shape, and the comment text."""
 
+import datetime
 from http import HTTPStatus
 
 import pytest
@@ -181,6 +182,18 @@ def test_each_comment_has_an_anchor_and_a_reply_link(client):
     assert f'id="comment-{comment.pk}"' in html
     assert f'href="#comment-{comment.pk}"' in html
     assert f'href="{article.get_absolute_url()}?reply_to={comment.pk}#reply" rel="nofollow"' in html
+
+
+def test_comment_times_name_the_sites_time_zone(client, settings):
+    """Readers are anywhere: "08:25" alone would be read in their own zone."""
+    settings.TIME_ZONE = "America/New_York"
+    article = make_article()
+    comment = make_comment(article)
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=datetime.datetime(2026, 11, 13, 13, 25, 19, tzinfo=datetime.UTC)
+    )
+    html = section_of(client.get(article.get_absolute_url()))
+    assert '<time datetime="2026-11-13T08:25:19-0500">13 Nov 2026, 08:25 EST</time>' in html
 
 
 def test_staff_comments_carry_a_badge_and_emails_are_never_shown(client):

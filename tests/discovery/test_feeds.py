@@ -135,6 +135,13 @@ def test_pages_advertise_the_feeds(client):
     assert f'href="{reverse("articles:topic_feed", args=["grief"])}"' in topic_page
 
 
+def test_every_page_links_to_the_feeds_where_readers_can_see_it(client):
+    """Browsers no longer show a page's feeds: the footer names them for readers."""
+    footer = client.get(reverse("articles:list")).content.decode().split('class="site-footer"')[1]
+    assert f'<a href="{reverse("articles:feed")}">RSS</a>' in footer
+    assert f'<a href="{reverse("articles:feed_atom")}">Atom</a>' in footer
+
+
 def test_atom_entries_without_authors_are_credited_to_the_publication(client):
     """Atom (RFC 4287) needs an author for every entry, from the entry or the feed."""
     make_article(title="Written by the desk")
