@@ -123,6 +123,19 @@ class Disclaimer(models.Model):
         return self.effective_from <= timezone.localdate()
 
 
+class AuthorQuerySet(models.QuerySet):
+    def published(self):
+        """Authors readers may see, each with a page: credited on a published article, or
+        its medical reviewer. Someone with drafts only stays unknown to readers."""
+        published_articles = Article.objects.published()
+        return self.filter(
+            models.Q(pk__in=published_articles.values("author_credits__author"))
+            | models.Q(
+                pk__in=published_articles.filter(reviewed_by__isnull=False).values("reviewed_by")
+            )
+        )
+
+
 class Author(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
@@ -137,11 +150,16 @@ class Author(models.Model):
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
+    objects = AuthorQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", args=[self.slug])
 
 
 class TopicQuerySet(models.QuerySet):

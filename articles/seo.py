@@ -80,11 +80,35 @@ def organization(request, publication) -> dict:
     }
 
 
-def person(author) -> dict:
+def person(author, url=None) -> dict:
+    """`url`: the author's page, for the authors and reviewers of published articles (a
+    program's instructor may have none)."""
     data = {"@type": "Person", "name": author.name}
+    if url:
+        data["url"] = url
     if author.credentials:
         data["honorificSuffix"] = author.credentials
     return data
+
+
+def credited_person(request, author) -> dict:
+    return person(author, absolute_url(request, author.get_absolute_url()))
+
+
+def profile_data(request, author, *, canonical, image) -> dict:
+    """An author's page as schema.org `ProfilePage` about a `Person`: who wrote and who
+    reviewed a health article is what readers and search engines weigh it by."""
+    about = credited_person(request, author)
+    if author.bio:
+        about["description"] = author.bio
+    if image:
+        about["image"] = image["url"]
+    return {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "ProfilePage",
+        "url": canonical,
+        "mainEntity": about,
+    }
 
 
 def website_data(request, publication) -> dict:
@@ -168,7 +192,7 @@ def article_data(request, article, publication, *, description, canonical, image
     }
     authors = article.ordered_authors()
     if authors:
-        data["author"] = [person(author) for author in authors]
+        data["author"] = [credited_person(request, author) for author in authors]
     else:
         data["author"] = organization(request, publication)
     topics = [topic.name for topic in article.topics.all()]
@@ -181,7 +205,7 @@ def article_data(request, article, publication, *, description, canonical, image
             image_object |= {"width": image["width"], "height": image["height"]}
         data["image"] = [image_object]
     if article.reviewed_by:
-        data["reviewedBy"] = person(article.reviewed_by)
+        data["reviewedBy"] = credited_person(request, article.reviewed_by)
     if article.last_reviewed:
         data["lastReviewed"] = article.last_reviewed.isoformat()
     sources = list(article.sources.all())

@@ -5,7 +5,7 @@ from django.db.models import Max
 from django.db.models.functions import Greatest
 from django.urls import reverse
 
-from .models import Article, Topic
+from .models import Article, Author, Topic
 
 
 class ArticleSitemap(Sitemap):
@@ -32,6 +32,13 @@ class TopicSitemap(Sitemap):
 
     def lastmod(self, topic):
         return topic.last_change
+
+
+class AuthorSitemap(Sitemap):
+    """Authors and reviewers of published articles."""
+
+    def items(self):
+        return Author.objects.published().only("slug").order_by("name", "pk")
 
 
 class ProgramSitemap(Sitemap):
@@ -70,5 +77,6 @@ SITEMAPS = {
     "pages": ListPageSitemap,
     "articles": ArticleSitemap,
     "topics": TopicSitemap,
+    "authors": AuthorSitemap,
     "programs": ProgramSitemap,
 }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("articles/", views.ArticleListView.as_view(), name="list"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("topics/<slug:slug>/", views.TopicArticleListView.as_view(), name="topic"),
+    path("authors/<slug:slug>/", views.AuthorArticleListView.as_view(), name="author"),
     path("topics/<slug:slug>/feed/", feeds.TopicArticlesFeed(), name="topic_feed"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),

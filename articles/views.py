@@ -20,7 +20,7 @@ from comments.selectors import with_approved_comment_counts
 from . import page_cache
 from . import search as site_search
 from .context_processors import publication
-from .models import DEFAULT_DISCLAIMER, Article, Publication, Topic
+from .models import DEFAULT_DISCLAIMER, Article, Author, Publication, Topic
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,29 @@ class TopicArticleListView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class AuthorArticleListView(ArticleListView):
+    """An author's page: who they are, the articles they wrote and, on the first page,
+    the newest of those they reviewed as the medical reviewer."""
+
+    template_name = "articles/author_detail.html"
+    reviewed_shown = 20
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author.objects.published(), slug=self.kwargs["slug"])
+        return super().get_queryset().filter(authors=self.author)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(author=self.author, **kwargs)
+        reviewed = Article.objects.published().filter(reviewed_by=self.author)
+        if context["page_obj"].number == 1:
+            shown = list(reviewed.order_by("-publish_at", "-pk")[: self.reviewed_shown])
+            context["reviewed_articles"] = shown
+            context["reviewed_count"] = (
+                reviewed.count() if len(shown) == self.reviewed_shown else len(shown)
+            )
+        return context
 
 
 class ArticleDetailView(DetailView):

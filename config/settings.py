@@ -319,7 +319,12 @@ PAGE_CACHE_IGNORED_MODELS += ["comments.SenderActivity", "comments.ModerationTer
 # --- Discovery: feeds, sitemap, search, redirects --------------------------------------
 
 # Models whose published pages get a 301 from their old address when the slug changes.
-REDIRECT_ON_SLUG_CHANGE = ["articles.Article", "articles.Topic", "programs.Program"]
+REDIRECT_ON_SLUG_CHANGE = [
+    "articles.Article",
+    "articles.Author",
+    "articles.Topic",
+    "programs.Program",
+]
 # Where those pages were last seen changes no page.
 PAGE_CACHE_IGNORED_MODELS += ["articles.PublicAddress"]
 # Longer queries are cut: nobody types more, and it bounds the work a query can cause.

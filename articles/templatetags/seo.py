@@ -76,6 +76,34 @@ def topic_meta(context, topic):
 
 
 @register.inclusion_tag("includes/_meta.html", takes_context=True)
+def author_meta(context, author):
+    """An author's page: their profile as structured data, and their photo for sharing."""
+    request, publication = context["request"], context["publication"]
+    page = context.get("page_obj")
+    canonical = seo.canonical_url(request, page.number if page else None)
+    image = seo.sharing_image(
+        request, author.photo, author.photo_width, author.photo_height, author.name
+    )
+    numbered = f" (page {page.number})" if page and page.number > 1 else ""
+    about = ", ".join(part for part in (author.name, author.credentials) if part)
+    return _meta(
+        context,
+        title=f"{author.name}{numbered} · {publication.site_name}",
+        description=author.bio or f"{about}: articles on {publication.site_name}.",
+        canonical=canonical,
+        kind="profile",
+        image=image,
+        structured_data=[
+            seo.profile_data(request, author, canonical=canonical, image=image),
+            seo.breadcrumb_data(
+                request,
+                [("Home", reverse("articles:home")), (author.name, author.get_absolute_url())],
+            ),
+        ],
+    )
+
+
+@register.inclusion_tag("includes/_meta.html", takes_context=True)
 def article_meta(context, article):
     """Everything about one article: sharing tags with its cover, Article JSON-LD with
     authors, review and sources, and its breadcrumb trail."""

@@ -152,8 +152,10 @@ def test_article_without_cover_gets_a_plain_summary_card(client):
 
 
 def test_article_json_ld_has_authors_dates_review_and_citations(client):
-    reviewer = make_author(name="Dr. Samuel Okafor", credentials="MD, psychiatrist")
-    writer = make_author(name="Maya Lindqvist", credentials="PhD")
+    reviewer = make_author(
+        name="Dr. Samuel Okafor", slug="samuel-okafor", credentials="MD, psychiatrist"
+    )
+    writer = make_author(name="Maya Lindqvist", slug="maya-lindqvist", credentials="PhD")
     topic = make_topic(name="Neuroplasticity", slug="neuroplasticity")
     article = make_article(
         title="Spines grew in mice",
@@ -182,13 +184,19 @@ def test_article_json_ld_has_authors_dates_review_and_citations(client):
     assert data["headline"] == "Spines grew in mice"
     assert data["mainEntityOfPage"] == "http://testserver/articles/spines/"
     assert data["author"] == [
-        {"@type": "Person", "name": "Maya Lindqvist", "honorificSuffix": "PhD"}
+        {
+            "@type": "Person",
+            "name": "Maya Lindqvist",
+            "url": "http://testserver/authors/maya-lindqvist/",
+            "honorificSuffix": "PhD",
+        }
     ]
     assert datetime.datetime.fromisoformat(data["datePublished"]) == article.publish_at
     assert datetime.datetime.fromisoformat(data["dateModified"]) >= article.publish_at
     assert data["reviewedBy"] == {
         "@type": "Person",
         "name": "Dr. Samuel Okafor",
+        "url": "http://testserver/authors/samuel-okafor/",
         "honorificSuffix": "MD, psychiatrist",
     }
     assert data["lastReviewed"] == "2026-03-02"

@@ -133,6 +133,8 @@ def judged_pages():
         "article list": reverse("articles:list"),
         "article": article.get_absolute_url(),
         "topic": reverse("articles:topic", args=["neuroplasticity"]),
+        "author": article.ordered_authors()[0].get_absolute_url(),
+        "medical reviewer": article.reviewed_by.get_absolute_url(),
         "search results": reverse("articles:search") + "?q=psilocybin+spines",
         "search without results": reverse("articles:search") + "?q=zebrafish",
         "search form": reverse("articles:search"),

@@ -52,6 +52,21 @@ def test_reader_follows_a_topic_from_an_article(page):
     expect(page.get_by_role("link", name=article.title)).to_be_visible()
 
 
+def test_reader_looks_up_who_wrote_and_who_reviewed_an_article(page):
+    article = make_full_article()
+    page.goto(article.get_absolute_url())
+    page.locator(".article__byline").get_by_role("link", name="Maya Lindqvist").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Maya Lindqvist")
+    expect(page.get_by_text("PhD, neuroscientist")).to_be_visible()
+    expect(page.get_by_role("link", name=article.title)).to_be_visible()
+
+    page.go_back()
+    page.locator(".article__review").get_by_role("link", name="Samuel Okafor").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Samuel Okafor")
+    reviewed = page.get_by_role("region", name="Medically reviewed by Samuel Okafor")
+    expect(reviewed.get_by_role("link", name=article.title)).to_be_visible()
+
+
 def test_reader_searches_from_the_header_and_opens_a_result(page):
     article = make_full_article()
     make_other_articles()

@@ -22,6 +22,7 @@ BUDGETS = {
     "home": 4,
     "article list": 3,
     "topic": 4,
+    "author": 6,
     "program list": 1,
     "program": 5,
 }
@@ -49,7 +50,9 @@ def large_site(settings):
         make_source(article)
         article.updates.create(note="An update")
     for number in range(30):
-        other = make_article(topics=[topics[number % 4]], authors=[authors[number % 3]])
+        other = make_article(
+            topics=[topics[number % 4]], authors=[authors[number % 3]], reviewed_by=authors[0]
+        )
         Comment.objects.bulk_create(approved(other, 5000 + n) for n in range(3))
     article.related_picks.add(*list(type(article).objects.exclude(pk=article.pk)[:2]))
     # 200 comments in 50 threads, replies nested past the display depth.
@@ -66,7 +69,7 @@ def large_site(settings):
             make_module(program)
             make_faq(program)
             make_testimonial(program)
-    return {"article": article, "topic": topics[0], "program": program}
+    return {"article": article, "topic": topics[0], "author": authors[0], "program": program}
 
 
 def test_each_public_page_stays_within_its_query_budget(large_site, django_assert_max_num_queries):
@@ -76,6 +79,7 @@ def test_each_public_page_stays_within_its_query_budget(large_site, django_asser
         "home": "/",
         "article list": "/articles/",
         "topic": large_site["topic"].get_absolute_url(),
+        "author": large_site["author"].get_absolute_url(),
         "program list": "/programs/",
         "program": large_site["program"].get_absolute_url(),
     }
