@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from . import moderation
 from .models import BODY_MAX_LENGTH, NAME_MAX_LENGTH, Comment
-from .text import clean_line, clean_text, comparable
+from .text import clean_line, clean_text, has_visible_text
 
 RETRY_MESSAGE = "Your comment could not be sent. Please wait a moment and send it again."
 EXPIRED_MESSAGE = (
@@ -16,9 +16,10 @@ PARENT_GONE_MESSAGE = (
 
 
 class _ReaderTextField(forms.CharField):
-    """Text a reader types. Text made only of invisible characters (zero-width spaces,
-    joiners) counts as empty; the length limit is the server's alone, since a browser's
-    `maxlength` silently cuts off pasted text (and counts an emoji as two)."""
+    """Text a reader types. Text that shows nothing (zero-width spaces, joiners, lone
+    combining marks, Hangul fillers, blank braille) counts as empty; the length limit is
+    the server's alone, since a browser's `maxlength` silently cuts off pasted text (and
+    counts an emoji as two)."""
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -26,7 +27,7 @@ class _ReaderTextField(forms.CharField):
         if "\x00" in value:
             return value
         value = self.clean_value(value)
-        return value if comparable(value) else ""
+        return value if has_visible_text(value) else ""
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
@@ -67,6 +68,8 @@ class CommentForm(forms.Form):
         error_messages={
             "required": "Please enter your e-mail address.",
             "invalid": "Please enter a valid e-mail address, like name@example.com.",
+            "max_length": "An e-mail address has at most %(limit_value)d characters; this "
+            "one has %(show_value)d. Please check it.",
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -76,8 +79,8 @@ class CommentForm(forms.Form):
         help_text=f"Plain text, up to {BODY_MAX_LENGTH:,} characters. Links are allowed.",
         error_messages={
             "required": "Please write your comment.",
-            "max_length": "Please shorten your comment to %(limit_value)d characters or fewer "
-            "(it has %(show_value)d).",
+            "max_length": f"Please shorten your comment to {BODY_MAX_LENGTH:,} characters or "
+            "fewer (it has %(show_value)d).",
         },
         widget=forms.Textarea(attrs={"rows": 6}),
     )
@@ -89,6 +92,9 @@ class CommentForm(forms.Form):
     def __init__(self, *args, article, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # As for the other fields: a browser's maxlength would cut a pasted address short
+        # without a word; the server says what is wrong instead.
+        self.fields["email"].widget.attrs.pop("maxlength", None)
         self.article = article
         self.refused = False
 

@@ -47,6 +47,22 @@ def comparable(text: str) -> str:
     return " ".join(folded.split())
 
 
+# Characters that draw nothing though Unicode counts them as letters or symbols: the
+# Hangul fillers and the blank braille pattern (a favourite for "empty" names).
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether `text` shows anything: a character that is not white space, an invisible
+    format character, a combining mark on its own or a blank-looking filler."""
+    return any(
+        not char.isspace()
+        and char not in _BLANK_LOOKING
+        and unicodedata.category(char)[0] not in "CM"
+        for char in text
+    )
+
+
 # Django's own address finder (the one behind the `urlize` filter) decides what is a link;
 # the HTML is built here with format_html, so every character a commenter wrote is escaped.
 _urlizer = Urlizer()

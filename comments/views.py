@@ -40,13 +40,14 @@ CSRF_FAILED_MESSAGE = (
 def comment_csrf_failure(request, slug):
     """A comment whose form token no longer matched the reader's cookie (see
     config.security.csrf_failure): the article page again, with the text in place, a
-    message and a token that matches; None when the article takes no comments."""
+    message and a token that matches. Sending it again would not help on an article
+    that closed or went meanwhile: that page says so and gives the text back."""
     try:
         article = _article_for_comments(slug)
     except Http404:
-        return None
+        return _article_gone(request)
     if not comments_open(article):
-        return None
+        return _comments_closed(request, article)
     form = CommentForm(request.POST, article=article)
     form.is_valid()
     form.add_error(None, CSRF_FAILED_MESSAGE)
@@ -85,20 +86,12 @@ def comment_post(request, slug):
     except Http404:
         if request.method == "GET":
             raise
-        # Withdrawn or deleted while the reader wrote: their text back, not a bare 404.
-        return render(
-            request,
-            "comments/article_gone.html",
-            {"posted_text": _posted_text(request)},
-            status=HTTPStatus.NOT_FOUND,
-        )
+        return _article_gone(request)
     if request.method == "GET":
         return redirect(f"{article.get_absolute_url()}#comments")
 
     if not comments_open(article):
-        return _article_page(
-            request, article, HTTPStatus.FORBIDDEN, comment_closed_text=_posted_text(request)
-        )
+        return _comments_closed(request, article)
 
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
@@ -134,6 +127,22 @@ def _posted_text(request):
     """The comment as the reader sent it, to give back when it cannot be posted: all of
     it (the request size limit bounds it), so nothing they wrote is lost."""
     return request.POST.get("body", "").replace("\x00", "")
+
+
+def _comments_closed(request, article):
+    return _article_page(
+        request, article, HTTPStatus.FORBIDDEN, comment_closed_text=_posted_text(request)
+    )
+
+
+def _article_gone(request):
+    """Withdrawn or deleted while the reader wrote: their text back, not a bare 404."""
+    return render(
+        request,
+        "comments/article_gone.html",
+        {"posted_text": _posted_text(request)},
+        status=HTTPStatus.NOT_FOUND,
+    )
 
 
 def _flood_message(seconds):

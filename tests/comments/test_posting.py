@@ -199,8 +199,17 @@ def test_replying_to_a_comment_of_another_article_or_nonsense_is_a_400(client, p
         ({"body": " \n\t "}, "Please write your comment."),
         ({"body": "\u200b \u200b\n\u2060\ufeff"}, "Please write your comment."),
         ({"author_name": "\u200b\u2060"}, "Please enter your name."),
+        # Blank-looking "letters" and symbols: Hangul fillers, blank braille, lone marks.
+        ({"author_name": "\u3164"}, "Please enter your name."),
+        ({"author_name": "\u115f\u1160 \uffa0"}, "Please enter your name."),
+        ({"body": "\u2800\u2800\u2800"}, "Please write your comment."),
+        ({"body": "\u034f\ufe0f \u0301\u0300"}, "Please write your comment."),
         ({"author_name": "N" * 81}, "shorten your name to 80 characters or fewer (it has 81)"),
-        ({"body": "x" * 3001}, "shorten your comment to 3000 characters or fewer (it has 3001)"),
+        ({"body": "x" * 3001}, "shorten your comment to 3,000 characters or fewer (it has 3001)"),
+        (
+            {"email": "a" * 250 + "@example.com"},
+            "An e-mail address has at most 254 characters; this one has 262.",
+        ),
         ({"body": "Text with a NUL \x00 byte"}, "Null characters are not allowed."),
         ({"author_name": "Ada\x00"}, "Null characters are not allowed."),
         ({"email": "ada@example.com\x00"}, "Null characters are not allowed."),
@@ -224,8 +233,8 @@ def test_the_browser_never_cuts_off_pasted_text(client):
     """A `maxlength` would drop the end of a long paste without a word; the server's
     message says how long the text is and gives all of it back."""
     html = client.get(make_article().get_absolute_url()).content.decode()
-    fields = re.findall(r'<(?:textarea|input)[^>]*name="(?:body|author_name)"[^>]*>', html)
-    assert len(fields) == 2
+    fields = re.findall(r'<(?:textarea|input)[^>]*name="(?:body|author_name|email)"[^>]*>', html)
+    assert len(fields) == 3
     assert not [field for field in fields if "maxlength" in field]
 
 
@@ -305,6 +314,35 @@ def test_a_comment_whose_token_no_longer_matches_comes_back_to_send_again():
     )
     assert response.status_code == HTTPStatus.FOUND
     assert Comment.objects.get().body == "Written in the first tab."
+
+
+@pytest.mark.parametrize("meanwhile", ["closed", "deleted"])
+def test_a_stale_form_on_an_article_that_closed_meanwhile_still_gives_the_text_back(meanwhile):
+    """Sending again cannot help there: the page says why and gives the text back."""
+    article = make_article()
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(article.get_absolute_url()).content.decode()
+    stale_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    reader.cookies.pop("csrftoken")
+    if meanwhile == "closed":
+        article.comments_enabled = False
+        article.save()
+    else:
+        article.delete()
+
+    response = post_comment(
+        reader, article, body="Kept, whatever happened.", csrfmiddlewaretoken=stale_token
+    )
+
+    html = response.content.decode()
+    assert "Kept, whatever happened." in html
+    if meanwhile == "closed":
+        assert response.status_code == HTTPStatus.FORBIDDEN
+        assert "Comments are closed on this article." in html
+    else:
+        assert response.status_code == HTTPStatus.NOT_FOUND
+        assert "Your comment was not posted" in html
+    assert "send the form again" not in html
 
 
 @pytest.mark.parametrize(
