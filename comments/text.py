@@ -20,6 +20,8 @@ _BIDI_CONTROLS = dict.fromkeys(
 _LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\u2028": "\n", "\u2029": "\n\n", "\x85": "\n"}
 _LINE_BREAK_RE = re.compile("|".join(map(re.escape, _LINE_BREAKS)))
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
+# A telephone number as crisis lines write them: 988, 911, 116 123, +44 808 808 4994, 741741.
+_PHONE_RE = re.compile(r"(?<![\w+/.#&=-])\+?\d(?:[ -]?\d){2,14}(?![\w%/]|[.,]\d)")
 
 
 # Unicode's control characters (category Cc) are exactly these two ranges; newlines and
@@ -86,7 +88,7 @@ def _link(word):
     return lead, href, _urlizer.trim_url(middle, limit=URL_TRIM_LENGTH), trail
 
 
-def _line(line) -> SafeString:
+def _line(line, rel, phones) -> SafeString:
     pieces, text = [], []
     for word in _urlizer.word_split_re.split(line):
         link = _link(word)
@@ -94,26 +96,49 @@ def _line(line) -> SafeString:
             text.append(word)
             continue
         lead, href, shown, trail = link
-        pieces.append(html_format("{}", "".join(text) + lead))
-        pieces.append(html_format('<a href="{}" rel="{}">{}</a>', href, LINK_REL, shown))
+        pieces.append(_text(("".join(text) + lead), phones))
+        pieces.append(html_format('<a href="{}" rel="{}">{}</a>', href, rel, shown))
         text = [trail]
-    pieces.append(html_format("{}", "".join(text)))
+    pieces.append(_text("".join(text), phones))
     return html_join(pieces)
 
 
-def _paragraph(paragraph) -> SafeString:
-    first, *rest = [_line(line) for line in paragraph.strip().split("\n")]
-    return html_format(
-        "<p>{}{}</p>", first, html_join(html_format("<br>{}", line) for line in rest)
-    )
+def _text(text, phones) -> SafeString:
+    """Escaped text; with `phones`, telephone numbers in it as tap-to-call links."""
+    if not phones:
+        return html_format("{}", text)
+    pieces, last = [], 0
+    for match in _PHONE_RE.finditer(text):
+        number = match.group()
+        if len(number) == 4 and 1900 <= int(number) <= 2099:
+            continue  # a year, not a number to call
+        pieces.append(html_format("{}", text[last : match.start()]))
+        pieces.append(html_format('<a href="tel:{}">{}</a>', re.sub(r"[ -]", "", number), number))
+        last = match.end()
+    pieces.append(html_format("{}", text[last:]))
+    return html_join(pieces)
+
+
+def _paragraphs(text, *, rel=LINK_REL, phones=False) -> SafeString:
+    """Escaped text in paragraphs, single newlines as <br>, addresses as links."""
+    html = []
+    for paragraph in _PARAGRAPH_RE.split(clean_text(text)):
+        if not paragraph.strip():
+            continue
+        first, *rest = [_line(line, rel, phones) for line in paragraph.strip().split("\n")]
+        html.append(
+            html_format(
+                "<p>{}{}</p>", first, html_join(html_format("<br>{}", line) for line in rest)
+            )
+        )
+    return html_join(html)
 
 
 def render_comment(text: str) -> SafeString:
     """HTML for a comment: escaped text in paragraphs, single newlines as <br>, and
     http(s) and www. addresses as links. Comment.save() stores it in `body_html`, so a
     page reads it rather than making it again."""
-    paragraphs = [part for part in _PARAGRAPH_RE.split(clean_text(text)) if part.strip()]
-    return html_join(_paragraph(part) for part in paragraphs)
+    return _paragraphs(text)
 
 
 def count_links(text: str) -> int:
@@ -125,3 +150,10 @@ def plain_excerpt(text: str, length=200) -> str:
     """A short, single-line version of a comment for e-mails and notices."""
     line = clean_line(text)
     return line if len(line) <= length else line[: length - 1].rstrip() + "…"
+
+
+def crisis_html(text: str) -> SafeString:
+    """The crisis-resources note staff write, as paragraphs in which web addresses and
+    telephone numbers are links: a reader in distress on a phone taps them rather than
+    copying a number by hand."""
+    return _paragraphs(text, rel="noopener", phones=True)

@@ -16,6 +16,7 @@ from ..moderation import form_token
 from ..rendering import render_thread
 from ..selectors import AWAITING_ANCHOR, approved_count, awaiting_for, comment_thread
 from ..services import comments_open
+from ..text import crisis_html
 
 register = template.Library()
 
@@ -83,7 +84,7 @@ def comment_section(context, article):
         "reply_message": reply_message,
         "closed_text": context.get("comment_closed_text"),
         "moderation_notice": notes.moderation_notice,
-        "crisis_resources": notes.crisis_resources if sensitive else "",
+        "crisis_resources": crisis_html(notes.crisis_resources) if sensitive else "",
         # For the awaiting-moderation notice inside the section.
         "request": request,
     }

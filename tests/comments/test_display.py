@@ -221,11 +221,31 @@ def test_sensitive_topic_shows_the_crisis_box_above_the_comments(client):
     sensitive = make_article(topics=[make_topic(is_sensitive=True)])
     make_comment(sensitive, author_name="Grieving reader")
     html = section_of(client.get(sensitive.get_absolute_url()))
-    assert "988 Suicide &amp; Crisis Lifeline" in html
+    assert "Suicide &amp; Crisis Lifeline" in html
     assert html.index("crisis-box") < html.index("Grieving reader")
 
     ordinary = make_article(topics=[make_topic()])
     assert "988" not in section_of(client.get(ordinary.get_absolute_url()))
+
+
+def test_the_crisis_box_numbers_and_addresses_are_a_tap_away(client):
+    """A reader in distress on a phone taps the number; nobody should have to copy it."""
+    notes = CommentSettings.load()
+    notes.crisis_resources = (
+        "Call the Samaritans on 116 123, or +44 808 808 4994.\n\n"
+        "Since 2019, <b>anyone</b> can chat at 988lifeline.org. In an emergency, call 911."
+    )
+    notes.save()
+    article = make_article(topics=[make_topic(is_sensitive=True)])
+    html = section_of(client.get(article.get_absolute_url()))
+    box = html[html.index('class="crisis-box"') : html.index("</aside>")]
+    assert '<a href="tel:116123">116 123</a>' in box
+    assert '<a href="tel:+448088084994">+44 808 808 4994</a>' in box
+    assert '<a href="tel:911">911</a>' in box
+    assert '<a href="http://988lifeline.org" rel="noopener">988lifeline.org</a>' in box
+    assert "tel:2019" not in box
+    assert "&lt;b&gt;anyone&lt;/b&gt;" in box
+    assert box.count("<p>") == 2
 
 
 def test_staff_edit_the_crisis_text_and_the_moderation_notice(client):
@@ -235,6 +255,6 @@ def test_staff_edit_the_crisis_text_and_the_moderation_notice(client):
     notes.save()
     article = make_article(topics=[make_topic(is_sensitive=True)])
     html = section_of(client.get(article.get_absolute_url()))
-    assert "Call the Samaritans on 116 123." in html
+    assert 'Call the Samaritans on <a href="tel:116123">116 123</a>.' in html
     assert "Be kind; we read every comment." in html
     assert "988" not in html
