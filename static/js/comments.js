@@ -65,4 +65,12 @@
       wrap.scrollIntoView({ block: "start" });
     }
   }
+
+  // A form that came back with errors: the cursor goes to the first field to correct
+  // (the summary above it is announced as an alert). After "load": going to the page's
+  // #reply would take the focus back to the page.
+  var invalid = wrap.querySelector('[aria-invalid="true"]');
+  if (invalid) {
+    window.addEventListener("load", function () { invalid.focus({ preventScroll: true }); });
+  }
 })();

@@ -153,6 +153,12 @@ def test_comment_form_error_keeps_the_readers_text(open_browser):
     email = page.get_by_role("textbox", name="E-mail", exact=True)
     expect(email).to_have_value("alex@example")
     expect(page.locator("form.comment-form")).to_contain_text("Please enter a valid e-mail address")
+    # The field to correct is marked in red, and the cursor is in it.
+    expect(email).to_be_focused()
+    expect(email).to_have_css("border-top-color", "rgb(180, 35, 24)")
+    expect(page.get_by_role("textbox", name="Name", exact=True)).not_to_have_css(
+        "border-top-color", "rgb(180, 35, 24)"
+    )
     assert not Comment.objects.exists()
 
 
