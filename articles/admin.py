@@ -2,8 +2,10 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.urls import is_valid_path
+from django.shortcuts import redirect
+from django.urls import is_valid_path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -341,10 +343,21 @@ class DisclaimerAdmin(admin.ModelAdmin):
 
 
 class SingleRowAdmin(admin.ModelAdmin):
-    """For a SingleRowModel: staff edit its one row, never add a second or delete it."""
+    """For a SingleRowModel: the admin's link opens the one row's form, with the defaults
+    until someone saves it (saving makes the row). Staff allowed to change it need no
+    permission to add, and nobody adds a second row or deletes it."""
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        info = self.opts.app_label, self.opts.model_name
+        return redirect(reverse("admin:{}_{}_change".format(*info), args=[1]))
+
+    def get_object(self, request, object_id, from_field=None):
+        return self.model.load() if str(object_id) == "1" else None
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and not self.model.objects.exists()
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -38,8 +38,19 @@ RICH_TEXT_EXTENSIONS = {
 }
 
 
+class RichTextField(ProseEditorField):
+    def formfield(self, **kwargs):
+        field = super().formfield(**kwargs)
+        # The editor starts from the text as the page was served. A browser going Back
+        # would put the text as it was left into the hidden field instead, and the next
+        # save would write the editor's older text over it without a word: the page
+        # asks before it is left with unsaved work (admin-keepalive.js) instead.
+        field.widget.attrs["autocomplete"] = "off"
+        return field
+
+
 def rich_text_field(**kwargs):
-    return ProseEditorField(extensions=RICH_TEXT_EXTENSIONS, sanitize=sanitize_html, **kwargs)
+    return RichTextField(extensions=RICH_TEXT_EXTENSIONS, sanitize=sanitize_html, **kwargs)
 
 
 class SingleRowModel(models.Model):

@@ -1,6 +1,7 @@
 // Staff are signed out after STAFF_IDLE_MINUTES without a request, and typing in a form
 // sends none: an editor writing a long article would be signed out and lose it on save.
-// While a form holds unsaved work, the server hears from this page well within the limit.
+// While a form holds unsaved work, the server hears from this page well within the limit,
+// and the browser asks before the page is left.
 (function () {
   "use strict";
 
@@ -16,6 +17,12 @@
 
   document.addEventListener("input", function () { unsaved = true; }, true);
   document.addEventListener("change", function () { unsaved = true; }, true);
+  // Leaving the page (a link, Back, closing the tab) would drop that work: the browser
+  // asks first. Saving is not leaving.
+  document.addEventListener("submit", function () { unsaved = false; }, true);
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved) { event.preventDefault(); event.returnValue = ""; }
+  });
   window.setInterval(function () {
     if (!unsaved) { return; }
     fetch(url, { credentials: "same-origin", cache: "no-store" }).catch(function () {});

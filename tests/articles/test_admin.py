@@ -36,6 +36,7 @@ NO_ADD_PAGE = {
     "axes.accessfailurelog",
     "articles.publication",
     "comments.comment",
+    "comments.commentsettings",
 }
 
 
@@ -53,12 +54,14 @@ def test_every_admin_page_opens_for_staff(staff_client):
         label = model._meta.label_lower
         info = model._meta.app_label, model._meta.model_name
         changelist = reverse("admin:{}_{}_changelist".format(*info))
-        assert staff_client.get(changelist).status_code == HTTPStatus.OK, changelist
+        # A one-row model's list is its row's form.
+        response = staff_client.get(changelist, follow=True)
+        assert response.status_code == HTTPStatus.OK, changelist
         add = reverse("admin:{}_{}_add".format(*info))
         expected = HTTPStatus.FORBIDDEN if label in NO_ADD_PAGE else HTTPStatus.OK
         assert staff_client.get(add).status_code == expected, add
         instance = model._default_manager.first()
-        if label != "comments.commentsettings":  # its row is made by its add page
+        if label != "comments.commentsettings":  # its row is made by its first save
             assert instance is not None, label
         if instance is not None:
             change = reverse("admin:{}_{}_change".format(*info), args=[instance.pk])
@@ -259,9 +262,9 @@ def test_hostile_body_from_the_admin_is_stored_clean(staff_client):
     assert "script" not in body and "onmouseover" not in body
 
 
-def test_staff_who_may_only_view_settings_cannot_create_them(client, django_user_model):
-    """The comment notes and publication settings have one row; before it exists, only
-    staff allowed to add it see the form."""
+def test_staff_who_may_only_view_settings_read_them_and_change_nothing(client, django_user_model):
+    """The comment notes and publication settings have one row: the admin's link opens
+    it (its defaults before anyone saved it), read-only for those who may only view."""
     viewer = django_user_model.objects.create_user("viewer", password="x" * 14, is_staff=True)
     viewer.user_permissions.add(
         Permission.objects.get(codename="view_commentsettings"),
@@ -269,10 +272,38 @@ def test_staff_who_may_only_view_settings_cannot_create_them(client, django_user
     )
     client.force_login(viewer)
     for model in ["comments_commentsettings", "articles_publication"]:
-        assert client.get(reverse(f"admin:{model}_changelist")).status_code == HTTPStatus.OK
+        response = client.get(reverse(f"admin:{model}_changelist"), follow=True)
+        assert response.status_code == HTTPStatus.OK
+        assert response.redirect_chain[-1][0] == reverse(f"admin:{model}_change", args=[1])
         response = client.post(reverse(f"admin:{model}_add"), {"moderation_notice": "Mine"})
         assert response.status_code == HTTPStatus.FORBIDDEN
+        change = reverse(f"admin:{model}_change", args=[1])
+        assert client.post(change, {"moderation_notice": "Mine"}).status_code == 403
+    assert (
+        client.get(reverse("admin:comments_commentsettings_change", args=[1]))
+        .context["original"]
+        .moderation_notice.startswith("Comments are moderated")
+    )
     assert not CommentSettings.objects.exists()
+
+
+def test_a_moderator_edits_the_comment_notes_on_a_new_site(client, django_user_model):
+    """Nobody has saved the notes yet, and the role may change them, not add them."""
+    client.force_login(role_member(django_user_model, "Moderators"))
+    response = client.get(reverse("admin:comments_commentsettings_changelist"), follow=True)
+    assert response.status_code == HTTPStatus.OK
+    assert "Suicide &amp; Crisis Lifeline" in response.content.decode()
+    response = client.post(
+        reverse("admin:comments_commentsettings_change", args=[1]),
+        {"moderation_notice": "Be kind.", "crisis_resources": "Call 116 123."},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    notes = CommentSettings.load()
+    assert (notes.pk, notes.moderation_notice) == (1, "Be kind.")
+    assert client.get(reverse("admin:comments_commentsettings_change", args=[2])).status_code in (
+        HTTPStatus.FOUND,
+        HTTPStatus.NOT_FOUND,
+    )
 
 
 def source_form(**fields):

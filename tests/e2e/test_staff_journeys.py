@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from tests.e2e.content import make_other_articles
 from tests.e2e.test_reader_journeys import image_loaded
-from tests.factories import image_file, make_topic
+from tests.factories import image_file, make_article, make_topic
 
 pytestmark = pytest.mark.e2e
 
@@ -97,3 +97,46 @@ def test_an_editor_writing_longer_than_the_idle_limit_keeps_their_work(
     staff.get_by_role("button", name="Save", exact=True).first.click()
     expect(staff.locator(".messagelist")).to_contain_text("was added successfully")
     assert Article.objects.filter(title__startswith="A long article written slowly").exists()
+
+
+def test_an_editor_leaving_unsaved_work_is_asked_first_and_back_loses_nothing_silently(
+    open_browser, staff_user
+):
+    article = make_article(body="<p>The saved body, long and careful.</p>")
+    staff = open_browser().new_page()
+    sign_in(staff, staff_user)
+    staff.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    editor = staff.locator(".prose-editor > .ProseMirror")
+    expect(editor).to_contain_text("The saved body")
+    editor.click()
+    editor.press("End")
+    editor.press_sequentially(" One more careful line.")
+
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    staff.once("dialog", stay)
+    staff.locator("#site-name a").click()
+    expect(editor).to_contain_text("One more careful line.")
+    assert asked == ["beforeunload"]
+
+    # Left anyway and come back: the form shows the saved text, in the editor and in
+    # the field it saves from alike, so a save cannot put one over the other unseen.
+    staff.once("dialog", lambda dialog: dialog.accept())
+    staff.locator("#site-name a").click()
+    expect(staff.get_by_role("heading", name="Site administration")).to_be_visible()
+    staff.go_back()
+    expect(editor).to_contain_text("The saved body")
+    assert staff.locator("textarea[name=body]").input_value() == (
+        "<p>The saved body, long and careful.</p>"
+    )
+    editor.click()
+    editor.press("End")
+    editor.press_sequentially(" Written again.")
+    staff.get_by_role("button", name="Save", exact=True).first.click()
+    expect(staff.locator(".messagelist")).to_contain_text("was changed successfully")
+    article.refresh_from_db()
+    assert article.body == "<p>The saved body, long and careful. Written again.</p>"
