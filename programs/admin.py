@@ -88,6 +88,13 @@ class ProgramForm(forms.ModelForm):
         self.fields["price"].error_messages["max_decimal_places"] = (
             "This price has too many decimal places for its currency."
         )
+        # A number box drops a decimal comma as it is typed: "390,50" reached the server
+        # as 39050 and was saved. Plain text reaches it as typed, and is refused.
+        self.fields["price"].widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 14})
+        self.fields["price"].error_messages["invalid"] = (
+            "Write the price as a plain number, with a point before the cents and no "
+            "thousands separator or currency sign: 390.50 or 1200."
+        )
 
     def _post_clean(self):
         # A price the field refused is not also "missing" to the program's own checks.
@@ -105,6 +112,7 @@ class ProgramAdmin(UploadNoticeMixin, admin.ModelAdmin):
         "kind",
         "status",
         "is_featured",
+        "price_shown",
         "promotion",
         "clicks_30_days",
         "sort_order",
@@ -174,6 +182,15 @@ class ProgramAdmin(UploadNoticeMixin, admin.ModelAdmin):
         if program.status != Program.Status.PUBLISHED:
             return f"Not promoted (draft); window: {window}"
         return window
+
+    @admin.display(description="Price")
+    def price_shown(self, program):
+        return program.price_display
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Said back as readers will read it, so a slip in the amount is seen at once.
+        self.message_user(request, f"Price on the site: {obj.price_display}.")
 
     @admin.display(description="Current image")
     def image_preview(self, program):

@@ -176,6 +176,24 @@ def test_the_sites_own_counted_link_is_refused_as_an_enrolment_address(staff_cli
     assert "the site's own counted link" in html.unescape(content)
 
 
+@pytest.mark.parametrize("typed", ["390,50", "1,200", "1 200", "$390"])
+def test_a_price_written_with_a_comma_or_a_sign_is_refused_not_misread(staff_client, typed):
+    """A number box would drop the comma of "390,50" and save 39050."""
+    page = staff_client.get(ADD_URL).content.decode()
+    assert re.search(r'<input type="text" name="price"[^>]*inputmode="decimal"', page)
+    content = html.unescape(post_expecting_error(staff_client, price=typed))
+    assert "with a point before the cents and no thousands separator" in content
+    assert f'value="{typed}"' in content
+    assert not Program.objects.exists()
+
+
+def test_staff_see_the_price_as_readers_will(staff_client):
+    response = staff_client.post(ADD_URL, program_form(price="390.5"), follow=True)
+    assert "Price on the site: $390.50." in html.unescape(response.content.decode())
+    changelist = staff_client.get(reverse("admin:programs_program_changelist"))
+    assert "$390.50" in html.unescape(changelist.content.decode())
+
+
 def test_a_refused_price_gets_one_message_not_two(staff_client):
     content = html.unescape(post_expecting_error(staff_client, price="390.5555"))
     assert "This price has too many decimal places for its currency." in content
