@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from config.security import is_own_host
 
 from .models import (
+    DEFAULT_DISCLAIMER,
     DOI,
     Article,
     ArticleAuthor,
@@ -36,6 +37,9 @@ def image_thumbnail(image_field, size=60):
     """The smallest rendition (a list of 100 covers must not load 100 camera originals),
     or the original while its size is unknown."""
     if not image_field:
+        return "—"
+    if not image_field._committed:
+        # Chosen in a form that came back to be corrected: not stored, so nothing to show.
         return "—"
     widths = widths_for(image_field.width if image_field.field.width_field else None)
     url = (
@@ -149,8 +153,35 @@ class ArticleUpdateInline(admin.TabularInline):
     extra = 0
 
 
+class WebAddressMixin:
+    """ "Slug" means nothing to most staff: its field says what it is and what changing
+    it does."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug" and field is not None:
+            field.label = "Web address (slug)"
+            field.help_text = (
+                "The last part of the page's address: lower-case letters, numbers and "
+                "hyphens. Changed after the page is public, the old address keeps working "
+                "and forwards to the new one."
+            )
+        return field
+
+
+class ArticleForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "publish_at" in self.fields:
+            # Staff may be anywhere; the times here are the site's.
+            self.fields[
+                "publish_at"
+            ].help_text += f" Times are {timezone.get_current_timezone_name()} time."
+
+
 @admin.register(Article)
-class ArticleAdmin(UploadNoticeMixin, admin.ModelAdmin):
+class ArticleAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
+    form = ArticleForm
     formfield_overrides = HTTPS_BY_DEFAULT
     list_display = [
         "title",
@@ -234,7 +265,7 @@ class ArticleAdmin(UploadNoticeMixin, admin.ModelAdmin):
             obj.publish_at = timezone.now()
             self.message_user(
                 request,
-                f"Published now, dated {timezone.localtime(obj.publish_at):%d %b %Y %H:%M}. "
+                f"Published now, dated {timezone.localtime(obj.publish_at):%d %b %Y %H:%M %Z}. "
                 "To show an earlier date, set “publish at”.",
             )
         super().save_model(request, obj, form, change)
@@ -258,7 +289,7 @@ class ArticleAdmin(UploadNoticeMixin, admin.ModelAdmin):
         if article.is_published:
             return "Live"
         if article.is_scheduled:
-            return f"Scheduled for {timezone.localtime(article.publish_at):%d %b %Y %H:%M}"
+            return f"Scheduled for {timezone.localtime(article.publish_at):%d %b %Y %H:%M %Z}"
         return "Hidden (draft)"
 
     @admin.display(description="Review")
@@ -273,7 +304,7 @@ class ArticleAdmin(UploadNoticeMixin, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(UploadNoticeMixin, admin.ModelAdmin):
+class AuthorAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     list_display = ["name", "credentials", "photo_thumbnail"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
@@ -284,7 +315,7 @@ class AuthorAdmin(UploadNoticeMixin, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(WebAddressMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "is_sensitive"]
     list_filter = ["is_sensitive"]
     search_fields = ["name"]
@@ -336,10 +367,33 @@ class DisclaimerAdmin(admin.ModelAdmin):
             and super().has_delete_permission(request, obj)
         )
 
+    def has_change_permission(self, request, obj=None):
+        # Shown without Save buttons: a version readers have seen stays as it was.
+        in_effect = obj is not None and obj.is_in_effect()
+        return not in_effect and super().has_change_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.is_in_effect():
-            return ["text", "effective_from", "created_at"]
         return ["created_at"]
+
+    def get_changeform_initial_data(self, request):
+        # A change is usually a sentence or two: the new version starts from the text
+        # readers see now, not from an empty box.
+        current = Disclaimer.objects.current()
+        return {"text": current.text if current else DEFAULT_DISCLAIMER}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        disclaimer = self.get_object(request, object_id)
+        if request.method == "GET" and disclaimer is not None and disclaimer.is_in_effect():
+            messages.info(
+                request,
+                format_html(
+                    "Readers have seen this version, so it is kept as it was. To change the "
+                    'disclaimer, <a href="{}">add a new version</a>: it starts from the text '
+                    "shown now.",
+                    reverse("admin:articles_disclaimer_add"),
+                ),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class SingleRowAdmin(admin.ModelAdmin):

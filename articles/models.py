@@ -364,6 +364,19 @@ class Article(models.Model):
             raise ValidationError({"body": link_scheme_message(incomplete)})
         if self.cover_image and not self.cover_alt.strip():
             raise ValidationError({"cover_alt": "A cover image needs alt text."})
+        # The page names the reviewer only with the date: one without the other would be
+        # left off without a word.
+        if self.reviewed_by_id and not self.last_reviewed:
+            raise ValidationError(
+                {
+                    "last_reviewed": "Enter the date of the review: readers see who reviewed "
+                    "the article and when."
+                }
+            )
+        if self.last_reviewed and not self.reviewed_by_id:
+            raise ValidationError(
+                {"reviewed_by": "Choose who reviewed the article, or clear the review date."}
+            )
         if (
             self.last_reviewed
             and self.next_review_due

@@ -15,14 +15,15 @@ from .services import comment_published, comment_set_status
 class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: pending comments first, newest first within each status."""
 
+    # What a moderator decides on first, so it stays on screen beside the text.
     list_display = [
         "excerpt",
+        "status",
+        "moderation_note",
+        "article",
         "author_name",
         "email",
-        "article",
-        "status",
         "created_at",
-        "moderation_note",
         "on_site",
     ]
     list_display_links = ["excerpt"]
@@ -33,7 +34,7 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["approve", "mark_spam", "remove"]
     fields = [
-        "article",
+        "article_page",
         "parent",
         ("author_name", "email"),
         "body",
@@ -48,7 +49,7 @@ class CommentAdmin(admin.ModelAdmin):
     # Where a comment sits in its thread is the reader's choice, not the moderator's: a
     # parent on another article, or the comment itself, would hide it from every page.
     readonly_fields = [
-        "article",
+        "article_page",
         "parent",
         "moderation_note",
         "created_at",
@@ -78,6 +79,26 @@ class CommentAdmin(admin.ModelAdmin):
     def excerpt(self, comment):
         prefix = "↳ " if comment.parent_id else ""
         return prefix + (Truncator(comment.body).chars(90) or "(empty)")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            # Beside "Remove", Django's "Delete selected" reads like the same thing; it
+            # destroys the comments and every reply under them, other readers' too.
+            function, name, _ = actions["delete_selected"]
+            actions["delete_selected"] = (
+                function,
+                name,
+                "Delete permanently, with all their replies",
+            )
+        return actions
+
+    @admin.display(description="article")
+    def article_page(self, comment):
+        # The public page: moderators may not open articles in the admin.
+        return format_html(
+            '<a href="{}">{}</a>', comment.article.get_absolute_url(), comment.article.title
+        )
 
     @admin.display(description="on the site")
     def on_site(self, comment):

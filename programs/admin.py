@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from articles.admin import HTTPS_BY_DEFAULT, UploadNoticeMixin, image_thumbnail
+from articles.admin import HTTPS_BY_DEFAULT, UploadNoticeMixin, WebAddressMixin, image_thumbnail
 
 from .models import FAQ, Module, Program, ProgramClick, Testimonial
 from .services import REPORT_DAYS, click_report
@@ -105,7 +105,7 @@ class ProgramForm(forms.ModelForm):
 
 
 @admin.register(Program)
-class ProgramAdmin(UploadNoticeMixin, admin.ModelAdmin):
+class ProgramAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     form = ProgramForm
     list_display = [
         "title",

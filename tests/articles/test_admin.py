@@ -1,4 +1,5 @@
 import datetime
+import html
 import io
 import re
 from http import HTTPStatus
@@ -212,6 +213,8 @@ def test_cover_without_alt_text_is_a_form_error(staff_client):
     assert "A cover image needs alt text." in content
     # The browser forgets the chosen file: staff are asked to choose it again.
     assert "Please choose neurons.png again before saving" in content
+    # Nothing was stored, so no preview points at a picture that is not there.
+    assert "renditions/neurons" not in content
 
 
 def test_the_article_list_shows_small_copies_of_covers(staff_client):
@@ -454,3 +457,33 @@ def test_deleting_an_article_does_not_seem_to_delete_its_authors(staff_client):
     assert "Byline credit: " in summary or "Byline credits: 1" in summary
     assert "Author: " not in summary
     assert credit.author.pk
+
+
+def test_a_reviewer_and_the_review_date_go_together(staff_client):
+    """The page names the reviewer only with the date: neither is dropped unseen."""
+    reviewer = make_author()
+    add = reverse("admin:articles_article_add")
+    without_date = html.unescape(
+        staff_client.post(add, article_form(reviewed_by=reviewer.pk)).content.decode()
+    )
+    assert "Enter the date of the review" in without_date
+    without_reviewer = html.unescape(
+        staff_client.post(add, article_form(last_reviewed="2026-03-02")).content.decode()
+    )
+    assert "Choose who reviewed the article" in without_reviewer
+    response = staff_client.post(
+        add, article_form(reviewed_by=reviewer.pk, last_reviewed="2026-03-02")
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Article.objects.get().reviewed_by == reviewer
+
+
+def test_the_article_form_names_its_time_zone_and_explains_the_web_address(staff_client, settings):
+    settings.TIME_ZONE = "America/New_York"
+    page = staff_client.get(reverse("admin:articles_article_add")).content.decode()
+    assert "Times are America/New_York time." in page
+    assert "Web address (slug)" in page
+    assert "the old address keeps working" in page
+    scheduled = make_article(publish_at=timezone.now() + datetime.timedelta(days=2))
+    listing = staff_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert re.search(r"Scheduled for \d+ \w+ \d{4} \d\d:\d\d E[SD]T", listing), scheduled

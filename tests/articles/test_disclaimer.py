@@ -109,6 +109,18 @@ def test_staff_publish_a_new_version_from_the_admin(staff_client):
     assert "Today&#x27;s wording." in staff_client.get("/").content.decode()
 
 
+def test_the_version_shown_reads_without_save_buttons_and_leads_to_a_new_one(staff_client):
+    shown = Disclaimer.objects.current()
+    page = staff_client.get(reverse("admin:articles_disclaimer_change", args=[shown.pk]))
+    html = page.content.decode()
+    assert 'name="_save"' not in html
+    assert "Readers have seen this version, so it is kept as it was." in html
+    assert reverse("admin:articles_disclaimer_add") in html
+
+    add = staff_client.get(reverse("admin:articles_disclaimer_add")).content.decode()
+    assert "Schedule I controlled" in add  # the new version starts from the text shown now
+
+
 def test_disclaimer_versions_cannot_be_backdated(staff_client):
     """Neither a new version nor a scheduled one moved into the past: either would
     rewrite what readers were shown on those dates."""

@@ -106,8 +106,11 @@ def test_article_page_shows_byline_review_sources_and_updates(client):
     article.updates.create(date=datetime.date(2026, 5, 3), note="Added the follow-up study")
 
     content = client.get(article.get_absolute_url()).content.decode()
-    assert 'By <span class="author">Maya Lindqvist</span>' in content
-    assert "Reviewed by Dr. Samuel Okafor, MD, psychiatrist on" in content
+    assert f'By <a class="author" href="{writer.get_absolute_url()}">Maya Lindqvist</a>' in content
+    assert (
+        f'Reviewed by <a href="{reviewer.get_absolute_url()}">Dr. Samuel Okafor</a>, '
+        "MD, psychiatrist on"
+    ) in content
     assert "2 March 2026" in content
     assert "Study in mice" in content
     assert "Human trial" in content

@@ -140,3 +140,32 @@ def test_moderators_cannot_move_a_comment_out_of_its_thread(staff_client, client
     comment.refresh_from_db()
     assert comment.parent is None
     assert "Stays in place" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_moderator_sees_the_decision_columns_first_and_public_article_links(
+    client, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    moderator = django_user_model.objects.create_user("mod", password="x" * 14, is_staff=True)
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    client.force_login(moderator)
+    article = make_article(title="Spines in mice")
+    comment = make_comment(article, status=Comment.Status.PENDING, moderation_note="Has links")
+
+    queue = client.get(reverse(QUEUE)).content.decode()
+    headers = [queue.index(f'class="sortable column-{name}') for name in ("status", "article")]
+    assert queue.index("column-excerpt") < headers[0] < headers[1]
+
+    page = client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    assert f'<a href="{article.get_absolute_url()}">Spines in mice</a>' in page.content.decode()
+    refused = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert refused.status_code == HTTPStatus.FORBIDDEN
+    assert "You cannot open this page" in refused.content.decode()
+
+
+def test_deleting_says_it_is_permanent_and_takes_the_replies(staff_client):
+    make_comment(make_article())
+    queue = staff_client.get(reverse(QUEUE)).content.decode()
+    assert "Delete permanently, with all their replies" in queue
+    assert "Remove selected comments" in queue
