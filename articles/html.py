@@ -102,6 +102,9 @@ def render_comment_html(html: str) -> SafeString:
 
 
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|td|th|figcaption)>|<br\s*/?>|<hr\s*/?>")
+# A heading run into the next paragraph reads as one sentence ("What this means It is...")
+# in a summary or a search snippet: one without its own closing mark gets a full stop.
+_HEADING_END = re.compile(r"([^\s.?!:;…>])(\s*(?:</[a-z]+>\s*)*</h[1-6]>)")
 
 
 def html_to_text(markup: str) -> str:
@@ -109,7 +112,7 @@ def html_to_text(markup: str) -> str:
     decoded (templates and feeds escape the text once, as they do any text)."""
     # Cleaning first drops the content of <script> and <style>, not only their tags; the
     # end of a block is a word break, so paragraphs do not run together.
-    spaced = _BLOCK_END.sub(" ", sanitize_html(markup))
+    spaced = _BLOCK_END.sub(" ", _HEADING_END.sub(r"\1.\2", sanitize_html(markup)))
     return " ".join(html.unescape(_tag_stripper.clean(spaced)).split())
 
 

@@ -91,6 +91,11 @@ class ProgramForm(forms.ModelForm):
         # A number box drops a decimal comma as it is typed: "390,50" reached the server
         # as 39050 and was saved. Plain text reaches it as typed, and is refused.
         self.fields["price"].widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 14})
+        # The field's own "Enter a valid URL." would say nothing of what is wrong.
+        self.fields["cta_url"].error_messages["invalid"] = (
+            "Enter the full address where readers enrol, as the browser shows it: "
+            "https://, then the site's name, with no spaces (https://learn.example.org/course)."
+        )
         self.fields["price"].error_messages["invalid"] = (
             "Write the price as a plain number, with a point before the cents and no "
             "thousands separator or currency sign: 390.50 or 1200."

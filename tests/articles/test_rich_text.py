@@ -63,6 +63,19 @@ def test_plain_text_of_paragraphs_keeps_a_space_between_them():
     assert html_to_text("<p>First ends.</p><p>Second<br>line.</p>") == "First ends. Second line."
 
 
+def test_plain_text_ends_a_heading_with_a_full_stop_unless_it_has_its_own_mark():
+    """A summary or search snippet must not run a heading into the next sentence."""
+    from articles.html import html_to_text
+
+    assert html_to_text("<h2>What this means</h2><p>It is a mouse study.</p>") == (
+        "What this means. It is a mouse study."
+    )
+    assert html_to_text("<h2>Does it <strong>work</strong></h2><p>Maybe.</p>") == (
+        "Does it work. Maybe."
+    )
+    assert html_to_text("<h2>Does it work?</h2><p>Maybe.</p>") == "Does it work? Maybe."
+
+
 @pytest.mark.parametrize(
     ("typed", "stored"),
     [

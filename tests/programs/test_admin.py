@@ -105,11 +105,21 @@ def post_expecting_error(staff_client, **overrides):
 
 
 @pytest.mark.parametrize(
-    "url", ["learn.example.org/x x", "ftp://example.org/file", "javascript:alert(1)", "/enrol/"]
+    "url",
+    [
+        "learn.example.org/x x",
+        "ftp://example.org/file",
+        "javascript:alert(1)",
+        "/enrol/",
+        "htps://learn.example.org/x",
+        "https//learn.example.org",
+    ],
 )
 def test_enrolment_url_must_be_a_full_web_address(staff_client, url):
-    content = post_expecting_error(staff_client, cta_url=url)
-    assert "Enter a" in content and ("full web address" in content or "valid URL" in content)
+    """Refused with a message that says how to write it, not "Enter a valid URL"."""
+    content = html.unescape(post_expecting_error(staff_client, cta_url=url))
+    assert "Enter the full address where readers enrol, as the browser shows it" in content
+    assert "Enter a valid URL." not in content
 
 
 def test_address_typed_without_scheme_gets_https(staff_client):
