@@ -203,6 +203,15 @@ class ModerationTerm(models.Model):
             raise ValidationError({"value": "Enter a whole e-mail address."})
         if self.kind == self.Kind.BLOCK_DOMAIN and ("@" in self.value or "." not in self.value):
             raise ValidationError({"value": "Enter a domain such as example.com, without @."})
+        # Entries match in any letter case: "Grow Kit" beside "grow kit" would be the same
+        # entry twice, and removing one would leave the other working.
+        same = (
+            ModerationTerm.objects.filter(kind=self.kind, value__iexact=self.value)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if same is not None and same.value != self.value:
+            raise ValidationError({"value": f"This is on the list already, as “{same.value}”."})
 
     def normalized_value(self):
         value = " ".join((self.value or "").split())

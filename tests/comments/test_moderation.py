@@ -1,5 +1,7 @@
 """The moderation policy: who is held, who is approved, what is spam."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -186,3 +188,15 @@ def test_list_entries_are_checked_in_the_admin(staff_client, kind, value, error)
     )
     assert response.status_code == 200
     assert error in response.content.decode()
+
+
+def test_a_word_on_the_list_already_in_other_letters_is_refused(staff_client):
+    """Words match in any letter case: a second entry would be the same entry twice."""
+    ModerationTerm.objects.create(kind="hold_word", value="grow kit")
+    entries = ModerationTerm.objects.count()
+    response = staff_client.post(
+        reverse("admin:comments_moderationterm_add"),
+        {"kind": "hold_word", "value": "Grow  Kit", "note": ""},
+    )
+    assert "This is on the list already, as “grow kit”." in html.unescape(response.content.decode())
+    assert ModerationTerm.objects.count() == entries
