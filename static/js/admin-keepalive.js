@@ -19,17 +19,7 @@
   document.addEventListener("change", function () { unsaved = true; }, true);
   // Leaving the page (a link, Back, closing the tab) would drop that work: the browser
   // asks first. Saving is not leaving.
-  // A double click sends the form twice: the second copy of a new article then fails as
-  // "already exists" and hides that the first was saved. One send at a time.
-  var sending = false;
-  document.addEventListener("submit", function (event) {
-    if (sending) { event.preventDefault(); return; }
-    sending = true;
-    unsaved = false;
-    // Should the page stay (a download, a stopped request), sending is possible again.
-    window.setTimeout(function () { sending = false; }, 5000);
-  }, true);
-  window.addEventListener("pageshow", function () { sending = false; });
+  document.addEventListener("submit", function () { unsaved = false; }, true);
   window.addEventListener("beforeunload", function (event) {
     if (unsaved) { event.preventDefault(); event.returnValue = ""; }
   });
