@@ -141,9 +141,7 @@ class AuthorQuerySet(models.QuerySet):
         published_articles = Article.objects.published()
         return self.filter(
             models.Q(pk__in=published_articles.values("author_credits__author"))
-            | models.Q(
-                pk__in=published_articles.filter(reviewed_by__isnull=False).values("reviewed_by")
-            )
+            | models.Q(pk__in=published_articles.medically_reviewed().values("reviewed_by"))
         )
 
 
@@ -222,6 +220,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def review_overdue(self):
         return self.filter(next_review_due__lt=timezone.localdate())
+
+    def medically_reviewed(self):
+        """Articles whose page names a medical reviewer: one is chosen and the date of the
+        review is given."""
+        return self.filter(reviewed_by__isnull=False, last_reviewed__isnull=False)
 
     def for_listing(self):
         """What article cards show (topics), loaded without a query per card."""

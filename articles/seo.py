@@ -204,7 +204,7 @@ def article_data(request, article, publication, *, description, canonical, image
         if "width" in image:
             image_object |= {"width": image["width"], "height": image["height"]}
         data["image"] = [image_object]
-    if article.reviewed_by:
+    if article.reviewed_by and article.last_reviewed:  # as the page names the reviewer
         data["reviewedBy"] = credited_person(request, article.reviewed_by)
     if article.last_reviewed:
         data["lastReviewed"] = article.last_reviewed.isoformat()

@@ -76,7 +76,7 @@ class AuthorArticleListView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(author=self.author, **kwargs)
-        reviewed = Article.objects.published().filter(reviewed_by=self.author)
+        reviewed = Article.objects.published().medically_reviewed().filter(reviewed_by=self.author)
         if context["page_obj"].number == 1:
             shown = list(reviewed.order_by("-publish_at", "-pk")[: self.reviewed_shown])
             context["reviewed_articles"] = shown

@@ -20,8 +20,18 @@ _BIDI_CONTROLS = dict.fromkeys(
 _LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\u2028": "\n", "\u2029": "\n\n", "\x85": "\n"}
 _LINE_BREAK_RE = re.compile("|".join(map(re.escape, _LINE_BREAKS)))
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
-# A telephone number as crisis lines write them: 988, 911, 116 123, +44 808 808 4994, 741741.
-_PHONE_RE = re.compile(r"(?<![\w+/.#&=-])\+?\d(?:[ -]?\d){2,14}(?![\w%/]|[.,]\d)")
+# A telephone number as crisis lines write them: 116 123, (800) 273-8255, 741741,
+# +44 (0)808 808 4994. Not inside a word, an amount ("$1,000") or a decimal.
+_PHONE_RE = re.compile(
+    r"(?<![\w+$€£/.,#&=:()-])(?:\+\d{1,3}[ -]?)?(?:\(\d{1,4}\)[ -]?)?\d{2,12}(?:[ -]\d{2,12}){0,4}"
+    r"(?![\w%/]|[.,-]\d)"
+)
+# Numbers too short to be sure of, unless they are the emergency and crisis lines
+# people know ("call 988", "call 911"); "365 days" or "ext. 1234" stay text.
+_SHORT_NUMBERS = frozenset(
+    {"000", "100", "101", "110", "111", "112", "119", "911", "988", "999", "1737"}
+)
+_DATE_RE = re.compile(r"(?:19|20)\d\d(?:-\d\d){1,2}|(?:19|20)\d\d-(?:19|20)?\d\d")
 
 
 # Unicode's control characters (category Cc) are exactly these two ranges; newlines and
@@ -54,13 +64,19 @@ def comparable(text: str) -> str:
 _BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
+# Controls, format characters, surrogates, and combining marks (which draw nothing alone).
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Mn", "Mc", "Me"})
+
+
 def has_visible_text(text: str) -> bool:
     """Whether `text` shows anything: a character that is not white space, an invisible
     format character, a combining mark on its own or a blank-looking filler."""
     return any(
         not char.isspace()
         and char not in _BLANK_LOOKING
-        and unicodedata.category(char)[0] not in "CM"
+        # Unassigned and private-use characters count as shown: emoji newer than this
+        # Python's Unicode tables are unassigned to it.
+        and unicodedata.category(char) not in _INVISIBLE_CATEGORIES
         for char in text
     )
 
@@ -110,13 +126,23 @@ def _text(text, phones) -> SafeString:
     pieces, last = [], 0
     for match in _PHONE_RE.finditer(text):
         number = match.group()
-        if len(number) == 4 and 1900 <= int(number) <= 2099:
-            continue  # a year, not a number to call
+        digits = _dialled(number)
+        too_short = len(digits) < 5 and digits not in _SHORT_NUMBERS
+        if too_short or len(digits) > 16 or _DATE_RE.fullmatch(number):
+            continue  # a count, an extension, a year or a date: nothing to call
         pieces.append(html_format("{}", text[last : match.start()]))
-        pieces.append(html_format('<a href="tel:{}">{}</a>', re.sub(r"[ -]", "", number), number))
+        pieces.append(html_format('<a href="tel:{}">{}</a>', digits, number))
         last = match.end()
     pieces.append(html_format("{}", text[last:]))
     return html_join(pieces)
+
+
+def _dialled(number):
+    """What a phone dials for `number`: digits, with the country code's + kept and the
+    national trunk "(0)" dropped after it."""
+    if number.startswith("+"):
+        number = number.replace("(0)", "")
+    return ("+" if number.startswith("+") else "") + re.sub(r"\D", "", number)
 
 
 def _paragraphs(text, *, rel=LINK_REL, phones=False) -> SafeString:

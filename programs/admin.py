@@ -192,10 +192,15 @@ class ProgramAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     def price_shown(self, program):
         return program.price_display
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Said back as readers will read it, so a slip in the amount is seen at once.
+    # Said back after a save from the form (not from the list's order column), as
+    # readers will read it, so a slip in the amount is seen at once.
+    def response_add(self, request, obj, post_url_continue=None):
         self.message_user(request, f"Price on the site: {obj.price_display}.")
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self.message_user(request, f"Price on the site: {obj.price_display}.")
+        return super().response_change(request, obj)
 
     @admin.display(description="Current image")
     def image_preview(self, program):

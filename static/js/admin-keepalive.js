@@ -15,11 +15,19 @@
   // must not lose it: the server hears from the page until it is saved or left.
   var unsaved = false;
 
-  document.addEventListener("input", function () { unsaved = true; }, true);
-  document.addEventListener("change", function () { unsaved = true; }, true);
+  // Only the page's own form holds work: typing in the sidebar's filter box is not
+  // editing, and the header's "Log out" form is leaving, not saving.
+  function inPageForm(event) {
+    return Boolean(event.target.closest && event.target.closest("#content-main form"));
+  }
+  function edited(event) { if (inPageForm(event)) { unsaved = true; } }
+  document.addEventListener("input", edited, true);
+  document.addEventListener("change", edited, true);
   // Leaving the page (a link, Back, closing the tab) would drop that work: the browser
   // asks first. Saving is not leaving.
-  document.addEventListener("submit", function () { unsaved = false; }, true);
+  document.addEventListener("submit", function (event) {
+    if (inPageForm(event)) { unsaved = false; }
+  }, true);
   window.addEventListener("beforeunload", function (event) {
     if (unsaved) { event.preventDefault(); event.returnValue = ""; }
   });

@@ -1,6 +1,7 @@
 """What readers see under an article: the thread, its shape, and the comment text."""
 
 import datetime
+import re
 from http import HTTPStatus
 
 import pytest
@@ -246,6 +247,28 @@ def test_the_crisis_box_numbers_and_addresses_are_a_tap_away(client):
     assert "tel:2019" not in box
     assert "&lt;b&gt;anyone&lt;/b&gt;" in box
     assert box.count("<p>") == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        ("Call (800) 273-8255 now.", ['<a href="tel:8002738255">(800) 273-8255</a>']),
+        ("Call +44 (0)808 808 4994.", ['<a href="tel:+448088084994">+44 (0)808 808 4994</a>']),
+        ("Text HOME to 741741, open 24-7.", ['<a href="tel:741741">741741</a>']),
+        ("Call or text 988, or 999.", ['<a href="tel:988">988</a>', '<a href="tel:999">999</a>']),
+        ("Since 2024-05-12 (and in 2023-2024), $1,000 for 365 days, ext. 1234, ages 5-15.", []),
+    ],
+)
+def test_the_crisis_box_links_telephone_numbers_and_nothing_else(client, text, links):
+    notes = CommentSettings.load()
+    notes.crisis_resources = text
+    notes.save()
+    article = make_article(topics=[make_topic(is_sensitive=True)])
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    box = section_of(response)
+    box = box[box.index('class="crisis-box"') : box.index("</aside>")]
+    assert re.findall(r'<a href="tel:[^"]*">[^<]*</a>', box) == links
 
 
 def test_staff_edit_the_crisis_text_and_the_moderation_notice(client):

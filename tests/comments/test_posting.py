@@ -229,6 +229,25 @@ def test_bad_fields_come_back_with_a_message_and_the_text_intact(client, fields,
     assert not Comment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\U0001fa77",
+        "\ue000",
+        "\u314b\u314b",
+        "\u0e2a\u0e27\u0e31\u0e2a\u0e14\u0e35",
+        "\u4f60\u597d",
+    ],
+)
+def test_text_in_any_script_or_a_new_emoji_alone_is_a_comment(client, text):
+    """Emoji newer than the server's Unicode tables are unknown to it, not invisible."""
+    article = make_article()
+    make_comment(article, email="ada@example.com")
+    response = post_comment(client, article, body=text)
+    assert response.status_code == HTTPStatus.FOUND
+    assert Comment.objects.filter(body=text).exists()
+
+
 def test_the_browser_never_cuts_off_pasted_text(client):
     """A `maxlength` would drop the end of a long paste without a word; the server's
     message says how long the text is and gives all of it back."""

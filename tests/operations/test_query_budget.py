@@ -51,7 +51,10 @@ def large_site(settings):
         article.updates.create(note="An update")
     for number in range(30):
         other = make_article(
-            topics=[topics[number % 4]], authors=[authors[number % 3]], reviewed_by=authors[0]
+            topics=[topics[number % 4]],
+            authors=[authors[number % 3]],
+            reviewed_by=authors[0],
+            last_reviewed=datetime.date(2026, 3, 2),
         )
         Comment.objects.bulk_create(approved(other, 5000 + n) for n in range(3))
     article.related_picks.add(*list(type(article).objects.exclude(pk=article.pk)[:2]))

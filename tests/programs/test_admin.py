@@ -333,3 +333,23 @@ def test_click_chart_scales_bars_to_the_busiest_day():
     assert bars[-1]["height"] == CHART_HEIGHT - CHART_TOP
     assert bars[-2]["height"] == (CHART_HEIGHT - CHART_TOP) / 2
     assert bars[0]["height"] == 0
+
+
+def test_reordering_programs_in_the_list_says_nothing_of_prices(staff_client):
+    first, second = make_program(), make_program()
+    response = staff_client.post(
+        reverse("admin:programs_program_changelist"),
+        {
+            "form-TOTAL_FORMS": "2",
+            "form-INITIAL_FORMS": "2",
+            "form-0-id": first.pk,
+            "form-0-sort_order": "5",
+            "form-1-id": second.pk,
+            "form-1-sort_order": "6",
+            "_save": "Save",
+        },
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "2 programs were changed successfully." in content
+    assert "Price on the site" not in content
