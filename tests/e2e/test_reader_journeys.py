@@ -128,3 +128,26 @@ def test_card_covers_are_sharp_wherever_the_card_stands(page, path):
     image.scroll_into_view_if_needed()
     drawn = image.evaluate("image => image.clientWidth * window.devicePixelRatio")
     assert chosen_width(image) >= min(drawn, 960)
+
+
+def test_a_printed_article_keeps_the_study_sources_and_disclaimer_not_the_rest(page):
+    """Readers print a summary to take to a doctor."""
+    from tests.e2e.content import make_conversation, make_full_program
+
+    article = make_full_article()
+    make_conversation(article)
+    make_full_program()
+    page.goto(article.get_absolute_url())
+    parts_left_out = (".comments", ".article-aside", ".site-search", ".site-nav")
+    for part in parts_left_out:
+        expect(page.locator(part).first).to_be_visible()
+    page.emulate_media(media="print")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
+    expect(page.get_by_role("region", name="Sources")).to_be_visible()
+    source_link = page.get_by_role("region", name="Sources").get_by_role("link").first
+    printed_address = source_link.evaluate("link => getComputedStyle(link, '::after').content")
+    assert "https://doi.org/10.1016/j.neuron.2021.06.008" in printed_address
+    expect(page.get_by_role("contentinfo")).to_contain_text("not medical advice")
+    for part in parts_left_out:
+        expect(page.locator(part).first).to_be_hidden()
