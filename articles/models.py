@@ -138,10 +138,20 @@ class AuthorQuerySet(models.QuerySet):
     def published(self):
         """Authors readers may see, each with a page: credited on a published article, or
         its medical reviewer. Someone with drafts only stays unknown to readers."""
+        return self.filter(self._has_page())
+
+    def with_page_flag(self):
+        """Each author with `has_page`, for pages that name people who may have none (a
+        program's instructors), in the same query."""
+        return self.annotate(
+            has_page=models.ExpressionWrapper(self._has_page(), output_field=models.BooleanField())
+        )
+
+    @staticmethod
+    def _has_page():
         published_articles = Article.objects.published()
-        return self.filter(
-            models.Q(pk__in=published_articles.values("author_credits__author"))
-            | models.Q(pk__in=published_articles.medically_reviewed().values("reviewed_by"))
+        return models.Q(pk__in=published_articles.values("author_credits__author")) | models.Q(
+            pk__in=published_articles.medically_reviewed().values("reviewed_by")
         )
 
 

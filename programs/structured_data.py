@@ -72,7 +72,12 @@ def offers(program: Program, page_url: str) -> list[dict]:
 def program_course_data(*, program: Program, request, publication) -> dict:
     """The `Course` for `program`; `instructors` and `modules` must be prefetched."""
     page_url = request.build_absolute_uri(program.get_absolute_url())
-    instructors = [seo.person(author) for author in program.instructors.all()]
+    instructors = [
+        seo.credited_person(request, author)
+        if getattr(author, "has_page", False)
+        else seo.person(author)
+        for author in program.instructors.all()
+    ]
     data = {
         "@context": "https://schema.org",
         "@type": "Course",

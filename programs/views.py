@@ -10,6 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from articles.models import Author
+
 from .models import Program, Testimonial
 from .services import click_record, is_automated
 
@@ -55,7 +57,7 @@ class ProgramDetailView(DetailView):
         return Program.objects.visible_to(self.request.user).prefetch_related(
             "modules",
             "faqs",
-            "instructors",
+            Prefetch("instructors", queryset=Author.objects.with_page_flag()),
             Prefetch(
                 "testimonials",
                 queryset=Testimonial.objects.approved(),

@@ -112,6 +112,32 @@ def test_sales_page_shows_facts_curriculum_people_and_questions(client):
     assert content.index("The two branches") < content.index("Breathing as a lever")
 
 
+def test_an_instructor_who_writes_for_the_site_is_linked_to_their_page(client):
+    from tests.factories import make_article
+
+    writer = make_author(name="Maya Lindqvist", slug="maya")
+    make_article(authors=[writer])
+    teacher_only = make_author(name="Jon Breathwork", slug="jon")
+    program = make_program(instructors=[writer, teacher_only])
+
+    content = client.get(program.get_absolute_url()).content.decode()
+
+    assert (
+        '<h3 class="instructor__name"><a href="/authors/maya/">Maya Lindqvist</a></h3>' in content
+    )
+    assert '<h3 class="instructor__name">Jon Breathwork</h3>' in content
+    course = next(
+        json.loads(block)
+        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', content)
+        if '"Course"' in block
+    )
+    people = course["hasCourseInstance"][0]["instructor"]
+    assert {person["name"]: person.get("url") for person in people} == {
+        "Maya Lindqvist": "http://testserver/authors/maya/",
+        "Jon Breathwork": None,
+    }
+
+
 def test_sales_page_has_a_counted_button_at_top_and_bottom(client):
     program = make_program(cta_label="Join the next cohort")
     content = client.get(program.get_absolute_url()).content.decode()
