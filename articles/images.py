@@ -12,6 +12,7 @@ Use `SafeImageField` for any new image field:
 """
 
 import io
+import math
 import posixpath
 import secrets
 
@@ -70,12 +71,15 @@ def validate_image_upload(file) -> None:
     pixels = width * height * frames
     if pixels > settings.MAX_IMAGE_PIXELS:
         raise ValidationError(
-            "This image has %(pixels)s megapixels%(frames)s; the most accepted is %(max)s.",
+            "This image has %(pixels)s megapixels%(frames)s; the most accepted is %(max)s. "
+            "Make it smaller first, to %(width)s by %(height)s pixels or less (2,400 pixels "
+            "across is plenty for any screen).",
             code="too_many_pixels",
             params={
                 "pixels": round(pixels / 1_000_000),
                 "frames": f" across its {frames} frames" if frames > 1 else "",
                 "max": settings.MAX_IMAGE_PIXELS // 1_000_000,
+                **_fitting_size(width, height, settings.MAX_IMAGE_PIXELS // frames),
             },
         )
     if image_format not in ALLOWED_FORMATS:
@@ -240,3 +244,10 @@ def fill_missing_dimensions(model, field_name):
         except OSError:
             continue
         model.objects.filter(pk=pk).update(**{field.width_field: width, field.height_field: height})
+
+
+def _fitting_size(width, height, pixels):
+    """The image's own shape scaled down to at most `pixels`, rounded down, for the
+    message that asks staff to resize it."""
+    scale = math.sqrt(pixels / (width * height))
+    return {"width": f"{math.floor(width * scale):,}", "height": f"{math.floor(height * scale):,}"}
