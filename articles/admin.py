@@ -174,9 +174,8 @@ class ArticleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "publish_at" in self.fields:
             # Staff may be anywhere; the times here are the site's.
-            self.fields[
-                "publish_at"
-            ].help_text += f" Times are {timezone.get_current_timezone_name()} time."
+            zone = timezone.get_current_timezone_name()
+            self.fields["publish_at"].help_text += f" Times are in the site's time zone, {zone}."
 
 
 @admin.register(Article)

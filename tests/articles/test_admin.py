@@ -483,7 +483,7 @@ def test_a_reviewer_and_the_review_date_go_together(staff_client):
 def test_the_article_form_names_its_time_zone_and_explains_the_web_address(staff_client, settings):
     settings.TIME_ZONE = "America/New_York"
     page = staff_client.get(reverse("admin:articles_article_add")).content.decode()
-    assert "Times are America/New_York time." in page
+    assert "Times are in the site's time zone, America/New_York." in page
     assert "Web address (slug)" in page
     assert "the old address keeps working" in page
     scheduled = make_article(publish_at=timezone.now() + datetime.timedelta(days=2))
