@@ -14,6 +14,19 @@
   var quote = wrap.querySelector("[data-comment-form-quote]");
   var defaultHeading = heading.getAttribute("data-default-heading");
 
+  // Which comment the form answers, kept for this tab: a browser going Back refills the
+  // text but not the hidden field that names the comment, and the text sent again would
+  // land as a new comment, out of its thread.
+  var replyKey = "comment-reply:" + location.pathname;
+  function remember(id) {
+    try {
+      if (id) { sessionStorage.setItem(replyKey, id); } else { sessionStorage.removeItem(replyKey); }
+    } catch (error) { /* storage switched off: nothing to remember with */ }
+  }
+  function remembered() {
+    try { return sessionStorage.getItem(replyKey); } catch (error) { return null; }
+  }
+
   function focusFirstField() {
     var field = wrap.querySelector("textarea, input[type=text]");
     if (field) { field.focus(); }
@@ -24,6 +37,7 @@
     if (!comment) { return false; }
     comment.insertAdjacentElement("afterend", wrap);
     parentInput.value = link.getAttribute("data-reply-to");
+    remember(parentInput.value);
     heading.textContent = "Reply to " + link.getAttribute("data-reply-name");
     cancelWrap.hidden = false;
     if (quote) { quote.remove(); quote = null; }
@@ -34,6 +48,7 @@
   function cancelReply() {
     home.parentNode.insertBefore(wrap, home.nextSibling);
     parentInput.value = "";
+    remember(null);
     heading.textContent = defaultHeading;
     cancelWrap.hidden = true;
     if (quote) { quote.remove(); quote = null; }
@@ -65,6 +80,19 @@
       wrap.scrollIntoView({ block: "start" });
     }
   }
+
+  // What was sent last is what Back brings back: a new comment after a reply is no reply.
+  wrap.addEventListener("submit", function () { remember(parentInput.value || null); });
+
+  // Text the browser refilled (after Back) goes back under the comment it answered.
+  // After "pageshow": the browser refills fields once the page has loaded.
+  window.addEventListener("pageshow", function () {
+    var text = wrap.querySelector("textarea");
+    var id = remembered();
+    if (parentInput.value || !id || !text || !text.value.trim()) { return; }
+    var link = document.querySelector('[data-reply-to="' + CSS.escape(id) + '"]');
+    if (link) { replyTo(link, false); }
+  });
 
   // A form that came back with errors: the cursor goes to the first field to correct
   // (the summary above it is announced as an alert). After "load": going to the page's

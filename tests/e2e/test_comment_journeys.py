@@ -177,3 +177,52 @@ def test_a_reader_who_cancels_a_reply_by_keyboard_keeps_their_place(page):
     expect(heading).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_role("textbox", name="Name", exact=True)).to_be_focused()
+
+
+def test_a_reply_brought_back_by_the_back_button_is_still_a_reply(page):
+    """The browser refills the text on Back but not which comment it answered: sent
+    again as it stood, it would land as a new comment, out of its thread."""
+    article = make_full_article()
+    first = make_conversation(article)
+    Comment.objects.filter(article=article).update(email="alex@example.com")  # not held
+    loaded_at = open_article(page, article)
+    page.get_by_role("link", name="Reply to Jordan").click()
+    write_comment(
+        page, name="Alex", email="alex@example.com", text="Same question here.", loaded_at=loaded_at
+    )
+    expect(page.get_by_text("Same question here.")).to_be_visible()
+    reply = Comment.objects.get(body="Same question here.")
+    assert reply.parent_id == first.pk
+
+    page.go_back()
+    expect(page.get_by_role("textbox", name="Comment", exact=True)).to_have_value(
+        "Same question here."
+    )
+    expect(page.locator("#comment-form-heading")).to_have_text("Reply to Jordan")
+    time.sleep(HUMAN_PAUSE_SECONDS)
+    page.locator("form.comment-form").get_by_role("button", name="Post comment").click()
+    expect(page.get_by_text("Same question here.")).to_have_count(1)
+    assert list(Comment.objects.filter(body="Same question here.")) == [reply]
+
+
+def test_a_new_comment_brought_back_after_a_reply_stays_a_new_comment(page, monkeypatch):
+    from comments import moderation
+
+    # Two comments in a few seconds from one reader: flood control would hold the second.
+    monkeypatch.setattr(moderation, "FLOOD_MIN_INTERVAL", datetime.timedelta(0))
+    article = make_full_article()
+    make_conversation(article)
+    Comment.objects.filter(article=article).update(email="alex@example.com")  # not held
+    loaded_at = open_article(page, article)
+    page.get_by_role("link", name="Reply to Jordan").click()
+    write_comment(page, name="Alex", email="alex@example.com", text="A reply.", loaded_at=loaded_at)
+    expect(page.get_by_text("A reply.")).to_be_visible()
+    loaded_at = time.monotonic()
+    write_comment(
+        page, name="Alex", email="alex@example.com", text="A new thought.", loaded_at=loaded_at
+    )
+    expect(page.get_by_text("A new thought.")).to_be_visible()
+
+    page.go_back()
+    expect(page.get_by_role("textbox", name="Comment", exact=True)).to_have_value("A new thought.")
+    expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
