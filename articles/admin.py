@@ -340,6 +340,7 @@ class DisclaimerAdmin(admin.ModelAdmin):
     so staff publish a change by adding a new version, dated today or later."""
 
     form = DisclaimerForm
+    readonly_fields = ["created_at"]
     list_display = ["__str__", "effective_from", "state", "created_at"]
     date_hierarchy = "effective_from"
 
@@ -370,9 +371,6 @@ class DisclaimerAdmin(admin.ModelAdmin):
         # Shown without Save buttons: a version readers have seen stays as it was.
         in_effect = obj is not None and obj.is_in_effect()
         return not in_effect and super().has_change_permission(request, obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["created_at"]
 
     def get_changeform_initial_data(self, request):
         # A change is usually a sentence or two: the new version starts from the text

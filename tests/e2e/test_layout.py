@@ -77,3 +77,26 @@ def test_instructor_photos_stay_round_on_a_phone(open_browser):
     page.goto(program.get_absolute_url())
     box = page.locator(".instructor__photo").bounding_box()
     assert round(box["width"]) == round(box["height"]) == 72
+
+
+def test_lists_put_each_picture_beside_its_text_from_tablet_width(open_browser):
+    make_article(
+        title="A piece with a cover", cover_image=image_file("c.png", (1600, 900)), cover_alt="x"
+    )
+    page = open_browser(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(reverse("articles:list"))
+    picture = page.locator(".card-list .card__image").first.bounding_box()
+    text = page.locator(".card-list .card__body").first.bounding_box()
+    assert picture["x"] + picture["width"] <= text["x"]
+    assert picture["height"] < 400  # not a screenful above the text
+
+
+def test_the_header_is_as_tall_on_every_page(open_browser):
+    """The underline of the current menu entry must not push the page down (on a phone
+    the menu has a line of its own)."""
+    page = open_browser(viewport={"width": 390, "height": 844}).new_page()
+    heights = []
+    for url in ["/", reverse("articles:list"), reverse("programs:list")]:
+        page.goto(url)
+        heights.append(page.locator(".site-header").bounding_box()["height"])
+    assert len(set(heights)) == 1, heights
