@@ -92,6 +92,10 @@ def comment_post(request, slug):
 
     if not comments_open(article):
         return _comments_closed(request, article)
+    if "cancel_reply" in request.POST:
+        # "Cancel reply" without JavaScript: the page again, the text kept, as a comment.
+        form = CommentForm(article=article, initial=_typed_so_far(request))
+        return _article_page(request, article, HTTPStatus.OK, comment_form=form)
 
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
@@ -127,6 +131,17 @@ def _posted_text(request):
     """The comment as the reader sent it, to give back when it cannot be posted: all of
     it (the request size limit bounds it), so nothing they wrote is lost."""
     return request.POST.get("body", "").replace("\x00", "")
+
+
+def _typed_so_far(request):
+    """What the reader filled in, as it was sent: nothing is checked, since nothing is
+    being posted."""
+    fields = CommentForm.base_fields
+    kept = ("author_name", "email", "body", "notify_on_reply")
+    return {
+        name: fields[name].widget.value_from_datadict(request.POST, request.FILES, name)
+        for name in kept
+    }
 
 
 def _comments_closed(request, article):

@@ -126,6 +126,35 @@ def test_reply_link_renders_a_reply_form_without_javascript(client):
     assert "Cancel reply" in html
 
 
+def test_cancel_reply_without_javascript_keeps_the_text_as_a_new_comment(client):
+    """ "Cancel reply" is a button of the form: the page comes back with what the reader
+    typed, ready to send as a comment of its own, and nothing is posted."""
+    article = make_article()
+    parent = make_comment(article, author_name="Parent Pat")
+    response = post_comment(
+        client,
+        article,
+        parent=str(parent.pk),
+        author_name="Robin",
+        email="robin@example",
+        body="Half a thought <b>worth</b> keeping.",
+        notify_on_reply="on",
+        cancel_reply="1",
+    )
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "Half a thought &lt;b&gt;worth&lt;/b&gt; keeping.</textarea>" in html
+    assert 'value="Robin"' in html
+    assert 'value="robin@example"' in html
+    assert re.search(r'<input type="checkbox" name="notify_on_reply"[^>]* checked', html)
+    # A comment now, not a reply, and nothing checked or refused: nothing was sent.
+    assert '<input type="hidden" name="parent" value=""' in html
+    assert ">Add a comment</h3>" in html
+    assert "errorlist" not in html
+    assert "form-errors" not in html
+    assert Comment.objects.count() == 1
+
+
 def test_a_reply_is_posted_under_its_parent(client):
     article = make_article()
     parent = make_comment(article, author_name="Parent Pat")

@@ -171,7 +171,7 @@ def test_a_reader_who_cancels_a_reply_by_keyboard_keeps_their_place(page):
     page.keyboard.press("Enter")
     heading = page.locator("#comment-form-heading")
     expect(heading).to_have_text("Reply to Jordan")
-    page.get_by_role("link", name="Cancel reply").focus()
+    page.get_by_role("button", name="Cancel reply").focus()
     page.keyboard.press("Enter")
     expect(heading).to_have_text("Add a comment")
     expect(heading).to_be_focused()
@@ -226,3 +226,34 @@ def test_a_new_comment_brought_back_after_a_reply_stays_a_new_comment(page, monk
     page.go_back()
     expect(page.get_by_role("textbox", name="Comment", exact=True)).to_have_value("A new thought.")
     expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
+
+
+def test_without_javascript_cancel_reply_keeps_what_was_typed(open_browser):
+    """The reply link opens a reply form on a new page; cancelling it there must not
+    throw the text away, and what is sent afterwards is a comment of its own."""
+    article = make_full_article()
+    make_conversation(article)
+    page = open_browser(java_script_enabled=False).new_page()
+    page.goto(article.get_absolute_url())
+    page.get_by_role("link", name="Reply to Jordan").click()
+    expect(page.locator("#comment-form-heading")).to_have_text("Reply to Jordan")
+    loaded_at = time.monotonic()
+    form = page.locator("form.comment-form")
+    form.get_by_role("textbox", name="Name", exact=True).fill("Riley")
+    form.get_by_role("textbox", name="E-mail", exact=True).fill("riley@example.com")
+    form.get_by_role("textbox", name="Comment", exact=True).fill("On second thought, a new topic.")
+    form.get_by_role("button", name="Cancel reply").click()
+
+    expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
+    expect(form.get_by_role("textbox", name="Comment", exact=True)).to_have_value(
+        "On second thought, a new topic."
+    )
+    expect(form.get_by_role("button", name="Cancel reply")).to_be_hidden()
+    assert not Comment.objects.filter(author_name="Riley").exists()
+
+    time.sleep(max(0, loaded_at + HUMAN_PAUSE_SECONDS - time.monotonic()))
+    form.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_role("status").filter(has_text="awaiting moderation")).to_be_visible()
+    sent = Comment.objects.get(author_name="Riley")
+    assert sent.body == "On second thought, a new topic."
+    assert sent.parent is None
