@@ -312,6 +312,13 @@ class AuthorAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     def photo_thumbnail(self, author):
         return image_thumbnail(author.photo, size=40)
 
+    def view_on_site(self, author):
+        # Readers get a page only once the person is credited on a published article;
+        # before that the link would lead staff to a "not found" page.
+        if Author.objects.published().filter(pk=author.pk).exists():
+            return author.get_absolute_url()
+        return None
+
 
 @admin.register(Topic)
 class TopicAdmin(WebAddressMixin, admin.ModelAdmin):

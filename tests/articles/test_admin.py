@@ -146,6 +146,22 @@ def test_staff_edit_an_article_and_an_author_that_have_images(staff_client):
     assert (author.name, author.photo_width) == ("Dr. Maya L.", 60)
 
 
+def test_view_on_site_is_offered_only_for_an_author_readers_can_see(staff_client):
+    """Someone credited on drafts alone has no public page yet: no link to a 404."""
+    author = make_author(name="Maya Lindqvist")
+    make_draft(authors=[author])
+    change_page = reverse("admin:articles_author_change", args=[author.pk])
+    assert "View on site" not in staff_client.get(change_page).content.decode()
+
+    make_article(authors=[author])
+    html = staff_client.get(change_page).content.decode()
+    assert "View on site" in html
+    link = re.search(r'href="([^"]+)" class="viewsitelink"', html).group(1)
+    page = staff_client.get(link, follow=True)
+    assert page.status_code == HTTPStatus.OK
+    assert "Maya Lindqvist" in page.content.decode()
+
+
 def post_article_expecting_error(staff_client, **overrides):
     response = staff_client.post(reverse("admin:articles_article_add"), article_form(**overrides))
     assert response.status_code == HTTPStatus.OK
