@@ -233,6 +233,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# Dates typed in the admin: year-month-day or with the month's name, never 01/12/2026,
+# which means a different day on each side of the Atlantic (config/formats/en).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 
 # --- Static and media files -----------------------------------------------------------

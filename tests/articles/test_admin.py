@@ -169,6 +169,23 @@ def post_article_expecting_error(staff_client, **overrides):
     return response.content.decode()
 
 
+def test_a_date_in_numeric_day_month_order_is_asked_again_not_misread(staff_client):
+    """01/12/2026 is 1 December to most of the world and 12 January in the US: rather
+    than schedule an article six weeks off, the form asks for an unambiguous date."""
+    html = post_article_expecting_error(staff_client, publish_at_0="01/12/2026")
+    assert "Enter a valid date." in html
+    assert 'value="01/12/2026"' in html
+
+    for typed in ["2026-12-01", "1 Dec 2026", "December 1, 2026"]:
+        Article.objects.filter(slug="a-new-study").delete()
+        response = staff_client.post(
+            reverse("admin:articles_article_add"), article_form(publish_at_0=typed)
+        )
+        assert response.status_code == HTTPStatus.FOUND, typed
+        saved = timezone.localtime(Article.objects.get(slug="a-new-study").publish_at)
+        assert (saved.month, saved.day) == (12, 1), typed
+
+
 def change_form_keeping_the_date(article, **overrides):
     """The change form as staff send it when they leave "publish at" as it was."""
     moment = timezone.localtime(article.publish_at)

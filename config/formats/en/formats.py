@@ -1,0 +1,24 @@
+"""Date input for staff: Django's English formats without the numeric US order.
+
+"01/12/2026" is 12 January in the US and 1 December almost everywhere else; read the US
+way, a publication or review date typed by an editor elsewhere would be saved a month or
+more off without a word. Year-month-day (what the admin's calendar writes) and dates with
+the month's name are unambiguous, so those are kept; anything else asks again.
+"""
+
+DATE_INPUT_FORMATS = [
+    "%Y-%m-%d",  # 2026-12-01
+    "%d %b %Y",  # 1 Dec 2026
+    "%d %b, %Y",
+    "%d %B %Y",  # 1 December 2026
+    "%d %B, %Y",
+    "%b %d %Y",  # Dec 1 2026
+    "%b %d, %Y",
+    "%B %d %Y",  # December 1 2026
+    "%B %d, %Y",
+]
+DATETIME_INPUT_FORMATS = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M",
+]
