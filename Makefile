@@ -21,9 +21,10 @@ $(BIN)/.installed: $(LOCK) pyproject.toml
 	touch $@
 
 # A secret key is generated once per checkout and kept out of git; also when .env was
-# made by hand (from .env.example, say) without one.
+# made by hand (from .env.example, say) without one. Not when the environment sets one
+# (a service manager): commands run from .env alone, by cron, would use another key.
 secret-key:
-	@grep -qs '^SECRET_KEY=.' .env || { umask 077 && $(PYTHON) -c "import pathlib, secrets; \
+	@test -n "$$SECRET_KEY" || grep -qs '^SECRET_KEY=.' .env || { umask 077 && $(PYTHON) -c "import pathlib, secrets; \
 		env = pathlib.Path('.env'); text = env.read_text() if env.exists() else ''; \
 		text += '' if text.endswith(chr(10)) or not text else chr(10); \
 		env.write_text(text + 'SECRET_KEY=' + secrets.token_urlsafe(50) + chr(10))" && \
@@ -32,23 +33,26 @@ secret-key:
 # Only this account reads the database, its backups and exports (e-mail addresses and
 # password hashes); the site serves static and media files itself. Set on every run, as
 # collectstatic or the tests may have made var/ first; an operator whose web server reads
-# var/media sets VAR_MODE=750 (in the environment or on the command line).
+# var/media sets VAR_MODE=750 (in the environment or on the command line). The SQLite
+# files stay the owner's alone even then: they are made with umask 077 below, and ones
+# made before (by a plain `manage.py migrate`) are set so here.
 VAR_MODE ?= 700
 var:
 	mkdir -p var/media
 	chmod $(VAR_MODE) var
+	find var -maxdepth 1 -name '*.sqlite3*' -exec chmod 600 {} +
 
 install: $(BIN)/.installed secret-key var
 
 run: install
-	$(BIN)/python manage.py migrate --noinput
+	umask 077 && $(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(SERVE_ENV) $(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi
 
 # Templates and code change under the development server: nothing is kept between requests.
 dev: install
-	$(BIN)/python manage.py migrate --noinput
+	umask 077 && $(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(SERVE_ENV) DEBUG=true PAGE_CACHE_SECONDS=0 SITE_ROWS_CACHE_SECONDS=0 \
 		$(BIN)/python manage.py runserver $(DEV_HOST):$$($(SERVE_ENV) $(BIN)/python -c \
@@ -70,7 +74,7 @@ migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 superuser: install
-	$(BIN)/python manage.py migrate --noinput
+	umask 077 && $(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createsuperuser
 
 # Benchmark on a large dataset in its own database (var/bench.sqlite3); not part of `test`.

@@ -1,8 +1,11 @@
+import functools
 import logging
 import time
 from http import HTTPStatus
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
@@ -117,16 +120,41 @@ def article_page_context(request, article):
 _outage_logged_at = {}
 
 
-def _log_outage(check, message):
+def _log_outage(check, message, *args, log=logger.exception):
     now, last = time.monotonic(), _outage_logged_at.get(check)
     if last is None or now - last >= 60:
         _outage_logged_at[check] = now
-        logger.exception(message)
+        log(message, *args)
+
+
+@functools.cache
+def uncollected_static_files():
+    """The site's own static files missing from the manifest `collectstatic` wrote, such
+    as every file after an update deployed without it: any page naming one answers 500.
+    Fixed for the life of the process, as is the manifest the process read."""
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return []  # names are not hashed: nothing to collect first
+    collected = staticfiles_storage.hashed_files
+    names = (
+        path.relative_to(folder).as_posix()
+        for folder in map(Path, settings.STATICFILES_DIRS)
+        for path in folder.rglob("*")
+        if path.is_file()
+    )
+    # collectstatic leaves out hidden and backup files (its default ignore patterns).
+    return sorted(
+        name
+        for name in names
+        if name not in collected
+        and not any(part.startswith(".") for part in name.split("/"))
+        and not name.endswith("~")
+    )
 
 
 @never_cache
 def healthz(request):
-    """For load balancers: 200 while the database answers, 503 when not.
+    """For load balancers: 200 while the database answers and the static files are
+    collected, 503 when not (every page would fail).
 
     The cache is reported too, but without it pages are only slower (they are rendered
     afresh), so a cache outage answers 200 "degraded": every server shares the cache, and
@@ -145,7 +173,17 @@ def healthz(request):
     except Exception:
         _log_outage("cache", "Health check: the cache does not answer")
         checks["cache"] = "unavailable"
-    if checks["database"] != "ok":
+    missing = uncollected_static_files()
+    checks["static"] = f"{len(missing)} files not collected" if missing else "ok"
+    if missing:
+        _log_outage(
+            "static",
+            "Health check: static files not collected (run manage.py collectstatic and "
+            "restart): %s",
+            ", ".join(missing[:5]),
+            log=logger.error,
+        )
+    if checks["database"] != "ok" or missing:
         status, code = "unavailable", HTTPStatus.SERVICE_UNAVAILABLE
     else:
         status = "ok" if checks["cache"] == "ok" else "degraded"

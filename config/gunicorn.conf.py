@@ -11,7 +11,10 @@ import environ
 # may be set there too (real environment variables still win).
 environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env")
 
-bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+host = os.environ.get("HOST", "127.0.0.1")
+# An IPv6 address (HOST=::) is written in brackets before its port.
+bind = f"[{host.strip('[]')}]" if ":" in host else host
+bind += f":{os.environ.get('PORT', '8000')}"
 # Sync workers, two per core, by measurement (README, "Why sync workers"): a page is a
 # cache hit or a render that holds the GIL, so threads add nothing, and the second
 # worker per core keeps the core busy while its pair waits on the database or SMTP.
@@ -28,3 +31,7 @@ max_requests_jitter = 5_000
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket is one path per user account: a second instance (another
+# port, the benchmark, a test) takes it over and removes it for the others on exit, and a
+# service account with no home logs an error at every start. Nothing here uses it.
+control_socket_disable = True

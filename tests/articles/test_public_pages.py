@@ -3,6 +3,7 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -257,7 +258,42 @@ def test_healthz_reports_a_cache_outage_without_taking_the_server_out(client, mo
     monkeypatch.setattr(cache, "set", broken)
     response = client.get("/healthz")
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unavailable"}
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "unavailable",
+        "static": "ok",
+    }
+
+
+def test_healthz_takes_out_a_server_whose_static_files_were_not_collected(
+    client, settings, tmp_path, caplog
+):
+    """An update deployed without `collectstatic`: every page fails on a stylesheet the
+    manifest does not name, so the load balancer must stop sending readers there."""
+    from articles.views import uncollected_static_files
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    uncollected_static_files.cache_clear()
+    try:
+        response = client.get("/healthz")
+        assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+        assert response.json()["static"].endswith("files not collected")
+        assert "collectstatic" in caplog.text
+        assert "css/site.css" in caplog.text
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+        uncollected_static_files.cache_clear()  # as a restarted server would
+        response = client.get("/healthz")
+        assert response.status_code == HTTPStatus.OK
+        assert response.json()["static"] == "ok"
+    finally:
+        uncollected_static_files.cache_clear()
 
 
 def test_an_outage_is_logged_once_a_minute_not_at_every_probe(client, monkeypatch, caplog):

@@ -1,5 +1,6 @@
 """What `make` does to a checkout before anything runs: the secret key and `var/`."""
 
+import os
 import shutil
 import stat
 import subprocess
@@ -11,9 +12,15 @@ from django.conf import settings
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 
 
-def make(folder, *targets):
+def make(folder, *targets, env=None):
+    environment = {name: value for name, value in os.environ.items() if name != "SECRET_KEY"}
     return subprocess.run(
-        ["make", "-s", *targets], cwd=folder, capture_output=True, text=True, check=True
+        ["make", "-s", *targets],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment | (env or {}),
     )
 
 
@@ -38,6 +45,13 @@ def test_a_env_made_by_hand_without_a_key_gets_one_and_keeps_its_settings(checko
     assert env.read_text().splitlines() == lines
 
 
+def test_no_key_is_written_when_the_environment_sets_one(checkout):
+    """A service manager that sets SECRET_KEY is the key's one home: a second key in .env
+    would be the one that cron jobs, reading .env alone, signed with."""
+    make(checkout, "secret-key", env={"SECRET_KEY": "k" * 50})
+    assert not (checkout / ".env").exists()
+
+
 def test_the_database_folder_is_readable_by_its_owner_only(checkout):
     """Even when collectstatic or the tests made it first, as anyone could read it."""
     (checkout / "var" / "static").mkdir(parents=True)
@@ -48,3 +62,14 @@ def test_the_database_folder_is_readable_by_its_owner_only(checkout):
     # An operator whose web server reads the media says so.
     make(checkout, "var", "VAR_MODE=750")
     assert stat.S_IMODE((checkout / "var").stat().st_mode) == 0o750
+
+
+def test_the_database_stays_the_owners_when_the_web_server_reads_var(checkout):
+    """With VAR_MODE=750 the web server's group may list var/ (to serve var/media), but
+    not read the database a plain `manage.py migrate` made readable to all."""
+    (checkout / "var").mkdir()
+    for name in ["db.sqlite3", "db.sqlite3-wal"]:
+        (checkout / "var" / name).touch(mode=0o644)
+    make(checkout, "var", "VAR_MODE=750")
+    for name in ["db.sqlite3", "db.sqlite3-wal"]:
+        assert stat.S_IMODE((checkout / "var" / name).stat().st_mode) == 0o600

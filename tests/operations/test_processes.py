@@ -86,6 +86,26 @@ class Browser:
             return error.code, error.read().decode()
 
 
+def test_gunicorn_starts_cleanly_for_a_service_account_without_a_writable_home(
+    tmp_path, static_files
+):
+    """No error in the log of a server run by an account whose home it cannot write, as
+    for many system service accounts (gunicorn's control socket would want one)."""
+    unwritable_home = tmp_path / "home-is-a-file"
+    unwritable_home.touch()
+    env = {
+        "HOME": str(unwritable_home),
+        "XDG_RUNTIME_DIR": "",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        "PAGE_CACHE_GENERATION_FILE": str(tmp_path / "generation"),
+    }
+    log_path = tmp_path / "gunicorn.log"
+    with GunicornServer(workers=1, env=env, log_path=log_path):
+        pass  # up means /healthz answered 200
+    assert "Booting worker" in log_path.read_text()
+    assert "[ERROR]" not in log_path.read_text()
+
+
 def test_a_comment_approved_on_one_server_appears_on_the_other_at_once(site_env, tmp_path):
     manage(
         site_env,

@@ -3,9 +3,11 @@
 
 import os
 import runpy
+import subprocess
 from pathlib import Path
 from unittest import mock
 
+import environ
 import pytest
 from django.conf import settings
 
@@ -88,6 +90,20 @@ def test_gunicorn_reads_the_same_env_file():
 
 
 @pytest.mark.parametrize(
+    ("host", "bind"),
+    [("::", "[::]:8000"), ("[::1]", "[::1]:8000"), ("0.0.0.0", "0.0.0.0:8000")],  # noqa: S104
+)
+def test_gunicorn_binds_ipv6_addresses_as_written(host, bind):
+    """HOST=:: as an operator writes it: gunicorn needs the brackets before the port."""
+    with (
+        mock.patch.dict(os.environ, {"HOST": host, "PORT": "8000"}),
+        mock.patch("environ.Env.read_env"),
+    ):
+        config = runpy.run_path(str(BASE_DIR / "config" / "gunicorn.conf.py"))
+    assert config["bind"] == bind
+
+
+@pytest.mark.parametrize(
     "trusted", [["127.0.0.1"], ["127.0.0.0/8"], ["10.0.0.5", "127.0.0.1"], ["*"]]
 )
 def test_the_reader_address_is_taken_from_a_trusted_proxy_however_it_is_listed(
@@ -100,3 +116,23 @@ def test_the_reader_address_is_taken_from_a_trusted_proxy_however_it_is_listed(
     assert client_ip(request) == "203.0.113.9"
     stranger = rf.get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert client_ip(stranger) == ("203.0.113.9" if trusted == ["*"] else "192.0.2.7")
+
+
+def test_a_shell_reads_env_example_as_the_site_does():
+    """The PostgreSQL backup script loads .env with cron's `sh`: a value the shell cut
+    short would leave it without DATABASE_URL, making no backup."""
+    shell = subprocess.run(
+        ["sh", "-c", "set -a && . ./.env.example && set +a && env -0"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": os.environ["PATH"]},
+    )
+    from_shell = dict(item.split("=", 1) for item in shell.stdout.split("\0") if "=" in item)
+    with mock.patch.dict(os.environ, {}, clear=True):
+        environ.Env.read_env(BASE_DIR / ".env.example")
+        from_site = dict(os.environ)
+    assert "DEFAULT_FROM_EMAIL" in from_site
+    for name, value in from_site.items():
+        assert from_shell.get(name) == value, name
