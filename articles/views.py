@@ -11,6 +11,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -189,6 +190,18 @@ def healthz(request):
         status = "ok" if checks["cache"] == "ok" else "degraded"
         code = HTTPStatus.OK
     return JsonResponse({"status": status, **checks}, status=code)
+
+
+@never_cache
+def staff_session(request):
+    """For admin-keepalive.js on a form with unsaved work: counts as activity (the session
+    is saved on every request), and says whether the editor is still signed in, with the
+    form token to send, which signing in again in another tab changes."""
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        # An answer, not an error: the page asked whether, and shows what to do.
+        return JsonResponse({"signed_in": False})
+    return JsonResponse({"signed_in": True, "csrf_token": get_token(request)})
 
 
 def server_error(request):

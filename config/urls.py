@@ -13,6 +13,8 @@ def serve_media(request, path):
 
 urlpatterns = [
     # Configurable (ADMIN_URL), so the sign-in page is not where every bot looks for it.
+    # Before the admin's own URLs, which would take "session/" for an app's name.
+    path(f"{settings.ADMIN_URL}session/", article_views.staff_session, name="staff_session"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", article_views.healthz, name="healthz"),
     path("programs/", include("programs.urls")),

@@ -1,19 +1,23 @@
 // Staff are signed out after STAFF_IDLE_MINUTES without a request, and typing in a form
 // sends none: an editor writing a long article would be signed out and lose it on save.
 // While a form holds unsaved work, the server hears from this page well within the limit,
-// and the browser asks before the page is left.
+// and the browser asks before the page is left. A save made while signed out anyway (the
+// computer slept past the limit, or someone signed out in another tab) is held back with
+// the work still on the page, instead of leading to the sign-in page and losing it.
 (function () {
   "use strict";
 
   var script = document.currentScript;
   var url = script.getAttribute("data-keepalive-url");
+  var signInUrl = script.getAttribute("data-sign-in-url");
   var seconds = Number(script.getAttribute("data-keepalive-seconds"));
   if (!url || !(seconds > 0)) { return; }
   // Timers longer than about 24 days overflow; an hour is often enough for any limit.
   var every = Math.min(seconds, 3600) * 1000;
   // Once something is typed the form holds unsaved work, and a pause (a meeting, lunch)
-  // must not lose it: the server hears from the page until it is saved or left.
-  var unsaved = false;
+  // must not lose it: the server hears from the page until it is saved or left. A form
+  // that came back with errors holds work that was not saved either.
+  var unsaved = Boolean(document.querySelector("#content-main .errornote"));
 
   // Only the page's own form holds work: typing in the sidebar's filter box is not
   // editing, and the header's "Log out" form is leaving, not saving.
@@ -23,16 +27,70 @@
   function edited(event) { if (inPageForm(event)) { unsaved = true; } }
   document.addEventListener("input", edited, true);
   document.addEventListener("change", edited, true);
-  // Leaving the page (a link, Back, closing the tab) would drop that work: the browser
-  // asks first. Saving is not leaving.
+
+  var notice = null;
+  function showSignedOut() {
+    if (!notice) {
+      notice = document.createElement("p");
+      notice.className = "errornote";
+      notice.setAttribute("role", "alert");
+      notice.append("You were signed out, so nothing was saved. Your changes are still on " +
+        "this page: ");
+      var link = document.createElement("a");
+      link.href = signInUrl;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.textContent = "sign in again in a new tab";
+      notice.append(link, ", then come back here and save.");
+      var main = document.getElementById("content-main");
+      main.insertBefore(notice, main.firstChild);
+    }
+    notice.scrollIntoView({ block: "center" });
+  }
+
+  // Asks the server whether the editor is still signed in; a sign-in in another tab
+  // changes the form token, so the page's forms take the new one.
+  function checkSession() {
+    return fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      if (!response.ok) { return true; }  // not ours to judge: let the save go ahead
+      return response.json().then(function (data) {
+        if (!data.signed_in) { return false; }
+        document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
+          input.value = data.csrf_token;
+        });
+        if (notice) { notice.remove(); notice = null; }
+        return true;
+      });
+    });
+  }
+
+  // Saving is not leaving; but first, make sure the save can land.
+  var checked = false;
   document.addEventListener("submit", function (event) {
-    if (inPageForm(event)) { unsaved = false; }
+    if (!inPageForm(event)) { return; }
+    if (checked) { unsaved = false; return; }
+    event.preventDefault();
+    var form = event.target;
+    var button = event.submitter;
+    function send() {
+      // requestSubmit sends its submit event at once, and none if the form is invalid.
+      checked = true;
+      try {
+        if (button && button.form === form) { form.requestSubmit(button); } else { form.requestSubmit(); }
+      } finally {
+        checked = false;
+      }
+    }
+    checkSession().then(function (signedIn) {
+      if (signedIn) { send(); } else { showSignedOut(); }
+    }, send);  // the server out of reach: the save says so itself
   }, true);
+
   window.addEventListener("beforeunload", function (event) {
     if (unsaved) { event.preventDefault(); event.returnValue = ""; }
   });
   window.setInterval(function () {
     if (!unsaved) { return; }
-    fetch(url, { credentials: "same-origin", cache: "no-store" }).catch(function () {});
+    checkSession().then(function (signedIn) { if (!signedIn) { showSignedOut(); } }, function () {});
   }, every);
 })();

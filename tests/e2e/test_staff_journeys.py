@@ -153,3 +153,54 @@ def test_an_editor_leaving_unsaved_work_is_asked_first_and_back_loses_nothing_si
     expect(staff.locator(".messagelist")).to_contain_text("was changed successfully")
     article.refresh_from_db()
     assert article.body == "<p>The saved body, long and careful. Written again.</p>"
+
+
+def test_an_editor_signed_out_before_saving_keeps_their_work_and_saves_after_signing_in(
+    open_browser, staff_user
+):
+    """The laptop slept past the idle limit, or someone signed out in another tab: the
+    save is held back with the work on the page, not lost to the sign-in page."""
+    from django.contrib.sessions.models import Session
+
+    staff = open_browser().new_page()
+    sign_in(staff, staff_user)
+    staff.goto(reverse("admin:articles_article_add"))
+    staff.get_by_role("textbox", name="Title:").press_sequentially("Written before a nap")
+    editor = staff.locator(".prose-editor > .ProseMirror")
+    editor.click()
+    editor.press_sequentially("Every word of it.")
+
+    Session.objects.all().delete()
+    staff.get_by_role("button", name="Save", exact=True).first.click()
+    alert = staff.get_by_role("alert").filter(has_text="You were signed out")
+    expect(alert).to_be_visible()
+    expect(staff.get_by_role("textbox", name="Title:")).to_have_value("Written before a nap")
+    expect(editor).to_contain_text("Every word of it.")
+    assert not Article.objects.exists()
+
+    # Signing in again (in another tab) gives the browser a new form token as well.
+    with staff.context.expect_page() as new_tab:
+        alert.get_by_role("link", name="sign in again in a new tab").click()
+    sign_in(new_tab.value, staff_user)
+    staff.bring_to_front()
+    staff.get_by_role("button", name="Save", exact=True).first.click()
+    expect(staff.locator(".messagelist")).to_contain_text("was added successfully")
+    article = Article.objects.get(title="Written before a nap")
+    assert "Every word of it." in article.body
+
+
+def test_a_form_that_came_back_with_errors_is_not_left_without_asking(open_browser, staff_user):
+    """What was typed there is not saved yet, however fresh the page is."""
+    staff = open_browser().new_page()
+    sign_in(staff, staff_user)
+    staff.goto(reverse("admin:articles_article_add"))
+    staff.get_by_role("textbox", name="Title:").fill("Half finished")
+    staff.get_by_role("textbox", name="Web address (slug):").fill("")
+    staff.get_by_role("button", name="Save", exact=True).first.click()
+    expect(staff.locator(".errornote")).to_be_visible()
+
+    asked = []
+    staff.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    staff.locator(".breadcrumbs").get_by_role("link", name="Articles").click()
+    expect(staff.get_by_role("textbox", name="Title:")).to_have_value("Half finished")
+    assert asked == ["beforeunload"]
