@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.db.models import Subquery
 
 from .models import DEFAULT_DISCLAIMER, Disclaimer, Publication
 from .page_cache import cached_for_generation
+from .search import box_max_length
 
 
 def _chrome():
@@ -24,5 +24,5 @@ def publication(request):
     length limit, which the header and the results page share."""
     return {
         **cached_for_generation("chrome", _chrome),
-        "search_max_length": settings.SEARCH_MAX_QUERY_LENGTH,
+        "search_max_length": box_max_length(),
     }

@@ -72,6 +72,14 @@ class Fragment:
     is_match: bool = False
 
 
+def box_max_length() -> int:
+    """The search box's `maxlength`: twice what is searched, so a pasted paragraph is cut
+    here, at a word, with a note saying so, not silently by the browser; and short enough
+    that the address stays within what gunicorn reads (4,094 bytes, even for letters that
+    take nine bytes in an address)."""
+    return settings.SEARCH_MAX_QUERY_LENGTH * 2
+
+
 def parse_query(raw: str) -> Query:
     """Tidy what a reader typed into a `Query` that is safe to search with."""
     max_length = settings.SEARCH_MAX_QUERY_LENGTH

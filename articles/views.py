@@ -212,7 +212,7 @@ def server_error(request):
         "request": request,
         "disclaimer_text": DEFAULT_DISCLAIMER,
         "publication": Publication(),
-        "search_max_length": settings.SEARCH_MAX_QUERY_LENGTH,
+        "search_max_length": site_search.box_max_length(),
     }
     try:
         context.update(publication(request))

@@ -84,6 +84,19 @@ def test_reader_searches_from_the_header_and_opens_a_result(page):
     expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
 
 
+def test_reader_who_pastes_a_paragraph_into_search_is_told_it_was_shortened(page):
+    """Cut silently by the browser, the search would run on part of it with no word
+    about which part."""
+    make_full_article()
+    paragraph = "dendritic spines after a single dose of psilocybin in mice " * 5
+    page.goto("/")
+    search_box = page.get_by_role("searchbox", name="Search the site")
+    search_box.fill(paragraph)
+    search_box.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search")
+    expect(page.get_by_text("Your search was long, so we used its first")).to_be_visible()
+
+
 def test_reader_who_finds_nothing_is_shown_a_way_on(page):
     make_full_article()
     page.goto(reverse("articles:search") + "?q=zebrafish")

@@ -204,3 +204,24 @@ def test_a_form_that_came_back_with_errors_is_not_left_without_asking(open_brows
     staff.locator(".breadcrumbs").get_by_role("link", name="Articles").click()
     expect(staff.get_by_role("textbox", name="Title:")).to_have_value("Half finished")
     assert asked == ["beforeunload"]
+
+
+def test_a_pasted_address_longer_than_the_field_is_not_cut_short(open_browser, staff_user):
+    """The browser would keep the first 200 characters without a word, and the article
+    would name a broken address as its canonical one."""
+    article = make_article()
+    long_address = "https://example.org/" + "a-long-path/" * 20
+    staff = open_browser().new_page()
+    sign_in(staff, staff_user)
+    staff.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    staff.get_by_text("Search and sharing").click()
+    field = staff.get_by_role("textbox", name="Canonical URL:")
+    field.fill(long_address)
+    staff.get_by_role("button", name="Save", exact=True).first.click()
+    expect(staff.locator(".errornote")).to_be_visible()
+    expect(staff.locator("#content-main")).to_contain_text(
+        f"at most 200 characters (it has {len(long_address)})"
+    )
+    expect(field).to_have_value(long_address)
+    article.refresh_from_db()
+    assert article.canonical_url == ""
