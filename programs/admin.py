@@ -96,6 +96,12 @@ class ProgramForm(forms.ModelForm):
             "Enter the full address where readers enrol, as the browser shows it: "
             "https://, then the site's name, with no spaces (https://learn.example.org/course)."
         )
+        self.fields["hours_per_week"].error_messages["invalid"] = (
+            "Write the hours as a number, with a point for a half: 2.5 or 3."
+        )
+        self.fields["duration_weeks"].error_messages["invalid"] = (
+            "Write the duration as a whole number of weeks, such as 6."
+        )
         self.fields["price"].error_messages["invalid"] = (
             "Write the price as a plain number, with a point before the cents and no "
             "thousands separator or currency sign: 390.50 or 1200."

@@ -225,3 +225,34 @@ def test_a_pasted_address_longer_than_the_field_is_not_cut_short(open_browser, s
     expect(field).to_have_value(long_address)
     article.refresh_from_db()
     assert article.canonical_url == ""
+
+
+def test_a_decimal_comma_in_a_program_number_is_asked_again_not_multiplied(
+    open_browser, staff_user
+):
+    """A number box drops the comma of "2,5" as it is typed: the page then said "About 25
+    hours a week", and search engines read 25 hours too."""
+    from programs.models import Program
+    from tests.programs.factories import make_program
+
+    program = make_program(hours_per_week=None, duration_weeks=None)
+    staff = open_browser().new_page()
+    sign_in(staff, staff_user)
+    staff.goto(reverse("admin:programs_program_change", args=[program.pk]))
+    hours = staff.get_by_role("textbox", name="Hours per week:")
+    hours.press_sequentially("2,5")
+    weeks = staff.get_by_role("textbox", name="Duration in weeks:")
+    weeks.press_sequentially("6,5")
+    staff.get_by_role("button", name="Save", exact=True).first.click()
+    expect(staff.locator("#content-main")).to_contain_text("with a point for a half: 2.5")
+    expect(staff.locator("#content-main")).to_contain_text("a whole number of weeks")
+    expect(hours).to_have_value("2,5")
+    expect(weeks).to_have_value("6,5")
+    assert Program.objects.get(pk=program.pk).hours_per_week is None
+
+    hours.fill("2.5")
+    weeks.fill("6")
+    staff.get_by_role("button", name="Save", exact=True).first.click()
+    expect(staff.locator(".messagelist")).to_contain_text("was changed successfully")
+    saved = Program.objects.get(pk=program.pk)
+    assert (str(saved.hours_per_week), saved.duration_weeks) == ("2.5", 6)
