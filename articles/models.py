@@ -209,6 +209,13 @@ class Topic(models.Model):
     def get_absolute_url(self):
         return reverse("articles:topic", args=[self.slug])
 
+    def clean(self):
+        # "microdosing" beside "Microdosing" would be one topic twice in every picker,
+        # with articles split between the two pages.
+        same = Topic.objects.filter(name__iexact=self.name.strip()).exclude(pk=self.pk).first()
+        if same is not None:
+            raise ValidationError({"name": f"There is a topic “{same.name}” already."})
+
     def public_addresses(self):
         """Its page and its feed: feed readers subscribed to the old one keep reading."""
         return [self.get_absolute_url(), reverse("articles:topic_feed", args=[self.slug])]

@@ -1,7 +1,9 @@
 import ipaddress
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import DomainNameValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -201,8 +203,8 @@ class ModerationTerm(models.Model):
                 )
         if self.kind == self.Kind.BLOCK_EMAIL and "@" not in self.value:
             raise ValidationError({"value": "Enter a whole e-mail address."})
-        if self.kind == self.Kind.BLOCK_DOMAIN and ("@" in self.value or "." not in self.value):
-            raise ValidationError({"value": "Enter a domain such as example.com, without @."})
+        if self.kind == self.Kind.BLOCK_DOMAIN:
+            self._check_domain()
         # Entries match in any letter case: "Grow Kit" beside "grow kit" would be the same
         # entry twice, and removing one would leave the other working.
         same = (
@@ -212,6 +214,24 @@ class ModerationTerm(models.Model):
         )
         if same is not None and same.value != self.value:
             raise ValidationError({"value": f"This is on the list already, as “{same.value}”."})
+
+    def _check_domain(self):
+        # A web address or a whole e-mail address is never an e-mail domain: saved as
+        # typed, the entry would block nobody while staff believed it worked.
+        try:
+            DomainNameValidator()(self.value)
+        except ValidationError:
+            host = urlsplit(self.value if "//" in self.value else f"//{self.value}").hostname
+            domain = (host or "").rpartition("@")[2]
+            try:
+                DomainNameValidator()(domain)
+            except ValidationError:
+                suggestion = "example.com"
+            else:
+                suggestion = domain
+            raise ValidationError(
+                {"value": f"Enter the domain alone, such as {suggestion}: no @, https:// or /."}
+            ) from None
 
     def normalized_value(self):
         value = " ".join((self.value or "").split())

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Author, Redirect
+from articles.models import Article, Author, Redirect, Topic
 from comments.models import CommentSettings
 from tests.factories import (
     image_file,
@@ -533,3 +533,22 @@ def test_the_session_check_tells_an_editors_page_whether_a_save_can_land(staff_c
     assert "no-cache" in answer["Cache-Control"]
     staff_client.logout()
     assert staff_client.get(url).json() == {"signed_in": False}
+
+
+def test_a_topic_that_differs_only_in_letter_case_is_refused(staff_client):
+    """It would be one topic twice in every picker, its articles split between two pages."""
+    make_topic(name="Microdosing", slug="microdosing")
+    response = staff_client.post(
+        reverse("admin:articles_topic_add"),
+        {"name": "microdosing", "slug": "microdosing-2", "description": ""},
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "There is a topic “Microdosing” already." in response.content.decode()
+    assert Topic.objects.count() == 1
+    # Renaming a topic in its own letters is no duplicate.
+    topic = Topic.objects.get()
+    response = staff_client.post(
+        reverse("admin:articles_topic_change", args=[topic.pk]),
+        {"name": "MicroDosing", "slug": "microdosing", "description": ""},
+    )
+    assert response.status_code == HTTPStatus.FOUND
