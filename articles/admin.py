@@ -27,6 +27,7 @@ from .models import (
     bare_doi,
     bare_pubmed_id,
 )
+from .redirects import page_at
 from .renditions import rendition_name, widths_for
 
 # A web address typed without "https://" gets it, rather than "http://".
@@ -441,6 +442,20 @@ class RedirectForm(forms.ModelForm):
     def clean_new_path(self):
         return self._own_path(self.cleaned_data["new_path"])
 
+    def clean(self):
+        cleaned = super().clean()
+        # The table is read only when an address would be "not found": from a page that
+        # answers, a redirect is never used, however long it stays in the list.
+        old_path = cleaned.get("old_path")
+        if old_path and (page := page_at(old_path)):
+            self.add_error(
+                "old_path",
+                f"Readers are shown {page} at this address, and a page that is there always "
+                "comes before a redirect. Unpublish it or change its web address first "
+                "(a changed address sends its readers on by itself).",
+            )
+        return cleaned
+
     def _own_path(self, value):
         address = urlsplit(value.strip())
         if address.scheme in ("http", "https") and is_own_host(address.hostname):
@@ -457,3 +472,14 @@ class RedirectAdmin(admin.ModelAdmin):
     list_display = ["old_path", "new_path", "created_at"]
     search_fields = ["old_path", "new_path"]
     readonly_fields = ["created_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Saved all the same: the page may be a draft about to be published.
+        if page_at(obj.new_path) is None:
+            self.message_user(
+                request,
+                f"No page answers at {obj.new_path} yet, so readers sent there see “page not "
+                "found” until one is published there.",
+                messages.WARNING,
+            )

@@ -7,12 +7,14 @@ only for requests that would otherwise be a 404, so a live page always wins over
 redirect and normal pages cost no query.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
 
 from .models import PublicAddress, Redirect
 
@@ -108,6 +110,25 @@ def forget_public_address(sender, instance, **kwargs):
     if _tracks_moves(sender):
         PublicAddress.objects.of(instance).delete()
         Redirect.objects.filter(new_path__in=_public_addresses(instance)).delete()
+
+
+def page_at(path: str) -> str | None:
+    """What readers are shown at `path` (a query or fragment aside), named for staff, or
+    None when they would get "page not found". Only paths of pages that move by their
+    slug (REDIRECT_ON_SLUG_CHANGE) may be missing; the site's other pages always answer."""
+    try:
+        match = resolve(path.split("?")[0].split("#")[0])
+    except Resolver404:
+        return None
+    slug = match.kwargs.get("slug")
+    if slug is None:
+        return "one of the site's own pages"
+    for label in settings.REDIRECT_ON_SLUG_CHANGE:
+        model = apps.get_model(label)
+        for page in model._default_manager.published().filter(slug=slug):
+            if path in _public_addresses(page):
+                return f"the published {model._meta.verbose_name} “{page}”"
+    return None
 
 
 def current_address(path: str) -> str | None:

@@ -1,7 +1,9 @@
 import datetime
+import html
 from http import HTTPStatus
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -301,3 +303,51 @@ def test_a_deleted_pages_old_addresses_are_404_not_a_redirect_to_one(client):
     article.delete()
     assert client.get("/articles/first-name/").status_code == HTTPStatus.NOT_FOUND
     assert not Redirect.objects.exists()
+
+
+def test_admin_refuses_a_redirect_from_a_page_readers_are_shown(staff_client):
+    """The table is read only for an address that would be "not found": from a live page
+    the redirect would never be used, while the list said it was there."""
+    article = make_article(title="Sleep and memory")
+    add_url = reverse("admin:articles_redirect_add")
+    for old_path, named in [
+        (article.get_absolute_url(), "the published article “Sleep and memory”"),
+        ("/articles/", "one of the site's own pages"),
+    ]:
+        response = staff_client.post(add_url, {"old_path": old_path, "new_path": "/programs/"})
+        assert response.status_code == HTTPStatus.OK
+        assert f"Readers are shown {named} at this address" in html.unescape(
+            response.content.decode()
+        )
+    assert not Redirect.objects.exists()
+
+    # Taken down, its address may be sent elsewhere.
+    article.status = Article.Status.DRAFT
+    article.save()
+    response = staff_client.post(
+        add_url, {"old_path": article.get_absolute_url(), "new_path": "/programs/"}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    reader = Client()  # staff would see the draft's preview there
+    assert reader.get(article.get_absolute_url())["Location"] == "/programs/"
+
+
+def test_a_redirect_to_an_address_with_no_page_is_saved_with_a_warning(staff_client):
+    """The page may be a draft about to be published; staff are told readers would see
+    "page not found" until then."""
+    draft = make_draft(slug="coming-soon")
+    response = staff_client.post(
+        reverse("admin:articles_redirect_add"),
+        {"old_path": "/old-guide/", "new_path": draft.get_absolute_url()},
+        follow=True,
+    )
+    assert Redirect.objects.filter(old_path="/old-guide/").exists()
+    assert "No page answers at /articles/coming-soon/ yet" in html.unescape(
+        response.content.decode()
+    )
+    response = staff_client.post(
+        reverse("admin:articles_redirect_add"),
+        {"old_path": "/older-guide/", "new_path": "/articles/"},
+        follow=True,
+    )
+    assert "No page answers" not in html.unescape(response.content.decode())
