@@ -212,7 +212,7 @@ class ModerationTerm(models.Model):
             .exclude(pk=self.pk)
             .first()
         )
-        if same is not None and same.value != self.value:
+        if same is not None:
             raise ValidationError({"value": f"This is on the list already, as “{same.value}”."})
 
     def _check_domain(self):

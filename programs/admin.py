@@ -96,8 +96,14 @@ class ProgramForm(forms.ModelForm):
             "Enter the full address where readers enrol, as the browser shows it: "
             "https://, then the site's name, with no spaces (https://learn.example.org/course)."
         )
-        self.fields["hours_per_week"].error_messages["invalid"] = (
-            "Write the hours as a number, with a point for a half: 2.5 or 3."
+        self.fields["hours_per_week"].error_messages |= {
+            "invalid": "Write the hours as a number, with a point for a half: 2.5 or 3.",
+            "max_decimal_places": "Write the hours with one decimal at most: 2.5, not 2.25.",
+            "max_whole_digits": "That is more hours than a week has.",
+            "max_digits": "That is more hours than a week has.",
+        }
+        self.fields["price"].error_messages["max_whole_digits"] = (
+            "This price is too large; check for a missing decimal point."
         )
         self.fields["duration_weeks"].error_messages["invalid"] = (
             "Write the duration as a whole number of weeks, such as 6."

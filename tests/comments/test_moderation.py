@@ -203,3 +203,11 @@ def test_a_word_on_the_list_already_in_other_letters_is_refused(staff_client):
     )
     assert "This is on the list already, as “grow kit”." in html.unescape(response.content.decode())
     assert ModerationTerm.objects.count() == entries
+    # The same entry again gets the same words, not "… with this Kind and Value exists".
+    response = staff_client.post(
+        reverse("admin:comments_moderationterm_add"),
+        {"kind": "hold_word", "value": "grow kit", "note": ""},
+    )
+    content = html.unescape(response.content.decode())
+    assert "This is on the list already, as “grow kit”." in content
+    assert "already exists" not in content

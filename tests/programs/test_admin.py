@@ -197,6 +197,21 @@ def test_a_price_written_with_a_comma_or_a_sign_is_refused_not_misread(staff_cli
     assert not Program.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("hours_per_week", "0.25", "with one decimal at most: 2.5, not 2.25"),
+        ("hours_per_week", "1000", "more hours than a week has"),
+        ("price", "1234567890123", "This price is too large; check for a missing decimal point"),
+    ],
+)
+def test_numbers_out_of_shape_get_words_staff_use(staff_client, field, typed, message):
+    """Not Django's "Ensure that there are no more than 1 decimal place." """
+    content = html.unescape(post_expecting_error(staff_client, **{field: typed}))
+    assert message in content
+    assert "Ensure that" not in content
+
+
 def test_staff_see_the_price_as_readers_will(staff_client):
     response = staff_client.post(ADD_URL, program_form(price="390.5"), follow=True)
     assert "Price on the site: $390.50." in html.unescape(response.content.decode())
