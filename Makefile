@@ -58,6 +58,9 @@ dev: install
 		$(BIN)/python manage.py runserver $(DEV_HOST):$$($(SERVE_ENV) $(BIN)/python -c \
 		"import environ, os; environ.Env.read_env('.env'); print(os.environ.get('PORT', '8000'))")
 
+# One test worker per core (pytest-xdist): browser tests spend much of their time waiting
+# for pages and for the comment form's two-second minimum. PYTEST_ARGS replaces this.
+PYTEST_ARGS ?= --numprocesses=auto
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -1,5 +1,7 @@
+import fcntl
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -10,6 +12,39 @@ def pytest_configure(config):
     # WhiteNoise warns on every request handler when the collected-static folder is
     # missing, as it is in a fresh clone before `collectstatic`; tests serve no files.
     Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    _own_redis_database_per_test_worker()
+
+
+def _collected_static_is_current(manifest):
+    from django.contrib.staticfiles.finders import get_finders
+
+    if not manifest.exists():
+        return False
+    collected_at = manifest.stat().st_mtime
+    return all(
+        os.path.getmtime(storage.path(path)) < collected_at
+        for finder in get_finders()
+        for path, storage in finder.list(["CVS", ".*", "*~"])
+    )
+
+
+def _own_redis_database_per_test_worker():
+    """`make test` runs a test worker per core (pytest-xdist), and every test empties the
+    cache: with one Redis database the workers would empty each other's mid-test. Each
+    gets a database of its own, as do the servers its tests start (from CACHE_URL)."""
+    from django.test.utils import override_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = os.environ.get("CACHE_URL", "")
+    if not worker.startswith("gw") or not url.startswith(("redis://", "rediss://")):
+        return
+    address = urlsplit(url)
+    database = (int(address.path.strip("/") or 0) + int(worker[2:])) % 16
+    url = urlunsplit(address._replace(path=f"/{database}"))
+    os.environ["CACHE_URL"] = url
+    caches = {**django_settings.CACHES}
+    caches["default"] = {**caches["default"], "LOCATION": url}
+    override_settings(CACHES=caches).enable()
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +83,14 @@ def staff_client(client, django_user_model):
 @pytest.fixture(scope="module")
 def static_files():
     """For tests that run the site in another process (gunicorn, manage.py): its pages
-    name hashed static files, from the manifest that collectstatic writes."""
+    name hashed static files, from the manifest that collectstatic writes.
+
+    Collected once for all test workers: collecting rewrites the manifest, and a server
+    another worker started meanwhile would find none."""
     from tests.operations.commands import manage
 
-    manage(os.environ.copy(), "collectstatic", "--noinput", "--verbosity", "0")
+    root = Path(django_settings.STATIC_ROOT)
+    with open(root.parent / "collectstatic.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _collected_static_is_current(root / "staticfiles.json"):
+            manage(os.environ.copy(), "collectstatic", "--noinput", "--verbosity", "0")
