@@ -133,8 +133,8 @@ def uncollected_static_files():
     """The site's own static files missing from the manifest `collectstatic` wrote, such
     as every file after an update deployed without it: any page naming one answers 500.
     Fixed for the life of the process, as is the manifest the process read."""
-    if not isinstance(staticfiles_storage, ManifestFilesMixin):
-        return []  # names are not hashed: nothing to collect first
+    if settings.DEBUG or not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return []  # names are not hashed (`make dev`): nothing to collect first
     collected = staticfiles_storage.hashed_files
     names = (
         path.relative_to(folder).as_posix()

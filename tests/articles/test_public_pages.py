@@ -286,6 +286,11 @@ def test_healthz_takes_out_a_server_whose_static_files_were_not_collected(
         assert response.json()["static"].endswith("files not collected")
         assert "collectstatic" in caplog.text
         assert "css/site.css" in caplog.text
+        # `make dev` serves static files by their own names, collected or not.
+        settings.DEBUG = True
+        uncollected_static_files.cache_clear()
+        assert client.get("/healthz").json()["static"] == "ok"
+        settings.DEBUG = False
 
         call_command("collectstatic", interactive=False, verbosity=0)
         uncollected_static_files.cache_clear()  # as a restarted server would
