@@ -60,7 +60,7 @@ dev: install
 
 # One test worker per core (pytest-xdist): browser tests spend much of their time waiting
 # for pages and for the comment form's two-second minimum. PYTEST_ARGS replaces this.
-PYTEST_ARGS ?= --numprocesses=auto
+PYTEST_ARGS ?= --numprocesses=auto --maxprocesses=4
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 

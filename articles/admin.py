@@ -27,7 +27,7 @@ from .models import (
     bare_doi,
     bare_pubmed_id,
 )
-from .redirects import page_at
+from .redirects import UNKNOWN, page_at
 from .renditions import rendition_name, widths_for
 
 # A web address typed without "https://" gets it, rather than "http://".
@@ -447,7 +447,7 @@ class RedirectForm(forms.ModelForm):
         # The table is read only when an address would be "not found": from a page that
         # answers, a redirect is never used, however long it stays in the list.
         old_path = cleaned.get("old_path")
-        if old_path and (page := page_at(old_path)):
+        if old_path and (page := page_at(old_path)) not in (None, UNKNOWN):
             self.add_error(
                 "old_path",
                 f"Readers are shown {page} at this address, and a page that is there always "

@@ -112,23 +112,34 @@ def forget_public_address(sender, instance, **kwargs):
         Redirect.objects.filter(new_path__in=_public_addresses(instance)).delete()
 
 
+# What `page_at` says of an address it cannot judge: an uploaded file, a page's counted
+# link, an unsubscribe link. Readers may or may not be shown something there.
+UNKNOWN = "unknown"
+
+
 def page_at(path: str) -> str | None:
-    """What readers are shown at `path` (a query or fragment aside), named for staff, or
-    None when they would get "page not found". Only paths of pages that move by their
-    slug (REDIRECT_ON_SLUG_CHANGE) may be missing; the site's other pages always answer."""
+    """What readers are shown at `path` (a query or fragment aside), named for staff; None
+    when they would get "page not found"; UNKNOWN when that is not for this to say. The
+    site's pages without a part in their address (lists, search) always answer; those of
+    a page that moves by its slug (REDIRECT_ON_SLUG_CHANGE) answer while it is published."""
+    path = path.split("?")[0].split("#")[0]
     try:
-        match = resolve(path.split("?")[0].split("#")[0])
+        match = resolve(path)
     except Resolver404:
         return None
+    if not match.kwargs:
+        return "one of the site's own pages"
     slug = match.kwargs.get("slug")
     if slug is None:
-        return "one of the site's own pages"
+        return UNKNOWN
+    found = None
     for label in settings.REDIRECT_ON_SLUG_CHANGE:
         model = apps.get_model(label)
         for page in model._default_manager.published().filter(slug=slug):
             if path in _public_addresses(page):
                 return f"the published {model._meta.verbose_name} “{page}”"
-    return None
+            found = UNKNOWN  # a page of its own under that one's address (/go/)
+    return found
 
 
 def current_address(path: str) -> str | None:

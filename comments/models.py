@@ -207,11 +207,10 @@ class ModerationTerm(models.Model):
             self._check_domain()
         # Entries match in any letter case: "Grow Kit" beside "grow kit" would be the same
         # entry twice, and removing one would leave the other working.
-        same = (
-            ModerationTerm.objects.filter(kind=self.kind, value__iexact=self.value)
-            .exclude(pk=self.pk)
-            .first()
-        )
+        # Compared here: SQLite's "iexact" folds only ASCII letters.
+        value = self.value.casefold()
+        others = ModerationTerm.objects.filter(kind=self.kind).exclude(pk=self.pk).only("value")
+        same = next((term for term in others if term.value.casefold() == value), None)
         if same is not None:
             raise ValidationError({"value": f"This is on the list already, as “{same.value}”."})
 

@@ -1,6 +1,7 @@
 """gunicorn settings; each can be overridden with gunicorn's own environment variable
 (GUNICORN_CMD_ARGS) or the ones read below."""
 
+import ipaddress
 import multiprocessing
 import os
 from pathlib import Path
@@ -30,7 +31,24 @@ max_requests = 50_000
 max_requests_jitter = 5_000
 accesslog = "-"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def _with_ipv4_mapped(entries):
+    """A proxy on IPv4 reaches a server listening on :: (HOST=::) from ::ffff:127.0.0.1:
+    the same proxy, trusted under either form (gunicorn compares them as written)."""
+    allowed = []
+    for entry in (entry.strip() for entry in entries.split(",") if entry.strip()):
+        allowed.append(entry)
+        try:
+            network = ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            continue  # "*", or a mistake gunicorn itself will report
+        if network.version == 4:
+            allowed.append(f"::ffff:{network.network_address}/{96 + network.prefixlen}")
+    return allowed
+
+
+forwarded_allow_ips = _with_ipv4_mapped(os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))
 # gunicorn's control socket is one path per user account: a second instance (another
 # port, the benchmark, a test) takes it over and removes it for the others on exit, and a
 # service account with no home logs an error at every start. Nothing here uses it.

@@ -110,6 +110,8 @@ def _is_trusted_proxy(remote_addr, trusted) -> bool:
         address = ipaddress.ip_address(remote_addr)
     except ValueError:
         return False
+    # A proxy on IPv4 reaches a server listening on :: (HOST=::) as ::ffff:127.0.0.1.
+    address = getattr(address, "ipv4_mapped", None) or address
     return any(address in network for network in _networks(trusted))
 
 

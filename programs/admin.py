@@ -100,7 +100,8 @@ class ProgramForm(forms.ModelForm):
             "invalid": "Write the hours as a number, with a point for a half: 2.5 or 3.",
             "max_decimal_places": "Write the hours with one decimal at most: 2.5, not 2.25.",
             "max_whole_digits": "That is more hours than a week has.",
-            "max_digits": "That is more hours than a week has.",
+            # Four digits in all: 123.25 is refused for its decimals, not its size.
+            "max_digits": "Write the hours with one decimal at most, up to 168.",
         }
         self.fields["price"].error_messages["max_whole_digits"] = (
             "This price is too large; check for a missing decimal point."

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from babel.numbers import get_currency_precision
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -144,7 +144,10 @@ class Program(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.5"), "Enter at least half an hour.")],
+        validators=[
+            MinValueValidator(Decimal("0.5"), "Enter at least half an hour."),
+            MaxValueValidator(168, "That is more hours than a week has."),
+        ],
         help_text="The same workload as a number, for search engines. Optional.",
     )
     pricing = models.CharField(max_length=10, choices=Pricing.choices, default=Pricing.PRICED)

@@ -1,4 +1,5 @@
 import fcntl
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -21,17 +22,24 @@ def _collected_static_is_current(manifest):
     if not manifest.exists():
         return False
     collected_at = manifest.stat().st_mtime
+    collected = json.loads(manifest.read_text()).get("paths", {})
     return all(
-        os.path.getmtime(storage.path(path)) < collected_at
+        path.replace(os.sep, "/") in collected
+        and os.path.getmtime(storage.path(path)) < collected_at
         for finder in get_finders()
         for path, storage in finder.list(["CVS", ".*", "*~"])
     )
 
 
+# Redis has 16 databases unless configured otherwise.
+REDIS_LAST_DATABASE = 15
+
+
 def _own_redis_database_per_test_worker():
     """`make test` runs a test worker per core (pytest-xdist), and every test empties the
     cache: with one Redis database the workers would empty each other's mid-test. Each
-    gets a database of its own, as do the servers its tests start (from CACHE_URL)."""
+    gets a database of its own, CACHE_URL's for the first and the next ones for the
+    others, as do the servers its tests start (from CACHE_URL)."""
     from django.test.utils import override_settings
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
@@ -39,7 +47,14 @@ def _own_redis_database_per_test_worker():
     if not worker.startswith("gw") or not url.startswith(("redis://", "rediss://")):
         return
     address = urlsplit(url)
-    database = (int(address.path.strip("/") or 0) + int(worker[2:])) % 16
+    database = int(address.path.strip("/") or 0) + int(worker[2:])
+    if database > REDIS_LAST_DATABASE:
+        pytest.exit(
+            f"Test worker {worker} would need Redis database {database}, past the last "
+            f"({REDIS_LAST_DATABASE}): run fewer workers (PYTEST_ARGS=--numprocesses=2) or "
+            "give CACHE_URL a lower database number.",
+            returncode=1,
+        )
     url = urlunsplit(address._replace(path=f"/{database}"))
     os.environ["CACHE_URL"] = url
     caches = {**django_settings.CACHES}

@@ -66,23 +66,43 @@
 
   // Saving is not leaving; but first, make sure the save can land.
   var checked = false;
+  var checking = false;
   document.addEventListener("submit", function (event) {
     if (!inPageForm(event)) { return; }
     if (checked) { unsaved = false; return; }
     event.preventDefault();
+    // A second click on Save while the first is checked would send the form twice.
+    if (checking) { return; }
+    checking = true;
     var form = event.target;
     var button = event.submitter;
     function send() {
-      // requestSubmit sends its submit event at once, and none if the form is invalid.
+      checking = false;
       checked = true;
       try {
-        if (button && button.form === form) { form.requestSubmit(button); } else { form.requestSubmit(); }
+        if (form.requestSubmit) {
+          // Sends its submit event at once (none if the form is invalid), with the button.
+          if (button && button.form === form) { form.requestSubmit(button); } else { form.requestSubmit(); }
+        } else {
+          // Older Safari: submit() sends neither the event, which the admin's own scripts
+          // listen to, nor the button ("Save and add another"), so both are added here.
+          if (button && button.name) {
+            var pressed = document.createElement("input");
+            pressed.type = "hidden";
+            pressed.name = button.name;
+            pressed.value = button.value;
+            form.appendChild(pressed);
+          }
+          if (form.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }))) {
+            form.submit();
+          }
+        }
       } finally {
         checked = false;
       }
     }
     checkSession().then(function (signedIn) {
-      if (signedIn) { send(); } else { showSignedOut(); }
+      if (signedIn) { send(); } else { checking = false; showSignedOut(); }
     }, send);  // the server out of reach: the save says so itself
   }, true);
 

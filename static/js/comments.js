@@ -85,11 +85,18 @@
   wrap.addEventListener("submit", function () { remember(parentInput.value || null); });
 
   // Text the browser refilled (after Back) goes back under the comment it answered.
-  // After "pageshow": the browser refills fields once the page has loaded.
-  window.addEventListener("pageshow", function () {
+  // After "pageshow": the browser refills fields once the page has loaded. Text the reader
+  // typed meanwhile (the page's pictures still loading) is theirs, a new comment: the
+  // browser refills without "input" events, typing makes them. A page kept whole by the
+  // browser (bfcache) is as it was left, reply or not.
+  var typed = false;
+  wrap.addEventListener("input", function () { typed = true; });
+  window.addEventListener("pageshow", function (event) {
     var text = wrap.querySelector("textarea");
     var id = remembered();
-    if (parentInput.value || !id || !text || !text.value.trim()) { return; }
+    if (event.persisted || typed || parentInput.value || !id || !text || !text.value.trim()) {
+      return;
+    }
     var link = document.querySelector('[data-reply-to="' + CSS.escape(id) + '"]');
     if (link) { replyTo(link, false); }
   });

@@ -545,6 +545,13 @@ def test_a_topic_that_differs_only_in_letter_case_is_refused(staff_client):
     assert response.status_code == HTTPStatus.OK
     assert "There is a topic “Microdosing” already." in response.content.decode()
     assert Topic.objects.count() == 1
+    make_topic(name="Ärzte", slug="aerzte")
+    response = staff_client.post(
+        reverse("admin:articles_topic_add"),
+        {"name": "ärzte", "slug": "aerzte-2", "description": ""},
+    )
+    assert "There is a topic “Ärzte” already." in response.content.decode()
+    Topic.objects.filter(slug="aerzte").delete()
     # Renaming a topic in its own letters is no duplicate.
     topic = Topic.objects.get()
     response = staff_client.post(

@@ -345,9 +345,25 @@ def test_a_redirect_to_an_address_with_no_page_is_saved_with_a_warning(staff_cli
     assert "No page answers at /articles/coming-soon/ yet" in html.unescape(
         response.content.decode()
     )
+    # Not for pages that answer, whatever follows their path, nor for addresses of
+    # another kind (an uploaded file).
+    article = make_article(slug="live")
+    for n, target in enumerate(
+        ["/articles/", f"{article.get_absolute_url()}#comments", "/media/covers/new.jpg"]
+    ):
+        response = staff_client.post(
+            reverse("admin:articles_redirect_add"),
+            {"old_path": f"/older-guide-{n}/", "new_path": target},
+            follow=True,
+        )
+        assert Redirect.objects.filter(old_path=f"/older-guide-{n}/").exists(), target
+        assert "No page answers" not in html.unescape(response.content.decode()), target
+
+
+def test_a_redirect_from_a_replaced_upload_is_accepted(staff_client):
+    """Whether a file is still there is not for the redirects to judge."""
     response = staff_client.post(
         reverse("admin:articles_redirect_add"),
-        {"old_path": "/older-guide/", "new_path": "/articles/"},
-        follow=True,
+        {"old_path": "/media/covers/old.jpg", "new_path": "/media/covers/new.jpg"},
     )
-    assert "No page answers" not in html.unescape(response.content.decode())
+    assert response.status_code == HTTPStatus.FOUND

@@ -228,6 +228,25 @@ def test_a_new_comment_brought_back_after_a_reply_stays_a_new_comment(page, monk
     expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
 
 
+def test_a_new_comment_typed_while_the_page_loads_is_not_made_a_reply(page):
+    """After posting a reply, the next page may still be loading its pictures when the
+    reader starts a new comment; the page's late "pageshow" must not take their text for
+    a reply the browser refilled and move it under the comment answered before."""
+    article = make_full_article()
+    make_conversation(article)
+    Comment.objects.filter(article=article).update(email="alex@example.com")  # not held
+    loaded_at = open_article(page, article)
+    page.get_by_role("link", name="Reply to Jordan").click()
+    write_comment(page, name="Alex", email="alex@example.com", text="A reply.", loaded_at=loaded_at)
+    expect(page.locator(".comment__body").filter(has_text="A reply.")).to_be_visible()
+
+    page.get_by_role("textbox", name="Comment", exact=True).fill("A thought of its own.")
+    # The page finishing its load after that typing.
+    page.evaluate("window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: false}))")
+    expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
+    expect(page.locator("[data-comment-parent]")).to_have_value("")
+
+
 def test_without_javascript_cancel_reply_keeps_what_was_typed(open_browser):
     """The reply link opens a reply form on a new page; cancelling it there must not
     throw the text away, and what is sent afterwards is a comment of its own."""
@@ -237,7 +256,6 @@ def test_without_javascript_cancel_reply_keeps_what_was_typed(open_browser):
     page.goto(article.get_absolute_url())
     page.get_by_role("link", name="Reply to Jordan").click()
     expect(page.locator("#comment-form-heading")).to_have_text("Reply to Jordan")
-    loaded_at = time.monotonic()
     form = page.locator("form.comment-form")
     form.get_by_role("textbox", name="Name", exact=True).fill("Riley")
     form.get_by_role("textbox", name="E-mail", exact=True).fill("riley@example.com")
@@ -245,6 +263,7 @@ def test_without_javascript_cancel_reply_keeps_what_was_typed(open_browser):
     form.get_by_role("button", name="Cancel reply").click()
 
     expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
+    loaded_at = time.monotonic()  # the page that came back carries a new form timestamp
     expect(form.get_by_role("textbox", name="Comment", exact=True)).to_have_value(
         "On second thought, a new topic."
     )

@@ -256,3 +256,20 @@ def test_a_decimal_comma_in_a_program_number_is_asked_again_not_multiplied(
     expect(staff.locator(".messagelist")).to_contain_text("was changed successfully")
     saved = Program.objects.get(pk=program.pk)
     assert (str(saved.hours_per_week), saved.duration_weeks) == ("2.5", 6)
+
+
+def test_a_double_click_on_save_sends_the_form_once(open_browser, staff_user):
+    """Each click would otherwise be checked and sent: "Save and add another" would make
+    the same topic twice, or the second copy would come back refused."""
+    staff = open_browser().new_page()
+    sign_in(staff, staff_user)
+    staff.goto(reverse("admin:articles_topic_add"))
+    staff.get_by_role("textbox", name="Name:").fill("Breathwork")
+    posts = []
+    staff.on(
+        "request", lambda request: posts.append(request.url) if request.method == "POST" else None
+    )
+    staff.get_by_role("button", name="Save", exact=True).dblclick()
+    expect(staff.locator(".messagelist")).to_contain_text("was added successfully")
+    staff.wait_for_timeout(500)  # a second post would have left by now
+    assert len(posts) == 1

@@ -85,7 +85,8 @@ def test_gunicorn_reads_the_same_env_file():
         config = runpy.run_path(str(BASE_DIR / "config" / "gunicorn.conf.py"))
     assert read == [BASE_DIR / ".env"]
     assert (config["bind"], config["workers"]) == ("10.0.0.2:9123", 3)
-    assert config["forwarded_allow_ips"] == "10.0.0.5"
+    # Also as a server listening on :: (HOST=::) sees an IPv4 proxy.
+    assert config["forwarded_allow_ips"] == ["10.0.0.5", "::ffff:10.0.0.5/128"]
     assert "PORT" not in os.environ or os.environ["PORT"] != "9123"
 
 
@@ -116,6 +117,9 @@ def test_the_reader_address_is_taken_from_a_trusted_proxy_however_it_is_listed(
     assert client_ip(request) == "203.0.113.9"
     stranger = rf.get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert client_ip(stranger) == ("203.0.113.9" if trusted == ["*"] else "192.0.2.7")
+    # A server listening on :: sees the same IPv4 proxy as ::ffff:127.0.0.1.
+    mapped = rf.get("/", REMOTE_ADDR="::ffff:127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert client_ip(mapped) == "203.0.113.9"
 
 
 def test_a_shell_reads_env_example_as_the_site_does():

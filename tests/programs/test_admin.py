@@ -202,6 +202,8 @@ def test_a_price_written_with_a_comma_or_a_sign_is_refused_not_misread(staff_cli
     [
         ("hours_per_week", "0.25", "with one decimal at most: 2.5, not 2.25"),
         ("hours_per_week", "1000", "more hours than a week has"),
+        ("hours_per_week", "168.5", "more hours than a week has"),
+        ("hours_per_week", "123.25", "one decimal at most, up to 168"),
         ("price", "1234567890123", "This price is too large; check for a missing decimal point"),
     ],
 )
