@@ -45,7 +45,7 @@ def _with_ipv4_mapped(entries):
             continue  # "*", or a mistake gunicorn itself will report
         if network.version == 4:
             allowed.append(f"::ffff:{network.network_address}/{96 + network.prefixlen}")
-    return allowed
+    return ",".join(allowed)  # gunicorn takes the list as one string
 
 
 forwarded_allow_ips = _with_ipv4_mapped(os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))

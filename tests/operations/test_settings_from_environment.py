@@ -86,7 +86,7 @@ def test_gunicorn_reads_the_same_env_file():
     assert read == [BASE_DIR / ".env"]
     assert (config["bind"], config["workers"]) == ("10.0.0.2:9123", 3)
     # Also as a server listening on :: (HOST=::) sees an IPv4 proxy.
-    assert config["forwarded_allow_ips"] == ["10.0.0.5", "::ffff:10.0.0.5/128"]
+    assert config["forwarded_allow_ips"] == "10.0.0.5,::ffff:10.0.0.5/128"
     assert "PORT" not in os.environ or os.environ["PORT"] != "9123"
 
 
