@@ -205,18 +205,23 @@ def test_a_reply_brought_back_by_the_back_button_is_still_a_reply(page):
     assert list(Comment.objects.filter(body="Same question here.")) == [reply]
 
 
+def post_a_reply_to_jordan(page):
+    """Alex, whose comments are not held, answers Jordan and sees the reply in place."""
+    article = make_full_article()
+    make_conversation(article)
+    Comment.objects.filter(article=article).update(email="alex@example.com")
+    loaded_at = open_article(page, article)
+    page.get_by_role("link", name="Reply to Jordan").click()
+    write_comment(page, name="Alex", email="alex@example.com", text="A reply.", loaded_at=loaded_at)
+    expect(page.locator(".comment__body").filter(has_text="A reply.")).to_be_visible()
+
+
 def test_a_new_comment_brought_back_after_a_reply_stays_a_new_comment(page, monkeypatch):
     from comments import moderation
 
     # Two comments in a few seconds from one reader: flood control would hold the second.
     monkeypatch.setattr(moderation, "FLOOD_MIN_INTERVAL", datetime.timedelta(0))
-    article = make_full_article()
-    make_conversation(article)
-    Comment.objects.filter(article=article).update(email="alex@example.com")  # not held
-    loaded_at = open_article(page, article)
-    page.get_by_role("link", name="Reply to Jordan").click()
-    write_comment(page, name="Alex", email="alex@example.com", text="A reply.", loaded_at=loaded_at)
-    expect(page.get_by_text("A reply.")).to_be_visible()
+    post_a_reply_to_jordan(page)
     loaded_at = time.monotonic()
     write_comment(
         page, name="Alex", email="alex@example.com", text="A new thought.", loaded_at=loaded_at
@@ -232,13 +237,7 @@ def test_a_new_comment_typed_while_the_page_loads_is_not_made_a_reply(page):
     """After posting a reply, the next page may still be loading its pictures when the
     reader starts a new comment; the page's late "pageshow" must not take their text for
     a reply the browser refilled and move it under the comment answered before."""
-    article = make_full_article()
-    make_conversation(article)
-    Comment.objects.filter(article=article).update(email="alex@example.com")  # not held
-    loaded_at = open_article(page, article)
-    page.get_by_role("link", name="Reply to Jordan").click()
-    write_comment(page, name="Alex", email="alex@example.com", text="A reply.", loaded_at=loaded_at)
-    expect(page.locator(".comment__body").filter(has_text="A reply.")).to_be_visible()
+    post_a_reply_to_jordan(page)
 
     page.get_by_role("textbox", name="Comment", exact=True).fill("A thought of its own.")
     # The page finishing its load after that typing.
