@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from articles.models import Article
+from articles.models import Article, Topic
 from tests.e2e.content import make_other_articles
 from tests.e2e.test_reader_journeys import image_loaded
 from tests.factories import image_file, make_article, make_topic
@@ -273,3 +273,20 @@ def test_a_double_click_on_save_sends_the_form_once(open_browser, staff_user):
     expect(staff.locator(".messagelist")).to_contain_text("was added successfully")
     staff.wait_for_timeout(500)  # a second post would have left by now
     assert len(posts) == 1
+
+
+def test_a_browser_without_request_submit_still_saves_with_the_button_pressed(
+    open_browser, staff_user
+):
+    """Older Safari has no form.requestSubmit: the save goes out by form.submit(), which
+    would otherwise lose which button was pressed ("Save and add another")."""
+    context = open_browser()
+    context.add_init_script("delete HTMLFormElement.prototype.requestSubmit;")
+    staff = context.new_page()
+    sign_in(staff, staff_user)
+    staff.goto(reverse("admin:articles_topic_add"))
+    staff.get_by_role("textbox", name="Name:").fill("Breathwork")
+    staff.get_by_role("button", name="Save and add another").click()
+    expect(staff.locator(".messagelist")).to_contain_text("You may add another topic below")
+    expect(staff.get_by_role("textbox", name="Name:")).to_have_value("")
+    assert Topic.objects.filter(name="Breathwork").count() == 1
