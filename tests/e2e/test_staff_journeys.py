@@ -227,6 +227,62 @@ def test_a_pasted_address_longer_than_the_field_is_not_cut_short(open_browser, s
     assert article.canonical_url == ""
 
 
+# A paste as the browser hands it to the editor: HTML, a plain-text copy and any files.
+PASTE = """(node, {html, files}) => {
+    const data = new DataTransfer();
+    if (html) {
+        data.setData("text/html", html);
+        data.setData("text/plain", html.replace(/<[^>]+>/g, " "));
+    }
+    for (const name of files || []) {
+        data.items.add(new File(["not really an image"], name, {type: "image/png"}));
+    }
+    node.dispatchEvent(
+        new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true})
+    );
+}"""
+
+
+def test_what_the_editor_leaves_out_of_pasted_text_is_named_under_it(open_browser, staff_user):
+    """Pasted from a document, images vanished and a title turned into a paragraph without
+    a word: staff found out on the public page, if at all."""
+    article = make_article(body="<p>Before.</p>")
+    staff = open_browser().new_page()
+    sign_in(staff, staff_user)
+    staff.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    editor = staff.locator(".prose-editor > .ProseMirror")
+    editor.click()
+    editor.press("End")
+    editor.evaluate(
+        PASTE,
+        {
+            "html": '<h1>Slow breathing</h1><p>Heart rate fell.<img src="https://example.org/'
+            'chart.png" alt="Chart"></p><figure><img src="https://example.org/b.png">'
+            "<figcaption>Twenty adults.</figcaption></figure>"
+            '<iframe src="https://video.example.org/embed/1"></iframe>',
+        },
+    )
+    notice = staff.get_by_role("status").filter(has_text="Left out")
+    expect(notice).to_contain_text("Left out of what you added: 2 images and 1 embedded player")
+    expect(notice).to_contain_text(
+        "Turned into ordinary paragraphs: 1 heading of a level the body does not use"
+    )
+    expect(editor).to_contain_text("Slow breathing")
+    expect(editor).to_contain_text("Twenty adults.")
+
+    # A screenshot pasted on its own is named too; text that lost nothing clears the notice.
+    editor.evaluate(PASTE, {"files": ["screenshot.png"]})
+    expect(notice).to_have_text(re.compile(r"^Left out of what you added: 1 image\."))
+    editor.evaluate(PASTE, {"html": "<p>Resting heart rate <strong>fell</strong>.</p>"})
+    expect(staff.locator("[data-paste-notice]")).to_have_count(0)
+
+    staff.get_by_role("button", name="Save", exact=True).first.click()
+    expect(staff.locator(".messagelist")).to_contain_text("was changed successfully")
+    article.refresh_from_db()
+    assert "Slow breathing" in article.body
+    assert "Resting heart rate <strong>fell</strong>" in article.body
+
+
 def test_a_decimal_comma_in_a_program_number_is_asked_again_not_multiplied(
     open_browser, staff_user
 ):
