@@ -50,13 +50,20 @@
     return { leftOut: leftOut, flattened: found(doc, FLATTENED) };
   }
 
-  function noticeFor(editor) {
-    var next = editor.nextElementSibling;
+  // Under the field's row (label and editor side by side on a wide screen), where
+  // Django puts a field's help text.
+  function rowOf(editor) {
+    return editor.closest(".flex-container") || editor;
+  }
+
+  function noticeFor(row) {
+    var next = row.nextElementSibling;
     return next && next.hasAttribute("data-paste-notice") ? next : null;
   }
 
   function report(editor, lost) {
-    var notice = noticeFor(editor);
+    var row = rowOf(editor);
+    var notice = noticeFor(row);
     if (!lost.leftOut.length && !lost.flattened.length) {
       if (notice) { notice.remove(); }
       return;
@@ -80,7 +87,7 @@
       notice.className = "rich-text-paste-notice";
       notice.setAttribute("data-paste-notice", "");
       notice.setAttribute("role", "status");
-      editor.insertAdjacentElement("afterend", notice);
+      row.insertAdjacentElement("afterend", notice);
     }
     notice.textContent = sentences.join(" ");
   }
