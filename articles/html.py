@@ -21,7 +21,9 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
-    "ol": {"start"},
+    # The editor's "List type": `type` draws the numbers (a, b, c...) in any browser;
+    # `data-type` is what the editor reads back when the text is opened again.
+    "ol": {"start", "type", "data-type"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
 }
@@ -32,7 +34,17 @@ ALLOWED_ATTRIBUTES = {
 _BARE_WWW = re.compile(r"^www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/?#]|$)", re.IGNORECASE)
 
 
-def _complete_link(tag, attribute, value):
+# What the editor's ordered lists may say (django-prose-editor's orderedList.js); its
+# "Bullets" choice draws bullets through the stylesheet.
+LIST_TYPES = {
+    "type": {"1", "a", "A", "i", "I"},
+    "data-type": {"decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman", "disc"},
+}
+
+
+def _filter_attribute(tag, attribute, value):
+    if tag == "ol" and attribute in LIST_TYPES:
+        return value if value in LIST_TYPES[attribute] else None
     if tag == "a" and attribute == "href" and _BARE_WWW.match(value):
         return f"https://{value}"
     return value
@@ -61,7 +73,7 @@ def link_scheme_message(links: list[str]) -> str:
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
-    attribute_filter=_complete_link,
+    attribute_filter=_filter_attribute,
     url_schemes={"http", "https", "mailto"},
     # Links leave the site without passing on the reader's referrer or window.
     link_rel="noopener noreferrer",

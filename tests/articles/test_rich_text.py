@@ -46,6 +46,24 @@ def test_allowed_formatting_survives():
     assert 'rel="noopener noreferrer"' in cleaned
 
 
+def test_a_list_numbered_with_letters_from_a_later_start_keeps_its_numbering(client):
+    """The editor's "List properties" wrote a, b, c from 3; the page showed 3, 4."""
+    article = make_article(
+        body='<ol data-type="lower-alpha" start="3" type="a"><li><p>Third</p></li></ol>'
+        '<ol data-type="upper-roman" type="I"><li><p>One</p></li></ol>'
+    )
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert '<ol data-type="lower-alpha" start="3" type="a">' in content
+    assert '<ol data-type="upper-roman" type="I">' in content
+
+
+def test_a_list_type_outside_the_editors_choices_is_dropped():
+    cleaned = sanitize_html(
+        '<ol type="square" data-type="url(x)"><li>One</li></ol><ul type="a"><li>Two</li></ul>'
+    )
+    assert cleaned == "<ol><li>One</li></ol><ul><li>Two</li></ul>"
+
+
 def test_json_ld_values_cannot_close_the_script_element():
     import json
 
