@@ -383,31 +383,29 @@ class Article(models.Model):
         return reverse("articles:detail", args=[self.slug])
 
     def clean(self):
+        # Every problem at once: a form sent back for each in turn has staff choose the
+        # cover file again each time.
+        errors = {}
         if incomplete := links_without_scheme(self.body):
-            raise ValidationError({"body": link_scheme_message(incomplete)})
+            errors["body"] = link_scheme_message(incomplete)
         if self.cover_image and not self.cover_alt.strip():
-            raise ValidationError({"cover_alt": "A cover image needs alt text."})
+            errors["cover_alt"] = "A cover image needs alt text."
         # The page names the reviewer only with the date: one without the other would be
         # left off without a word.
         if self.reviewed_by_id and not self.last_reviewed:
-            raise ValidationError(
-                {
-                    "last_reviewed": "Enter the date of the review: readers see who reviewed "
-                    "the article and when."
-                }
+            errors["last_reviewed"] = (
+                "Enter the date of the review: readers see who reviewed the article and when."
             )
         if self.last_reviewed and not self.reviewed_by_id:
-            raise ValidationError(
-                {"reviewed_by": "Choose who reviewed the article, or clear the review date."}
-            )
+            errors["reviewed_by"] = "Choose who reviewed the article, or clear the review date."
         if (
             self.last_reviewed
             and self.next_review_due
             and self.next_review_due < self.last_reviewed
         ):
-            raise ValidationError(
-                {"next_review_due": "The next review cannot come before the last one."}
-            )
+            errors["next_review_due"] = "The next review cannot come before the last one."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_published(self):

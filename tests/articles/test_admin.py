@@ -484,6 +484,22 @@ def test_an_image_saved_from_a_pop_up_asks_for_nothing_again(staff_client):
     assert "choose ann.png again" not in page
 
 
+def test_every_problem_with_an_article_is_named_at_the_first_save(staff_client):
+    """Named one per save, each problem cost staff another round of choosing the cover
+    file again."""
+    content = html.unescape(
+        post_article_expecting_error(
+            staff_client,
+            cover_image=image_file("neurons.png"),
+            last_reviewed="2026-03-02",
+            body='<p><a href="doi.org/10.1056/x">study</a></p>',
+        )
+    )
+    assert "A cover image needs alt text." in content
+    assert "Choose who reviewed the article" in content
+    assert "Add https:// to the start of “doi.org/10.1056/x”" in content
+
+
 def test_deleting_an_article_does_not_seem_to_delete_its_authors(staff_client):
     article = make_article()
     credit = article.author_credits.create(author=make_author(name="Maya Lindqvist"))
