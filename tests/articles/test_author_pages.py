@@ -39,6 +39,23 @@ def test_an_author_page_shows_who_they_are_and_their_published_articles(client):
     assert "not medical advice" in html
 
 
+def test_a_bio_of_two_paragraphs_keeps_them_wherever_the_author_appears(client):
+    """The author page kept the blank line; the article and program pages ran the two
+    paragraphs into one."""
+    from tests.programs.factories import make_program
+
+    author = make_author(bio="Ten years in the lab.\n\nNow writes about sleep & memory.")
+    pages = [
+        make_article(authors=[author]).get_absolute_url(),
+        make_program(instructors=[author]).get_absolute_url(),
+    ]
+    for url in pages:
+        assert (
+            "Ten years in the lab.<br><br>Now writes about sleep &amp; memory."
+            in client.get(url).content.decode()
+        ), url
+
+
 def test_someone_with_only_unpublished_work_has_no_page(client):
     author = make_author()
     make_draft(authors=[author])
