@@ -111,6 +111,20 @@ def check_form_token(token, article_id):
         raise FormTokenError("expired")
 
 
+def resent_form_token(sent, article_id) -> str:
+    """The token for a form given back to its reader after a post (an error to correct, a
+    reply cancelled without JavaScript, a failed security check): the one they were
+    served, while it holds, so the two-second rule counts from when they first had the
+    form, not from the page that gave it back. A new one replaces a forged or expired
+    token, which would only fail again."""
+    try:
+        check_form_token(sent, article_id)
+    except FormTokenError as error:
+        if error.reason != "too_fast":
+            return form_token(article_id)
+    return sent
+
+
 def refresh_form_token(token: str) -> str:
     """The token for the same form served again now: the page cache calls this on every
     hit, so the two-second and two-hour rules count from when the reader got the page.

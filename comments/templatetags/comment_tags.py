@@ -12,7 +12,7 @@ from articles.page_cache import cached_for_generation
 
 from ..forms import CommentForm
 from ..models import Comment, CommentSettings
-from ..moderation import form_token
+from ..moderation import form_token, resent_form_token
 from ..rendering import render_thread
 from ..selectors import AWAITING_ANCHOR, approved_count, awaiting_for, comment_thread
 from ..services import comments_open
@@ -108,9 +108,13 @@ def comment_awaiting_notice(context, article):
     }
 
 
-@register.simple_tag
-def comment_form_timestamp(article):
-    """A signed "form served at" value; a post must come 2 seconds to 2 hours later."""
+@register.simple_tag(takes_context=True)
+def comment_form_timestamp(context, article):
+    """A signed "form served at" value; a post must come 2 seconds to 2 hours later. A
+    form given back after a post keeps the one it was sent with."""
+    request = context.get("request")
+    if request is not None and request.method == "POST":
+        return resent_form_token(request.POST.get("timestamp", ""), article.pk)
     return form_token(article.pk)
 
 

@@ -69,6 +69,41 @@ def test_posts_faster_than_two_seconds_are_refused(client, article, frozen, seco
         assert comments_from_ada() == 0
 
 
+def sent_token(html):
+    return html.split('name="timestamp" value="', 1)[1].split('"', 1)[0]
+
+
+@pytest.mark.parametrize(
+    "send_back",
+    [
+        {"email": "greg@readers"},  # an error to correct
+        {"cancel_reply": "1"},  # "Cancel reply" without JavaScript
+    ],
+    ids=["error", "cancel-reply"],
+)
+def test_a_form_given_back_can_be_sent_again_at_once(client, article, frozen, send_back):
+    """The two seconds count from when the reader first had the form: a quick fix after
+    an error was refused with the message bots get."""
+    token = form_token(article.pk, issued_at=time.time())
+    frozen.shift(datetime.timedelta(seconds=30))
+    given_back = post_comment(client, article, timestamp=token, **send_back)
+    assert sent_token(given_back.content.decode()) == token
+    frozen.shift(datetime.timedelta(seconds=0.5))
+    assert post_comment(client, article, timestamp=token).status_code == HTTPStatus.FOUND
+    assert comments_from_ada() == 1
+
+
+def test_a_bot_given_its_form_back_still_waits_two_seconds_from_the_first(client, article, frozen):
+    token = form_token(article.pk, issued_at=time.time())
+    refused = post_comment(client, article, timestamp=token)
+    assert RETRY in refused.content.decode()
+    assert sent_token(refused.content.decode()) == token
+    frozen.shift(datetime.timedelta(seconds=1))
+    assert post_comment(client, article, timestamp=token).status_code == HTTPStatus.BAD_REQUEST
+    frozen.shift(datetime.timedelta(seconds=1))
+    assert post_comment(client, article, timestamp=token).status_code == HTTPStatus.FOUND
+
+
 @pytest.mark.parametrize(
     ("age", "accepted"),
     [
@@ -91,7 +126,7 @@ def test_forms_older_than_two_hours_are_refused_with_a_clear_message(
     assert "This page was open for more than two hours" in html
     assert "Written slowly." in html
     # The form that comes back carries a fresh timestamp, so sending again works.
-    fresh = html.split('name="timestamp" value="', 1)[1].split('"', 1)[0]
+    fresh = sent_token(html)
     assert fresh != token
     frozen.shift(datetime.timedelta(seconds=5))
     assert post_comment(client, article, timestamp=fresh).status_code == HTTPStatus.FOUND
