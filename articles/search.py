@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import snowballstemmer
 from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
@@ -145,28 +146,55 @@ def _tidy(character: str) -> str:
     return " " if category in _UNPRINTABLE else character
 
 
-def _stem(term: str) -> str:
-    """A crude stem, so "studies" also finds "study": the start of a long word."""
-    return term if len(term) <= 4 else term[: max(4, len(term) - 3)]
+# Snowball's English stemmer, which PostgreSQL's "english" search configuration uses too:
+# "studies" finds "study", and "therapy" no longer finds "there".
+_english = snowballstemmer.stemmer("english")
 
 
-def _word_pattern(term: str) -> str:
-    """A word and its endings: a long word's stem and any ending; a short word whole, or
-    with a plural ending ("map", "maps"; never "a" for "and")."""
-    if len(term) <= 4:
-        return rf"(?<!\w){re.escape(term)}(?:e?s)?(?!\w)"
-    return rf"(?<!\w){re.escape(_stem(term))}\w*"
+@functools.lru_cache(maxsize=4096)
+def _stem(word: str) -> str:
+    return _english.stemWord(word.casefold())
 
 
-def _term_patterns(terms):
-    return [re.compile(_word_pattern(term), re.IGNORECASE) for term in terms]
+def _prefix(term: str) -> str:
+    """What every word with the stem of `term` starts with, to look for it cheaply: the
+    stem's start, less a last "i" or "e" that the word may spell otherwise ("studies",
+    "study"; "reduce", "reducing")."""
+    term = term.casefold()
+    stem = _stem(term)
+    length = 0
+    while length < min(len(term), len(stem)) and term[length] == stem[length]:
+        length += 1
+    prefix = term[:length]
+    return prefix[:-1] if len(prefix) > 1 and prefix[-1] in "iye" else prefix or term
 
 
 # A query's few items are matched against every candidate row: compiled once each.
 @functools.lru_cache(maxsize=256)
-def _item_pattern(item: Item):
-    # A phrase: its words in a row, with anything but letters and digits between them.
-    return re.compile(r"\W+".join(_word_pattern(word) for word in item.words), re.IGNORECASE)
+def _item_pattern(words: tuple[str, ...]):
+    """Each word as the start it must have, in a row, with anything but letters and digits
+    between them; `_spans` then keeps the matches whose words have the right stems."""
+    return re.compile(
+        r"\W+".join(rf"(?<!\w)({re.escape(_prefix(word))}\w*)" for word in words),
+        re.IGNORECASE,
+    )
+
+
+def _spans(words: tuple[str, ...], text: str):
+    """Where in `text` the words are found, each as itself or another form of it."""
+    pattern, stems = _item_pattern(words), [_stem(word) for word in words]
+    position = 0
+    while match := pattern.search(text, position):
+        if all(_stem(found) == stem for found, stem in zip(match.groups(), stems, strict=True)):
+            yield match.span()
+            position = match.end()
+        else:
+            # The words may still start one word further on ("sleep sleep quality").
+            position = match.start() + 1
+
+
+def _found(words: tuple[str, ...], text: str) -> bool:
+    return next(_spans(words, text), None) is not None
 
 
 def _weighted_score(fields, query: Query) -> int:
@@ -176,8 +204,7 @@ def _weighted_score(fields, query: Query) -> int:
     for clause in query.clauses:
         clause_score = 0
         for item in clause:
-            pattern = _item_pattern(item)
-            found = sum(weight for text, weight in fields if pattern.search(text))
+            found = sum(weight for text, weight in fields if _found(item.words, text))
             if item.excluded:
                 clause_score = max(clause_score, 0 if found else 1)
             else:
@@ -244,13 +271,13 @@ def _fallback_article_ids(query: Query) -> list[int]:
     for term in (word for item in required if not item.excluded for word in item.words):
         if not term.isascii():
             continue
-        stem = _stem(term)
-        topic_matches = Topic.objects.filter(articles=OuterRef("pk"), name__icontains=stem)
+        start = _prefix(term)
+        topic_matches = Topic.objects.filter(articles=OuterRef("pk"), name__icontains=start)
         candidates = candidates.filter(
-            Q(title__icontains=stem)
-            | Q(standfirst__icontains=stem)
-            | Q(excerpt__icontains=stem)
-            | Q(body__icontains=stem)
+            Q(title__icontains=start)
+            | Q(standfirst__icontains=start)
+            | Q(excerpt__icontains=start)
+            | Q(body__icontains=start)
             | Exists(topic_matches)
         )
     rows = list(
@@ -281,10 +308,7 @@ def _fallback_article_ids(query: Query) -> list[int]:
 
 def highlight(text: str, query: Query) -> list[Fragment]:
     """`text` split into fragments, with the words that match `query` marked."""
-    patterns = _term_patterns(query.terms)
-    spans = sorted(
-        (match.start(), match.end()) for pattern in patterns for match in pattern.finditer(text)
-    )
+    spans = sorted(span for term in query.terms for span in _spans((term,), text))
     fragments, position = [], 0
     for start, end in spans:
         if start < position:
@@ -303,12 +327,11 @@ def snippet(text: str, query: Query, words: int = SNIPPET_WORDS) -> list[Fragmen
     all_words = text.split()
     if not all_words:
         return []
-    patterns = _term_patterns(query.terms)
     first = next(
         (
             index
             for index, word in enumerate(all_words)
-            if any(pattern.search(word) for pattern in patterns)
+            if any(_found((term,), word) for term in query.terms)
         ),
         0,
     )

@@ -74,6 +74,35 @@ def test_word_forms_find_each_other(client, search_backend):
     assert result_titles(get(client, "studies")) == ["A study of breathing"]
 
 
+@pytest.mark.parametrize(
+    ("query", "unrelated"),
+    [("therapy", "there"), ("stress", "strengthens"), ("i", "is"), ("us", "uses")],
+)
+def test_a_word_does_not_find_other_words_that_start_alike(
+    client, search_backend, query, unrelated
+):
+    """ "therapy" found and highlighted "there"; "i" found nearly every article by "is"."""
+    make_article(title=f"Spines were still {unrelated} a month later")
+    make_program(title="Unrelated program", summary=f"Practice {unrelated} each day.")
+    content = get(client, query).content.decode()
+    assert result_titles(get(client, query)) == []
+    assert "Unrelated program" not in content
+    assert "<mark>" not in content
+
+
+def test_highlighting_marks_every_form_of_the_word_and_no_other(client, search_backend):
+    make_article(
+        title="Therapy trials",
+        body="<p>Two therapies were there; the therapist chose one therapy.</p>",
+    )
+    content = get(client, "therapies").content.decode()
+    assert "<mark>Therapy</mark> trials" in content
+    assert (
+        "Two <mark>therapies</mark> were there; the therapist chose one <mark>therapy</mark>."
+        in content
+    )
+
+
 @pytest.mark.parametrize("query", ["psilocybin's effects", "psilocybin\u2019s effects"])
 def test_a_possessive_finds_the_word(client, search_backend, query):
     """Typed on a phone, the apostrophe is often the curly one."""
