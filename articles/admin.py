@@ -170,7 +170,60 @@ class WebAddressMixin:
         return field
 
 
-class ArticleForm(forms.ModelForm):
+class SavedSinceOpenedForm(forms.ModelForm):
+    """Refuses to save over changes someone saved after this form was opened: Django saves
+    every field of the form, so two editors of one article would each undo the other's
+    work, and both be told "changed successfully".
+
+    The form remembers the row's `updated_at` as it was opened. When the row has changed
+    since, the form comes back with the editor's work in place and says who saved when;
+    saving again then keeps this editor's version, as they were told it would."""
+
+    opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["opened_version"] = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Only a form opened in the admin carries the version it was opened at.
+        if not self.instance.pk or self.add_prefix("opened_version") not in self.data:
+            return cleaned_data
+        current = self.instance.updated_at.isoformat()
+        if cleaned_data.get("opened_version") != current:
+            # The next save is a choice made knowingly: it goes through.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("opened_version")] = current
+            raise forms.ValidationError(self.conflict_message(), code="saved_since_opened")
+        return cleaned_data
+
+    def conflict_message(self):
+        from django.contrib.admin.models import LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        last = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.instance),
+                object_id=str(self.instance.pk),
+            )
+            .select_related("user")
+            .order_by("-action_time")
+            .first()
+        )
+        who = (last.user.get_full_name() or last.user.get_username()) if last else "Someone"
+        when = timezone.localtime(self.instance.updated_at)
+        name = self.instance._meta.verbose_name
+        return (
+            f"{who} saved this {name} at {when:%H:%M} {when.tzname()} on {when.day} "
+            f"{when:%b}, after you opened this page: saving now would undo their changes. "
+            f"Nothing was saved, and your changes are still here. To see theirs, open the "
+            f"{name} in a new tab; to keep yours instead, save again."
+        )
+
+
+class ArticleForm(SavedSinceOpenedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "publish_at" in self.fields:

@@ -9,7 +9,13 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from articles.admin import HTTPS_BY_DEFAULT, UploadNoticeMixin, WebAddressMixin, image_thumbnail
+from articles.admin import (
+    HTTPS_BY_DEFAULT,
+    SavedSinceOpenedForm,
+    UploadNoticeMixin,
+    WebAddressMixin,
+    image_thumbnail,
+)
 
 from .models import FAQ, Module, Program, ProgramClick, Testimonial
 from .services import REPORT_DAYS, click_report
@@ -78,7 +84,7 @@ def clicks_since(since: datetime.date):
     )
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(SavedSinceOpenedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.price is not None:

@@ -10,6 +10,7 @@ from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -117,6 +118,52 @@ def test_staff_create_an_article_with_a_cover(staff_client):
     article = Article.objects.get(slug="a-new-study")
     assert article.cover_image
     assert staff_client.get(article.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+def opened_version(response):
+    return re.search(r'name="opened_version" value="([^"]+)"', response.content.decode())[1]
+
+
+def test_an_editor_saving_after_someone_else_does_not_undo_their_work(
+    staff_client, django_user_model
+):
+    """Two editors on one article: the second save wrote its whole form over the first,
+    and both were told "changed successfully"."""
+    staff_client.post(reverse("admin:articles_article_add"), article_form())
+    article = Article.objects.get(slug="a-new-study")
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    maya = Client()
+    maya.force_login(
+        django_user_model.objects.create_superuser(
+            "maya", "maya@example.com", "pw", first_name="Maya", last_name="Lindqvist"
+        )
+    )
+    opened_by_editor = opened_version(staff_client.get(change))
+    opened_by_maya = opened_version(maya.get(change))
+
+    saved = maya.post(
+        change, article_form(body="<p>Maya's new paragraph.</p>", opened_version=opened_by_maya)
+    )
+    assert saved.status_code == HTTPStatus.FOUND
+    refused = staff_client.post(
+        change, article_form(standfirst="A better standfirst.", opened_version=opened_by_editor)
+    )
+    assert refused.status_code == HTTPStatus.OK
+    content = html.unescape(refused.content.decode())
+    assert "Maya Lindqvist saved this article at" in content
+    assert "saving now would undo their changes" in content
+    assert 'value="A better standfirst."' in content
+    article.refresh_from_db()
+    assert (article.body, article.standfirst) == ("<p>Maya's new paragraph.</p>", "")
+
+    # Told what it does, the editor saves again: their version stands.
+    again = staff_client.post(
+        change,
+        article_form(standfirst="A better standfirst.", opened_version=opened_version(refused)),
+    )
+    assert again.status_code == HTTPStatus.FOUND
+    article.refresh_from_db()
+    assert article.standfirst == "A better standfirst."
 
 
 def test_staff_edit_an_article_and_an_author_that_have_images(staff_client):

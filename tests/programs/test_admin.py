@@ -97,6 +97,21 @@ def test_staff_edit_a_program_that_has_an_image(staff_client):
     assert (program.tagline, program.image_width) == ("Eight live weeks, online.", 40)
 
 
+def test_a_program_saved_meanwhile_is_not_overwritten_unseen(staff_client):
+    staff_client.post(ADD_URL, program_form())
+    program = Program.objects.get(slug="nervous-system-fitness")
+    change = reverse("admin:programs_program_change", args=[program.pk])
+    opened = re.search(
+        r'name="opened_version" value="([^"]+)"', staff_client.get(change).content.decode()
+    )[1]
+    Program.objects.get(pk=program.pk).save()  # a colleague's save, in another tab
+
+    response = staff_client.post(change, program_form(tagline="Changed.", opened_version=opened))
+    assert response.status_code == HTTPStatus.OK
+    assert "saved this program at" in response.content.decode()
+    assert Program.objects.get(pk=program.pk).tagline == "Eight live weeks."
+
+
 def post_expecting_error(staff_client, **overrides):
     response = staff_client.post(ADD_URL, program_form(**overrides))
     assert response.status_code == HTTPStatus.OK
