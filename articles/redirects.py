@@ -145,8 +145,15 @@ def page_at(path: str) -> str | None:
 def current_address(path: str) -> str | None:
     """Where the page readers knew at `path` is now, if it moved (a form opened before a
     rename still posts to the old address)."""
-    redirect = Redirect.objects.filter(old_path=path).only("new_path").first()
-    return redirect.new_path if redirect else redirect_for_public_address(path)
+    # Printed or pasted, an address gains or loses its final slash: a redirect staff made
+    # for "/summer-sale" answers "/summer-sale/" too (the exact one first, if both exist).
+    other = path[:-1] if path.endswith("/") and path != "/" else f"{path}/"
+    found = dict(
+        Redirect.objects.filter(old_path__in=[path, other]).values_list("old_path", "new_path")
+    )
+    if found:
+        return found.get(path, found.get(other))
+    return redirect_for_public_address(path)
 
 
 def redirect_for_public_address(path: str) -> str | None:

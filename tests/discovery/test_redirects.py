@@ -164,6 +164,25 @@ def test_staff_add_a_redirect_by_hand(staff_client, client):
     assert client.get("/reading-list/")["Location"] == "/articles/"
 
 
+@pytest.mark.parametrize(
+    ("made", "asked"),
+    [("/summer-sale", "/summer-sale/"), ("/old-grief/", "/old-grief")],
+)
+def test_a_redirect_answers_with_or_without_the_final_slash(client, made, asked):
+    """A link printed or pasted with the other ending was a 404."""
+    Redirect.objects.create(old_path=made, new_path="/programs/")
+    response = client.get(asked)
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/programs/"
+
+
+def test_of_two_redirects_differing_by_the_slash_each_answers_for_itself(client):
+    Redirect.objects.create(old_path="/guide", new_path="/articles/")
+    Redirect.objects.create(old_path="/guide/", new_path="/programs/")
+    assert client.get("/guide")["Location"] == "/articles/"
+    assert client.get("/guide/")["Location"] == "/programs/"
+
+
 def test_addresses_are_taken_as_staff_paste_them(staff_client, client):
     """A full address copied from the browser, and an old path without the slash the
     site adds before any redirect is looked up."""
