@@ -121,7 +121,7 @@ ARTICLES = [
             },
         ],
         "review": ("samuel-okafor", 20, 345),
-        "update": (10, "Added the university's news release to the sources."),
+        "update": (1, "Added the university's news release to the sources."),
     },
     {
         "slug": "microdosing-placebo-controlled-evidence",

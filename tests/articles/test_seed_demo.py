@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from articles.models import Article, Topic
 
@@ -23,6 +24,10 @@ def test_seed_demo_builds_a_publication_and_is_idempotent(client):
     assert "Yale News" in content
     assert "Reviewed by" in content
     assert spine.cover_image
+    # The demo's dates tell a possible story: no article updated before it appeared.
+    for article in Article.objects.published().prefetch_related("updates"):
+        for update in article.updates.all():
+            assert update.date >= timezone.localdate(article.publish_at), article.slug
 
 
 def test_seed_demo_if_empty_leaves_existing_content_alone():
