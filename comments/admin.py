@@ -106,6 +106,13 @@ class CommentAdmin(admin.ModelAdmin):
             return "not public"
         return format_html('<a href="{}">View</a>', comment.get_absolute_url())
 
+    def view_on_site(self, comment):
+        # Only an approved comment is on the page: for the others the button would open
+        # the article without them, as if they were lost.
+        if comment.status == Comment.Status.APPROVED:
+            return comment.get_absolute_url()
+        return None
+
     @admin.display(description="sender network")
     def sender(self, comment):
         if not comment.sender_hash:

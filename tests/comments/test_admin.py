@@ -169,3 +169,17 @@ def test_deleting_says_it_is_permanent_and_takes_the_replies(staff_client):
     queue = staff_client.get(reverse(QUEUE)).content.decode()
     assert "Delete permanently, with all their replies" in queue
     assert "Remove selected comments" in queue
+
+
+def test_view_on_site_is_offered_only_for_a_comment_readers_can_see(staff_client):
+    """For a pending comment the button opened the article without it, as if it were lost."""
+    article = make_article()
+    approved = make_comment(article)
+    pending = make_comment(article, status="pending")
+
+    def view_on_site(comment):
+        page = staff_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+        return "View on site" in page.content.decode()
+
+    assert view_on_site(approved)
+    assert not view_on_site(pending)
