@@ -167,6 +167,12 @@ class WebAddressMixin:
                 "hyphens. Changed after the page is public, the old address keeps working "
                 "and forwards to the new one."
             )
+            # Django's own reads "Article with this Slug already exists."
+            name = db_field.model._meta.verbose_name
+            field.error_messages["unique"] = (
+                f"Another {name} already has this web address: add a word or the year to "
+                f"it to tell the two apart."
+            )
         return field
 
 

@@ -285,7 +285,8 @@ def test_a_date_staff_choose_when_publishing_is_kept(staff_client):
 def test_duplicate_slug_is_a_form_error(staff_client):
     make_article(slug="a-new-study")
     content = post_article_expecting_error(staff_client)
-    assert "Article with this Slug already exists." in content
+    assert "Another article already has this web address: add a word or the year" in content
+    assert "Slug already exists" not in content
 
 
 def test_cover_without_alt_text_is_a_form_error(staff_client):
