@@ -677,3 +677,25 @@ class Redirect(models.Model):
                 return []
             path = next_path
         return [*trail, path] if path == self.old_path else []
+
+
+def name_link_rows(field, *, verbose_name, describe):
+    """Give the table Django makes for a many-to-many field names staff can read: the
+    delete confirmation lists its rows ("Article topic: “…” under Sleep") where it would
+    say "Article_topics object (1)"."""
+    link = field.remote_field.through
+    link._meta.verbose_name = verbose_name
+    link._meta.verbose_name_plural = f"{verbose_name}s"
+    link.__str__ = describe
+
+
+name_link_rows(
+    Article._meta.get_field("topics"),
+    verbose_name="article topic",
+    describe=lambda link: f"“{link.article}” under {link.topic}",
+)
+name_link_rows(
+    Article._meta.get_field("related_picks"),
+    verbose_name="related-article pick",
+    describe=lambda link: f"“{link.to_article}” shown with “{link.from_article}”",
+)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.html import link_scheme_message, links_without_scheme
 from articles.images import SafeImageField
-from articles.models import Author, Topic, rich_text_field
+from articles.models import Author, Topic, name_link_rows, rich_text_field
 from config.security import is_own_host
 
 from .currencies import currency_choices, format_price
@@ -419,3 +419,15 @@ class ProgramClick(models.Model):
 
     def __str__(self):
         return f"{self.program} · {self.get_source_display()} · {self.clicked_on}"
+
+
+name_link_rows(
+    Program._meta.get_field("topics"),
+    verbose_name="program topic",
+    describe=lambda link: f"“{link.program}” under {link.topic}",
+)
+name_link_rows(
+    Program._meta.get_field("instructors"),
+    verbose_name="program instructor",
+    describe=lambda link: f"{link.author.name} teaching “{link.program}”",
+)

@@ -623,3 +623,40 @@ def test_a_topic_that_differs_only_in_letter_case_is_refused(staff_client):
         {"name": "MicroDosing", "slug": "microdosing", "description": ""},
     )
     assert response.status_code == HTTPStatus.FOUND
+
+
+def _deleted_items(response):
+    """The confirmation page's summary and list of what a deletion takes with it, as
+    staff read them."""
+    listing = re.search(r"<h2>Summary</h2>(.*?)</form>", response.content.decode(), re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html.unescape(listing.group(1))).split())
+
+
+def test_delete_pages_name_the_links_they_remove_in_plain_words(staff_client):
+    """Deleting an article, topic, author or program lists the tags, picks and credits
+    that go with it by what they join, not as "Article_topics object (1)"."""
+    topic = make_topic(name="Neuroplasticity")
+    author = make_author(name="Ana Ruiz")
+    other = make_article(title="Sleep and memory")
+    article = make_article(title="Spines after one dose", topics=[topic])
+    article.related_picks.set([other])
+    program = make_program(title="Mindful Integration", topics=[topic], instructors=[author])
+
+    def confirmation(model, obj):
+        response = staff_client.get(reverse(f"admin:{model}_delete", args=[obj.pk]))
+        assert response.status_code == HTTPStatus.OK
+        return _deleted_items(response)
+
+    on_article = confirmation("articles_article", article)
+    assert "Article topic: “Spines after one dose” under Neuroplasticity" in on_article
+    assert "Related-article pick: “Sleep and memory” shown with “Spines after one dose”" in (
+        on_article
+    )
+    on_topic = confirmation("articles_topic", topic)
+    assert "Article topic: “Spines after one dose” under Neuroplasticity" in on_topic
+    assert "Program topic: “Mindful Integration” under Neuroplasticity" in on_topic
+    on_author = confirmation("articles_author", author)
+    assert "Program instructor: Ana Ruiz teaching “Mindful Integration”" in on_author
+    for page in (on_article, on_topic, on_author, confirmation("programs_program", program)):
+        assert "object (" not in page
+        assert "relationship" not in page
