@@ -30,8 +30,22 @@ from .models import (
 from .redirects import UNKNOWN, page_at
 from .renditions import rendition_name, widths_for
 
-# A web address typed without "https://" gets it, rather than "http://".
-HTTPS_BY_DEFAULT = {models.URLField: {"assume_scheme": "https"}}
+DATE_MESSAGE = (
+    "Enter the date as 2026-12-01 or 1 Dec 2026, or pick it from the calendar "
+    "(not as 01/12/2026, which is a different day in the US than elsewhere)."
+)
+TIME_MESSAGE = "Enter the time on the 24-hour clock, as 14:30, or pick it from the clock."
+
+# Form fields as staff meet them: a web address typed without "https://" gets it, rather
+# than "http://"; a date or time the form cannot read is answered with the forms it
+# takes (config/formats/en), not "Enter a valid date.".
+STAFF_FIELDS = {
+    models.URLField: {"assume_scheme": "https"},
+    models.DateField: {"error_messages": {"invalid": DATE_MESSAGE}},
+    models.DateTimeField: {
+        "error_messages": {"invalid_date": DATE_MESSAGE, "invalid_time": TIME_MESSAGE}
+    },
+}
 
 
 def image_thumbnail(image_field, size=60):
@@ -140,7 +154,7 @@ class SourceInline(admin.StackedInline):
     model = Source
     form = SourceForm
     extra = 0
-    formfield_overrides = HTTPS_BY_DEFAULT
+    formfield_overrides = STAFF_FIELDS
     fields = [
         ("title", "position"),
         ("publisher", "url"),
@@ -152,6 +166,7 @@ class SourceInline(admin.StackedInline):
 class ArticleUpdateInline(admin.TabularInline):
     model = ArticleUpdate
     extra = 0
+    formfield_overrides = STAFF_FIELDS
 
 
 class WebAddressMixin:
@@ -241,7 +256,7 @@ class ArticleForm(SavedSinceOpenedForm):
 @admin.register(Article)
 class ArticleAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     form = ArticleForm
-    formfield_overrides = HTTPS_BY_DEFAULT
+    formfield_overrides = STAFF_FIELDS
     list_display = [
         "title",
         "cover_thumbnail",
@@ -407,6 +422,7 @@ class DisclaimerAdmin(admin.ModelAdmin):
     so staff publish a change by adding a new version, dated today or later."""
 
     form = DisclaimerForm
+    formfield_overrides = STAFF_FIELDS
     readonly_fields = ["created_at"]
     list_display = ["__str__", "effective_from", "state", "created_at"]
     date_hierarchy = "effective_from"

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles.admin import (
-    HTTPS_BY_DEFAULT,
+    STAFF_FIELDS,
     SavedSinceOpenedForm,
     UploadNoticeMixin,
     WebAddressMixin,
@@ -149,7 +149,7 @@ class ProgramAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     readonly_fields = ["image_preview", "click_report", "created_at", "updated_at"]
     inlines = [ModuleInline, FAQInline, TestimonialInline]
     save_on_top = True
-    formfield_overrides = HTTPS_BY_DEFAULT
+    formfield_overrides = STAFF_FIELDS
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "tagline", "summary", "description"]}),
         (

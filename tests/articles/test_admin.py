@@ -220,7 +220,7 @@ def test_a_date_in_numeric_day_month_order_is_asked_again_not_misread(staff_clie
     """01/12/2026 is 1 December to most of the world and 12 January in the US: rather
     than schedule an article six weeks off, the form asks for an unambiguous date."""
     html = post_article_expecting_error(staff_client, publish_at_0="01/12/2026")
-    assert "Enter a valid date." in html
+    assert DATE_ASKED_AGAIN in html
     assert 'value="01/12/2026"' in html
 
     for typed in ["2026-12-01", "1 Dec 2026", "December 1, 2026"]:
@@ -231,6 +231,28 @@ def test_a_date_in_numeric_day_month_order_is_asked_again_not_misread(staff_clie
         assert response.status_code == HTTPStatus.FOUND, typed
         saved = timezone.localtime(Article.objects.get(slug="a-new-study").publish_at)
         assert (saved.month, saved.day) == (12, 1), typed
+
+
+DATE_ASKED_AGAIN = (
+    "Enter the date as 2026-12-01 or 1 Dec 2026, or pick it from the calendar "
+    "(not as 01/12/2026, which is a different day in the US than elsewhere)."
+)
+
+
+def test_every_date_and_time_staff_type_wrong_says_how_to_write_it(staff_client):
+    """Staff who type a date or time the form cannot read are shown the forms it
+    takes, not a bare "Enter a valid date.", and what they typed stays in the field."""
+    page = post_article_expecting_error(
+        staff_client,
+        publish_at_1="2:30 pm",
+        last_reviewed="next Tuesday",
+        **{"updates-TOTAL_FORMS": "1", "updates-0-date": "31/04/2026", "updates-0-note": "Fixed."},
+    )
+    assert "Enter the time on the 24-hour clock, as 14:30, or pick it from the clock." in page
+    assert page.count(DATE_ASKED_AGAIN) == 2
+    assert "Enter a valid" not in page
+    for typed in ["2:30 pm", "next Tuesday", "31/04/2026"]:
+        assert f'value="{typed}"' in page
 
 
 def change_form_keeping_the_date(article, **overrides):

@@ -385,3 +385,17 @@ def test_reordering_programs_in_the_list_says_nothing_of_prices(staff_client):
     content = response.content.decode()
     assert "2 programs were changed successfully." in content
     assert "Price on the site" not in content
+
+
+def test_a_promotion_date_typed_wrong_says_how_to_write_it(staff_client):
+    """The program's dates, like the article's, name the forms they take."""
+    response = staff_client.post(
+        ADD_URL, program_form(promote_from="Monday", start_date="2027-02-30")
+    )
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert (
+        page.count("Enter the date as 2026-12-01 or 1 Dec 2026, or pick it from the calendar") == 2
+    )
+    assert 'value="Monday"' in page and 'value="2027-02-30"' in page
+    assert not Program.objects.exists()
