@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Author, Redirect, Topic
+from articles.models import Article, Author, Publication, Redirect, Topic
 from comments.models import CommentSettings
 from tests.factories import (
     image_file,
@@ -682,3 +682,19 @@ def test_delete_pages_name_the_links_they_remove_in_plain_words(staff_client):
     for page in (on_article, on_topic, on_author, confirmation("programs_program", program)):
         assert "object (" not in page
         assert "relationship" not in page
+
+
+def test_the_admin_carries_the_publication_name_not_djangos(staff_client):
+    """Staff sign in to their publication's admin, named as they name it in the
+    publication settings, not to "Django administration"."""
+    Publication.objects.update_or_create(pk=1, defaults={"site_name": "Mind & Body Review"})
+    for page in (
+        Client().get(reverse("admin:login")),
+        staff_client.get(reverse("admin:index")),
+        staff_client.get(reverse("admin:articles_article_changelist")),
+    ):
+        text = page.content.decode()
+        assert "Mind &amp; Body Review" in text
+        assert "| Mind &amp; Body Review admin</title>" in text
+        assert "Django" not in text.split("<body")[1].split('id="content"')[0]
+        assert "Django site admin" not in text
