@@ -522,7 +522,15 @@ class RedirectForm(forms.ModelForm):
         # The table is read only when an address would be "not found": from a page that
         # answers, a redirect is never used, however long it stays in the list.
         old_path = cleaned.get("old_path")
-        if old_path and (page := page_at(old_path)) not in (None, UNKNOWN):
+        earlier = Redirect.objects.exclude(pk=self.instance.pk).filter(old_path=old_path).first()
+        if earlier is not None:
+            # In place of Django's "Redirect with this Old address already exists.".
+            self.add_error(
+                "old_path",
+                f"Readers at {old_path} are already sent to {earlier.new_path}: change that "
+                "redirect in the list instead of adding another.",
+            )
+        elif old_path and (page := page_at(old_path)) not in (None, UNKNOWN):
             self.add_error(
                 "old_path",
                 f"Readers are shown {page} at this address, and a page that is there always "

@@ -164,6 +164,25 @@ def test_staff_add_a_redirect_by_hand(staff_client, client):
     assert client.get("/reading-list/")["Location"] == "/articles/"
 
 
+def test_a_second_redirect_from_one_address_names_the_first(staff_client):
+    """Staff adding a redirect from an address that already has one are told where it
+    sends readers and to change that one, with what they typed still in the form."""
+    Redirect.objects.create(old_path="/reading-list/", new_path="/articles/")
+    response = staff_client.post(
+        reverse("admin:articles_redirect_add"),
+        {"old_path": "/reading-list/", "new_path": "/topics/"},
+    )
+    assert response.status_code == HTTPStatus.OK
+    page = html.unescape(response.content.decode())
+    assert (
+        "Readers at /reading-list/ are already sent to /articles/: change that redirect "
+        "in the list instead of adding another." in page
+    )
+    assert "already exists" not in page
+    assert 'value="/topics/"' in page
+    assert Redirect.objects.get().new_path == "/articles/"
+
+
 @pytest.mark.parametrize(
     ("made", "asked"),
     [("/summer-sale", "/summer-sale/"), ("/old-grief/", "/old-grief")],
