@@ -79,6 +79,10 @@ def _isolated_site(settings, tmp_path, monkeypatch):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # In-process requests serve no static files. Without this, each test client's
+    # WhiteNoise walks the collected folder as it starts, and fails on a file that a
+    # collectstatic in another test worker (for its gunicorn) is rewriting meanwhile.
+    settings.WHITENOISE_AUTOREFRESH = True
     cache.clear()
     yield
     cache.clear()
