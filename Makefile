@@ -23,8 +23,19 @@ $(BIN)/.installed: $(LOCK) pyproject.toml
 # A secret key is generated once per checkout and kept out of git; also when .env was
 # made by hand (from .env.example, say) without one. Not when the environment sets one
 # (a service manager): commands run from .env alone, by cron, would use another key.
+# Never for a production site: each of its servers must carry the same key, or a reader
+# signed in (or a comment form opened) on one is refused by the next.
+# .env holds that key and the services' passwords: this account's alone, however made.
+PRODUCTION_IN_ENV = $(shell printf '%s\n' "$$PRODUCTION" | grep -Eiqx 'true|on|ok|y|yes|1' || \
+	grep -Eiqs '^PRODUCTION=(true|on|ok|y|yes|1)[[:space:]]*$$' .env && echo yes)
 secret-key:
-	@test -n "$$SECRET_KEY" || grep -qs '^SECRET_KEY=.' .env || { umask 077 && $(PYTHON) -c "import pathlib, secrets; \
+	@test ! -f .env || chmod 600 .env
+	@test -n "$$SECRET_KEY" || grep -qs '^SECRET_KEY=.' .env || { \
+		if [ "$(PRODUCTION_IN_ENV)" = yes ]; then \
+		echo "PRODUCTION is true and no SECRET_KEY is set: put the key this site's other" \
+		"servers use in .env (SECRET_KEY=...), or a new one on the first server:" \
+		"$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))'" >&2; exit 1; fi; \
+		umask 077 && $(PYTHON) -c "import pathlib, secrets; \
 		env = pathlib.Path('.env'); text = env.read_text() if env.exists() else ''; \
 		text += '' if text.endswith(chr(10)) or not text else chr(10); \
 		env.write_text(text + 'SECRET_KEY=' + secrets.token_urlsafe(50) + chr(10))" && \

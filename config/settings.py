@@ -40,8 +40,9 @@ def env_project_path(name, default):
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     raise ImproperlyConfigured(
-        "SECRET_KEY is empty. Set the SECRET_KEY environment variable or give it a value in "
-        ".env (delete .env and `make run` writes a generated one)."
+        "SECRET_KEY is empty. Give it a value in .env or in the environment: the key this "
+        "site's other servers use, since all must share one, or for a new site a long "
+        "random one (`make install` writes one into .env unless PRODUCTION is true)."
     )
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])

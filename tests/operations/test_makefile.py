@@ -12,14 +12,18 @@ from django.conf import settings
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 
 
-def make(folder, *targets, env=None):
-    environment = {name: value for name, value in os.environ.items() if name != "SECRET_KEY"}
+def make(folder, *targets, env=None, check=True):
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"SECRET_KEY", "PRODUCTION"}
+    }
     return subprocess.run(
         ["make", "-s", *targets],
         cwd=folder,
         capture_output=True,
         text=True,
-        check=True,
+        check=check,
         env=environment | (env or {}),
     )
 
@@ -50,6 +54,31 @@ def test_no_key_is_written_when_the_environment_sets_one(checkout):
     would be the one that cron jobs, reading .env alone, signed with."""
     make(checkout, "secret-key", env={"SECRET_KEY": "k" * 50})
     assert not (checkout / ".env").exists()
+
+
+@pytest.mark.parametrize("where", ["file", "environment"])
+def test_a_production_site_is_given_no_key_of_its_own(checkout, where):
+    """Every server of a production site must carry the same key, or readers and staff
+    signed in on one are refused by the next: rather than a new key on each server,
+    `make` stops and says where the key goes."""
+    env = checkout / ".env"
+    env.write_text("PRODUCTION=true\nDATABASE_URL=postgres://db/site\n" if where == "file" else "")
+    done = make(
+        checkout, "secret-key", env={"PRODUCTION": "true"} if where != "file" else {}, check=False
+    )
+    assert done.returncode != 0
+    assert "no SECRET_KEY is set: put the key this site's other servers use in .env" in done.stderr
+    assert "SECRET_KEY" not in env.read_text()
+
+
+def test_a_env_made_by_hand_is_made_the_owners_alone(checkout):
+    """Copied from .env.example with a key and passwords filled in, it was readable by
+    every account on the server."""
+    env = checkout / ".env"
+    env.write_text("SECRET_KEY=" + "k" * 50 + "\nEMAIL_URL=smtp+tls://site:secret@mail:587\n")
+    env.chmod(0o644)
+    make(checkout, "secret-key")
+    assert stat.S_IMODE(env.stat().st_mode) == 0o600
 
 
 def test_the_database_folder_is_readable_by_its_owner_only(checkout):
