@@ -12,6 +12,7 @@ An archive is a gzipped tar file:
     media/...       every file under MEDIA_ROOT
 """
 
+import contextlib
 import datetime
 import json
 import os
@@ -19,6 +20,7 @@ import shutil
 import sqlite3
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -48,6 +50,7 @@ class RestoreResult:
     media_files: int | None  # None: media are in object storage and were left alone
     articles: int
     users: int
+    safety_copy: Path | None = None  # the database as it was, when --replace overwrote one
 
 
 def sqlite_path() -> Path | None:
@@ -63,9 +66,12 @@ def media_is_local() -> bool:
     return isinstance(default_storage, FileSystemStorage)
 
 
-def backup_create(*, destination: Path | None = None, media_only: bool = False) -> Path:
+def backup_create(
+    *, destination: Path | None = None, media_only: bool = False, database_only: bool = False
+) -> Path:
     """Write a dated archive of the database and the media into `destination`
-    (BACKUP_DIR by default) and return its path. The archive appears only when complete."""
+    (BACKUP_DIR by default) and return its path. The archive appears only when complete;
+    a failed one leaves nothing behind to fill the disk night after night."""
     database_file = sqlite_path()
     if database_file is None and not media_only:
         raise BackupError(
@@ -84,25 +90,29 @@ def backup_create(*, destination: Path | None = None, media_only: bool = False) 
     archive = destination / f"backup-{created_at:%Y-%m-%d-%H%M%S}.tar.gz"
     partial = archive.with_name(archive.name + ".partial")
     media_root = Path(settings.MEDIA_ROOT)
-    with tempfile.TemporaryDirectory(dir=destination) as workspace:
-        manifest = {
-            "format": ARCHIVE_FORMAT,
-            "created_at": created_at.isoformat(),
-            "database": None if media_only else DATABASE_MEMBER,
-            "media": MEDIA_MEMBER if media_is_local() else None,
-        }
-        with tarfile.open(partial, "w:gz") as tar:
-            if not media_only:
-                snapshot = Path(workspace) / DATABASE_MEMBER
-                manifest["migrations"] = _snapshot_sqlite(database_file, snapshot)
-                tar.add(snapshot, arcname=DATABASE_MEMBER)
-            if media_is_local() and media_root.is_dir():
-                tar.add(media_root, arcname=MEDIA_MEMBER, filter=_regular_files_only)
-            manifest_file = Path(workspace) / MANIFEST
-            manifest_file.write_text(json.dumps(manifest, indent=2))
-            tar.add(manifest_file, arcname=MANIFEST)
-    os.chmod(partial, 0o600)
-    partial.replace(archive)
+    with_media = media_is_local() and not database_only
+    try:
+        with tempfile.TemporaryDirectory(dir=destination) as workspace:
+            manifest = {
+                "format": ARCHIVE_FORMAT,
+                "created_at": created_at.isoformat(),
+                "database": None if media_only else DATABASE_MEMBER,
+                "media": MEDIA_MEMBER if with_media else None,
+            }
+            with tarfile.open(partial, "w:gz") as tar:
+                os.chmod(partial, 0o600)
+                if not media_only:
+                    snapshot = Path(workspace) / DATABASE_MEMBER
+                    manifest["migrations"] = _snapshot_sqlite(database_file, snapshot)
+                    tar.add(snapshot, arcname=DATABASE_MEMBER)
+                if with_media and media_root.is_dir():
+                    tar.add(media_root, arcname=MEDIA_MEMBER, filter=_regular_files_only)
+                manifest_file = Path(workspace) / MANIFEST
+                manifest_file.write_text(json.dumps(manifest, indent=2))
+                tar.add(manifest_file, arcname=MANIFEST)
+        partial.replace(archive)
+    finally:
+        partial.unlink(missing_ok=True)
     return archive
 
 
@@ -146,6 +156,7 @@ def backup_restore(*, archive: Path, replace: bool = False, media_only: bool = F
         tar = tarfile.open(archive, "r:gz")  # noqa: SIM115 - closed by the `with` below
     except (tarfile.TarError, OSError) as error:
         raise BackupError(f"{archive} is not a backup archive ({error}).") from error
+    safety_copy = None
     with tar, tempfile.TemporaryDirectory() as workspace:
         manifest = _read_manifest(tar, archive)
         restore_database = bool(manifest.get("database")) and not media_only
@@ -159,14 +170,25 @@ def backup_restore(*, archive: Path, replace: bool = False, media_only: bool = F
             raise BackupError(
                 "The uploaded files are in object storage, not under MEDIA_ROOT: copy the "
                 "archive's media/ folder into the bucket with the provider's tools (see the "
-                "README's section on media storage)."
+                "README's Backups section)."
             )
         if restore_database and not replace:
             _refuse_to_overwrite_content("Restoring replaces the whole database with the backup's")
-        members = _safe_members(tar, archive)
-        _extract(tar, members, Path(workspace))
+        try:
+            members = _safe_members(tar, archive)
+            _extract(tar, members, Path(workspace))
+        except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
+            raise BackupError(
+                f"{archive} is damaged (cut short in a copy, or corrupted): {error}. "
+                "Nothing was changed; try another copy of it or an earlier backup."
+            ) from error
         if restore_database:
-            _restore_sqlite(Path(workspace) / DATABASE_MEMBER, sqlite_path())
+            snapshot = Path(workspace) / DATABASE_MEMBER
+            _check_snapshot(snapshot, archive)
+            if any(_content_counts()):
+                # --replace was given: the site as it was stays one command away.
+                safety_copy = backup_create(database_only=True)
+            _restore_sqlite(snapshot, sqlite_path())
             call_command("migrate", interactive=False, verbosity=0)
         # With object storage the archive's files (from the days of local media) would
         # land in a folder nothing reads: they are left to the operator, as the command says.
@@ -185,12 +207,18 @@ def backup_restore(*, archive: Path, replace: bool = False, media_only: bool = F
         media_files=media_files,
         articles=articles or 0,
         users=users or 0,
+        safety_copy=safety_copy,
     )
 
 
 def _read_manifest(tar, archive):
     try:
         manifest = json.load(tar.extractfile(MANIFEST))
+    except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
+        raise BackupError(
+            f"{archive} is damaged (cut short in a copy, or corrupted): {error}. "
+            "Nothing was changed; try another copy of it or an earlier backup."
+        ) from error
     except (KeyError, AttributeError, ValueError) as error:
         raise BackupError(f"{archive} is not a backup made by `manage.py backup`.") from error
     if manifest.get("format") != ARCHIVE_FORMAT:
@@ -243,9 +271,28 @@ def _refuse_to_overwrite_content(consequence):
         )
 
 
+def _check_snapshot(snapshot: Path, archive: Path):
+    """Refuse a database that is not whole before the site's own is touched."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True)) as db:
+            check = db.execute("PRAGMA integrity_check").fetchone()[0]
+            db.execute("SELECT count(*) FROM django_migrations").fetchone()
+    except sqlite3.DatabaseError as error:
+        check = str(error)
+    if check != "ok":
+        raise BackupError(
+            f"The database in {archive} is damaged ({check}). Nothing was changed; try "
+            "another copy of it or an earlier backup."
+        )
+
+
 def _restore_sqlite(snapshot: Path, database_file: Path):
     connections.close_all()
-    database_file.parent.mkdir(parents=True, exist_ok=True)
+    # Made by this command on a new machine, the file and its folder would take the
+    # shell's umask (readable by all); they hold e-mail addresses and password hashes.
+    database_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(database_file, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(database_file, 0o600)
     source = sqlite3.connect(snapshot)
     target = sqlite3.connect(database_file, timeout=30)
     try:

@@ -58,6 +58,7 @@ def site_environment(folder: Path, name: str) -> dict:
         "CACHE_URL": "locmemcache://backup-test",
         "EMAIL_URL": "memorymail://",
         "PAGE_CACHE_GENERATION_FILE": str(folder / f"{name}-generation"),
+        "BACKUP_DIR": str(folder / f"{name}-backups"),
         "PRODUCTION": "false",
     }
 
@@ -151,6 +152,69 @@ def test_backup_while_comments_are_written_restores_every_committed_row(tmp_path
     assert again.returncode != 0
     assert "already has 1 article(s) and 0 user account(s)." in again.stderr
     assert "--replace" in again.stderr
+
+
+def test_restore_on_a_new_machine_keeps_the_database_private_and_the_old_one_at_hand(
+    tmp_path,
+):
+    """Restored by a shell whose umask lets everyone read new files, the database (e-mail
+    addresses, password hashes) is still its owner's alone; and a --replace keeps the
+    database it overwrote, with the command to bring it back."""
+    site = site_environment(tmp_path, "site")
+    python(site, SEED)
+    manage(site, "backup")
+    (archive,) = Path(site["BACKUP_DIR"]).glob("backup-*.tar.gz")
+
+    new_machine = site_environment(tmp_path / "new" / "var", "db")
+    old_umask = os.umask(0o022)
+    try:
+        manage(new_machine, "restore", str(archive))
+    finally:
+        os.umask(old_umask)
+    database = tmp_path / "new" / "var" / "db.sqlite3"
+    assert oct(database.stat().st_mode & 0o777) == "0o600"
+    assert oct(database.parent.stat().st_mode & 0o777) == "0o700"
+
+    python(new_machine, SEED.replace('slug="backed-up"', 'slug="written-since"'))
+    replaced = manage(new_machine, "restore", "--replace", str(archive)).stdout
+    (safety,) = Path(new_machine["BACKUP_DIR"]).glob("backup-*.tar.gz")
+    assert f"The database as it was before is kept in {safety}" in replaced
+    assert f"restore --replace {safety}` brings it back" in replaced
+    back = manage(new_machine, "restore", "--replace", str(safety)).stdout
+    assert "Restored the database (2 articles, 0 user accounts)" in back
+
+
+def test_a_damaged_archive_or_database_is_explained_and_changes_nothing(tmp_path):
+    site = site_environment(tmp_path, "site")
+    python(site, SEED)
+    manage(site, "backup")
+    (archive,) = Path(site["BACKUP_DIR"]).glob("backup-*.tar.gz")
+    cut_short = tmp_path / "cut-short.tar.gz"
+    cut_short.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    garbage = archive_with(
+        tmp_path, {"db.sqlite3": b"x" * 4096}, {"format": 1, "database": "db.sqlite3"}
+    )
+    target = site_environment(tmp_path, "target")
+    python(target, SEED)
+    for broken, message in [
+        (cut_short, f"{cut_short} is damaged (cut short in a copy, or corrupted)"),
+        (garbage, f"The database in {garbage} is damaged"),
+    ]:
+        failed = manage(target, "restore", "--replace", str(broken), check=False)
+        assert failed.returncode == 1
+        assert message in failed.stderr
+        assert "Nothing was changed" in failed.stderr
+        assert "Traceback" not in failed.stderr
+        assert len(comment_ids(tmp_path / "target.sqlite3")) == 1
+
+
+def test_a_failed_backup_leaves_no_partial_archive(settings, tmp_path, monkeypatch):
+    """Run nightly, a backup that fails must not leave a file that no clean-up removes."""
+    monkeypatch.setitem(settings.DATABASES["default"], "ENGINE", "django.db.backends.sqlite3")
+    monkeypatch.setitem(settings.DATABASES["default"], "NAME", str(tmp_path / "missing.sqlite3"))
+    with pytest.raises(CommandError, match="There is no database at"):
+        call_command("backup", "--output-dir", str(tmp_path / "out"))
+    assert [path.name for path in (tmp_path / "out").iterdir()] == []
 
 
 def archive_with(tmp_path, members: dict, manifest=None) -> Path:

@@ -47,3 +47,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Restored {restored}{media} from {result.archive}, made {made}.")
         )
+        if result.safety_copy:
+            self.stdout.write(
+                f"The database as it was before is kept in {result.safety_copy}: "
+                f"`manage.py restore --replace {result.safety_copy}` brings it back."
+            )
