@@ -206,7 +206,17 @@ PAGE_CACHE_IGNORED_MODELS += ["programs.ProgramClick"]
 
 # --- E-mail ---------------------------------------------------------------------------
 
-vars().update(env.email("EMAIL_URL", default="consolemail://"))
+_email = env.email("EMAIL_URL", default="consolemail://")
+# Port 465 speaks TLS from the first byte, where STARTTLS (what django-environ makes of
+# "smtps://") waits for a greeting that never comes; and an address without a port is
+# sent to the port its scheme's security uses, not to 25, which most providers refuse.
+if _email.get("EMAIL_PORT") == 465 and _email.get("EMAIL_USE_TLS"):
+    _email |= {"EMAIL_USE_TLS": False, "EMAIL_USE_SSL": True}
+if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") and not _email.get("EMAIL_PORT"):
+    _email["EMAIL_PORT"] = (
+        465 if _email.get("EMAIL_USE_SSL") else 587 if _email.get("EMAIL_USE_TLS") else 25
+    )
+vars().update(_email)
 # Reply and moderator e-mails are sent inside the reader's request: a stalled SMTP server
 # must give up well before gunicorn's 30-second timeout ends the request.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

@@ -10,6 +10,13 @@ from django.core.cache import cache
 
 
 def pytest_configure(config):
+    if django_settings.PRODUCTION:
+        # Every test empties the cache it is given: on a live site, its pages and memos.
+        pytest.exit(
+            "PRODUCTION is true here: the tests empty the cache at CACHE_URL and would "
+            "take a live site's with them. Run them from a development checkout.",
+            returncode=2,
+        )
     # WhiteNoise warns on every request handler when the collected-static folder is
     # missing, as it is in a fresh clone before `collectstatic`; tests serve no files.
     Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,23 @@ def test_the_database_stays_the_owners_when_the_web_server_reads_var(checkout):
     make(checkout, "var", "VAR_MODE=750")
     for name in ["db.sqlite3", "db.sqlite3-wal"]:
         assert stat.S_IMODE((checkout / "var" / name).stat().st_mode) == 0o600
+
+
+def test_the_suite_will_not_run_on_a_production_site():
+    """Every test empties the cache it is given: run with a live site's .env, the suite
+    would empty that site's Redis, so it stops before the first test and says why."""
+    environment = os.environ | {
+        "PRODUCTION": "true",
+        "SECRET_KEY": "k" * 50,
+        "ALLOWED_HOSTS": "example.org",
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:xdist", "-q", "-k", "no_such_test"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
+    assert run.returncode == 2
+    assert "PRODUCTION is true here: the tests empty the cache at CACHE_URL" in run.stderr

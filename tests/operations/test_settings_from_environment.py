@@ -61,6 +61,27 @@ def test_a_stalled_mail_or_cache_server_cannot_hold_a_request_for_long():
     assert load_settings(EMAIL_TIMEOUT="5")["EMAIL_TIMEOUT"] == 5
 
 
+@pytest.mark.parametrize(
+    ("address", "port", "starttls", "tls_from_the_start"),
+    [
+        ("smtp+tls://site:secret@mail.example.org:587", 587, True, False),
+        ("smtp+tls://site:secret@mail.example.org", 587, True, False),
+        ("smtp+ssl://site:secret@mail.example.org", 465, False, True),
+        ("smtps://site:secret@mail.example.org:465", 465, False, True),
+        ("smtp://mail.example.org", 25, False, False),
+    ],
+)
+def test_an_smtp_address_reaches_the_port_and_security_it_names(
+    address, port, starttls, tls_from_the_start
+):
+    """An address without a port, or "smtps://" on port 465, still sends mail: a
+    provider's submission port, and TLS from the start where the port speaks only that."""
+    loaded = load_settings(EMAIL_URL=address)
+    assert loaded["EMAIL_PORT"] == port
+    assert bool(loaded.get("EMAIL_USE_TLS")) is starttls
+    assert bool(loaded.get("EMAIL_USE_SSL")) is tls_from_the_start
+
+
 def test_gunicorn_reads_the_same_env_file():
     """HOST, PORT, WEB_CONCURRENCY and FORWARDED_ALLOW_IPS set in .env reach gunicorn."""
     env_file = {
