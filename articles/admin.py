@@ -284,6 +284,14 @@ class ArticleAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     readonly_fields = ["cover_preview", "created_at", "updated_at", "reading_time"]
     inlines = [ArticleAuthorInline, SourceInline, ArticleUpdateInline]
     save_on_top = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "reviewed_by" and field is not None:
+            # Its ✖ reads as "clear this field" but opens the author's delete page.
+            field.widget.can_delete_related = False
+        return field
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "excerpt"]}),
         (

@@ -347,7 +347,9 @@ class Article(models.Model):
         Author,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # A medical review must not vanish from a live article with its reviewer's
+        # profile: staff name another reviewer (or clear the review) first.
+        on_delete=models.PROTECT,
         related_name="reviewed_articles",
         help_text="The medical reviewer.",
     )
@@ -493,7 +495,8 @@ class ArticleAuthor(models.Model):
         verbose_name = "byline credit"
 
     def __str__(self):
-        return str(self.author)
+        # Named with its article: the author's delete page lists the bylines that keep it.
+        return f"{self.author.name} in the byline of “{self.article}”"
 
 
 class Source(models.Model):

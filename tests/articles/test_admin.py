@@ -599,6 +599,35 @@ def test_a_reviewer_and_the_review_date_go_together(staff_client):
     assert Article.objects.get().reviewed_by == reviewer
 
 
+def test_an_author_who_reviewed_or_wrote_articles_is_kept_until_they_are_changed(staff_client):
+    """Deleting a medical reviewer would drop "Reviewed by" from live articles unseen:
+    the delete page refuses and names each article that still needs them, and the
+    article form offers no delete button beside its reviewer."""
+    reviewer = make_author(name="Rita Reviewer")
+    writer = make_author(name="Maya Lindqvist")
+    reviewed = make_article(
+        title="Spines after one dose", reviewed_by=reviewer, last_reviewed=datetime.date(2026, 3, 2)
+    )
+    written = make_article(title="Sleep and memory")
+    written.author_credits.create(author=writer)
+
+    for author, article in [(reviewer, reviewed), (writer, written)]:
+        url = reverse("admin:articles_author_delete", args=[author.pk])
+        page = html.unescape(staff_client.get(url).content.decode())
+        assert f"“{author}” cannot be deleted while these refer to it" in page
+        assert article.title in page
+        assert "would require deleting" not in page
+        staff_client.post(url, {"post": "yes"})
+        assert Author.objects.filter(pk=author.pk).exists()
+    assert "Byline credit: Maya Lindqvist in the byline of “Sleep and memory”" in page
+    reviewed.refresh_from_db()
+    assert reviewed.reviewed_by == reviewer
+
+    form = staff_client.get(reverse("admin:articles_article_change", args=[reviewed.pk]))
+    assert 'id="change_id_reviewed_by"' in form.content.decode()
+    assert 'id="delete_id_reviewed_by"' not in form.content.decode()
+
+
 def test_the_article_form_names_its_time_zone_and_explains_the_web_address(staff_client, settings):
     settings.TIME_ZONE = "America/New_York"
     page = staff_client.get(reverse("admin:articles_article_add")).content.decode()
