@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import DomainNameValidator
+from django.core.validators import DomainNameValidator, EmailValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -145,6 +145,16 @@ class Comment(models.Model):
         return approved in (self.status, getattr(self, "_stored_status", None))
 
 
+# Words in nearly every comment: never a moderation word on their own.
+_COMMON_WORDS = """
+a about all also an and any are as at be because been but by can could did do does for
+from get had has have he her him his how i if in into is it its just like me more my no
+not now of on one only or our out she so some than that the their them then there these
+they this to too up us very was we were what when which who will with would you your
+"""
+COMMON_WORDS = frozenset(_COMMON_WORDS.split())
+
+
 class ModerationTerm(models.Model):
     """One entry of the word, address and network lists that moderation checks."""
 
@@ -201,8 +211,15 @@ class ModerationTerm(models.Model):
                         f"too many readers to block at once; the widest accepted is /{widest}."
                     }
                 )
-        if self.kind == self.Kind.BLOCK_EMAIL and "@" not in self.value:
-            raise ValidationError({"value": "Enter a whole e-mail address."})
+        if self.kind == self.Kind.BLOCK_EMAIL:
+            try:
+                EmailValidator()(self.value)
+            except ValidationError:
+                raise ValidationError(
+                    {"value": "Enter a whole e-mail address, such as name@example.com."}
+                ) from None
+        if self.kind in {self.Kind.HOLD_WORD, self.Kind.BLOCK_WORD}:
+            self._check_word()
         if self.kind == self.Kind.BLOCK_DOMAIN:
             self._check_domain()
         # Entries match in any letter case: "Grow Kit" beside "grow kit" would be the same
@@ -213,6 +230,21 @@ class ModerationTerm(models.Model):
         same = next((term for term in others if term.value.casefold() == value), None)
         if same is not None:
             raise ValidationError({"value": f"This is on the list already, as “{same.value}”."})
+
+    def _check_word(self):
+        # Like a network of millions, a word in every comment ("the", "*", "a*") would
+        # send every reader's comment to spam or the queue, and spam is purged unread.
+        words = self.value.casefold().split()
+        letters = sum(character.isalnum() for character in self.value)
+        short_stem = any(word.endswith("*") and len(word.rstrip("*")) < 3 for word in words)
+        if letters < 2 or short_stem or all(word in COMMON_WORDS for word in words):
+            raise ValidationError(
+                {
+                    "value": f"“{self.value}” would match nearly every comment. Use a word "
+                    "or phrase that only the comments you mean contain (with * after at "
+                    "least three letters)."
+                }
+            )
 
     def _check_domain(self):
         # A web address or a whole e-mail address is never an e-mail domain: saved as

@@ -175,7 +175,14 @@ def test_the_health_preset_ships_in_the_admin_lists():
         ("block_network", "not a network", "Enter an IP address or a network"),
         ("block_network", "0.0.0.0/0", "too many readers to block at once"),
         ("block_network", "2001:db8::/16", "the widest accepted is /32"),
-        ("block_email", "example.com", "Enter a whole e-mail address."),
+        ("block_email", "example.com", "Enter a whole e-mail address, such as name@example.com."),
+        ("block_email", "bob@", "Enter a whole e-mail address, such as name@example.com."),
+        ("block_word", "*", "“*” would match nearly every comment"),
+        ("block_word", "a", "“a” would match nearly every comment"),
+        ("hold_word", "th*", "“th*” would match nearly every comment"),
+        ("block_word", "The", "“The” would match nearly every comment"),
+        ("hold_word", "and you", "“and you” would match nearly every comment"),
+        ("block_word", "#", "“#” would match nearly every comment"),
         ("block_domain", "localhost", "Enter the domain alone, such as example.com"),
         ("block_domain", "https://spam.example.org/", "such as spam.example.org: no @"),
         ("block_domain", "someone@spam.example.org", "such as spam.example.org: no @"),
@@ -191,6 +198,16 @@ def test_list_entries_are_checked_in_the_admin(staff_client, kind, value, error)
     )
     assert response.status_code == 200
     assert error in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["# mg", "vendor*", "grow kit", "buy now", "psilocybin"])
+def test_words_that_single_out_spam_are_accepted(staff_client, value):
+    response = staff_client.post(
+        reverse("admin:comments_moderationterm_add"),
+        {"kind": "block_word", "value": value, "note": ""},
+    )
+    assert response.status_code == 302
+    assert ModerationTerm.objects.filter(kind="block_word", value=value).exists()
 
 
 def test_a_word_on_the_list_already_in_other_letters_is_refused(staff_client):
