@@ -116,10 +116,13 @@ def resent_form_token(sent, article_id) -> str:
     reply cancelled without JavaScript, a failed security check): the one they were
     served, while it holds, so the two-second rule counts from when they first had the
     form, not from the page that gave it back. A new one replaces a forged or expired
-    token, which would only fail again."""
+    token, which would only fail again; for an expired one, already two seconds old, so
+    the reader who kept the page open for hours can send again at once."""
     try:
         check_form_token(sent, article_id)
     except FormTokenError as error:
+        if error.reason == "expired":
+            return form_token(article_id, issued_at=time.time() - FORM_MIN_SECONDS)
         if error.reason != "too_fast":
             return form_token(article_id)
     return sent
