@@ -432,7 +432,12 @@ class Article(models.Model):
         """The excerpt, or the start of the body when staff left it empty."""
         if self.excerpt:
             return self.excerpt
-        return Truncator(html_to_text(self.body)).words(40)
+        text = html_to_text(self.body)
+        start = Truncator(text).words(40, truncate="")
+        if len(start) == len(" ".join(text.split())):
+            return start
+        # One mark where the cut falls: "approval…", never "approval.…".
+        return start.rstrip(" ,;:.") + "…"
 
     @property
     def review_overdue(self):

@@ -135,6 +135,17 @@ def test_excerpt_falls_back_to_start_of_body():
     assert article.summary == "Hand-written summary"
 
 
+def test_a_summary_cut_from_the_body_ends_with_one_mark(client):
+    """Cut after a sentence's full stop, a card read "before approval.…"."""
+    sentence = "Twenty people took part in trials before approval. " * 6  # 8 words each
+    article = make_article(excerpt="", body=f"<p>{sentence}</p>")
+    assert article.summary.endswith(" before approval…")
+    assert len(article.summary.split()) == 40
+    page = client.get("/").content.decode()
+    assert "before approval…" in page
+    assert ".…" not in page
+
+
 def test_related_articles_picks_first_then_shared_topics_newest_first(client):
     now = timezone.now()
     topic = make_topic()
