@@ -118,6 +118,11 @@ def test_article_page_shows_byline_review_sources_and_updates(client):
     assert "https://doi.org/10.1016/j.neuron.2021.06.008" in content
     assert "Updated 3 May 2026" in content
     assert "Added the follow-up study" in content
+    # Under the title too, where readers judge how current the article is.
+    byline = content.split('class="article__byline"')[1].split("</p>")[0]
+    assert (
+        '· <a href="#updates-heading">Updated <time datetime="2026-05-03">3 May 2026</time></a>'
+    ) in byline
 
 
 def test_reading_time_at_230_words_a_minute(client):
