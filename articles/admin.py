@@ -1,13 +1,16 @@
+import re
 from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.validators import validate_slug
 from django.db import models
 from django.shortcuts import redirect
 from django.urls import is_valid_path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import slugify
 
 from config.security import is_own_host
 
@@ -169,6 +172,22 @@ class ArticleUpdateInline(admin.TabularInline):
     formfield_overrides = STAFF_FIELDS
 
 
+slug_pattern = re.compile(r"[-a-z0-9_]+")
+
+
+def validate_web_address(value):
+    """The last part of a page's address as the site makes them, with the one to use
+    when staff typed words ("Sleep Memory 2025"), in place of Django's 'Enter a valid
+    "slug"…'. Capitals too: addresses are matched as written, and links get retyped."""
+    if value != value.lower() or not slug_pattern.fullmatch(value):
+        suggestion = slugify(value)
+        raise forms.ValidationError(
+            "Use lower-case letters, numbers and hyphens only"
+            + (f", such as “{suggestion}”." if suggestion else "."),
+            code="web_address",
+        )
+
+
 class WebAddressMixin:
     """ "Slug" means nothing to most staff: its field says what it is and what changing
     it does."""
@@ -182,6 +201,10 @@ class WebAddressMixin:
                 "hyphens. Changed after the page is public, the old address keeps working "
                 "and forwards to the new one."
             )
+            field.validators = [
+                validate_web_address if validator is validate_slug else validator
+                for validator in field.validators
+            ]
             # Django's own reads "Article with this Slug already exists."
             name = db_field.model._meta.verbose_name
             field.error_messages["unique"] = (

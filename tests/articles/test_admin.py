@@ -311,6 +311,19 @@ def test_duplicate_slug_is_a_form_error(staff_client):
     assert "Slug already exists" not in content
 
 
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [("Sleep Memory 2025", "sleep-memory-2025"), ("Psilocybin-Spines", "psilocybin-spines")],
+)
+def test_a_web_address_typed_as_words_is_answered_with_one_to_use(staff_client, typed, suggested):
+    """Staff who type a title-like address are shown the address to use, not Django's
+    'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'"""
+    content = html.unescape(post_article_expecting_error(staff_client, slug=typed))
+    assert f"Use lower-case letters, numbers and hyphens only, such as “{suggested}”." in content
+    assert "valid “slug”" not in content
+    assert f'value="{typed}"' in content
+
+
 def test_cover_without_alt_text_is_a_form_error(staff_client):
     content = post_article_expecting_error(staff_client, cover_image=image_file("neurons.png"))
     assert "A cover image needs alt text." in content
