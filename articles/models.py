@@ -1,3 +1,4 @@
+import datetime
 import math
 import re
 from urllib.parse import quote
@@ -224,6 +225,10 @@ class Topic(models.Model):
         return [self.get_absolute_url(), reverse("articles:topic_feed", args=[self.slug])]
 
 
+EARLIEST_PUBLICATION_YEAR = 1990
+SCHEDULE_HORIZON = datetime.timedelta(days=366)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, and their publication time has come."""
@@ -406,6 +411,18 @@ class Article(models.Model):
             and self.next_review_due < self.last_reviewed
         ):
             errors["next_review_due"] = "The next review cannot come before the last one."
+        # A slip of the year (0001, 2062 for 2026) would show "1 January 0001" to readers,
+        # or hide the article for decades, and be saved without a word.
+        if self.publish_at and self.publish_at.year < EARLIEST_PUBLICATION_YEAR:
+            errors["publish_at"] = (
+                f"{self.publish_at.year:04d} is before the site's first possible article "
+                f"({EARLIEST_PUBLICATION_YEAR}): check the year."
+            )
+        elif self.publish_at and self.publish_at > timezone.now() + SCHEDULE_HORIZON:
+            errors["publish_at"] = (
+                f"{timezone.localtime(self.publish_at):%d %b %Y} is more than a year away, "
+                "and the article would stay hidden until then: check the year."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -255,6 +255,21 @@ def test_every_date_and_time_staff_type_wrong_says_how_to_write_it(staff_client)
         assert f'value="{typed}"' in page
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0001-01-01", "0001 is before the site's first possible article (1990): check the year."),
+        ("2062-11-27", "27 Nov 2062 is more than a year away, and the article would stay hidden"),
+    ],
+)
+def test_a_publication_date_with_a_slip_of_the_year_is_asked_again(staff_client, typed, message):
+    """Saved, 0001 would be shown to readers as the date and 2062 would hide the article
+    for decades."""
+    page = html.unescape(post_article_expecting_error(staff_client, publish_at_0=typed))
+    assert message in page
+    assert f'value="{typed}"' in page
+
+
 def change_form_keeping_the_date(article, **overrides):
     """The change form as staff send it when they leave "publish at" as it was."""
     moment = timezone.localtime(article.publish_at)
