@@ -211,15 +211,31 @@ class ProgramAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     def price_shown(self, program):
         return program.price_display
 
-    # Said back after a save from the form (not from the list's order column), as
-    # readers will read it, so a slip in the amount is seen at once.
+    # Said back after a save from the form (not from the list's order column): whether
+    # readers can see the program, and its price as they will read it, so a slip in the
+    # amount is seen at once.
     def response_add(self, request, obj, post_url_continue=None):
-        self.message_user(request, f"Price on the site: {obj.price_display}.")
+        self.message_user(request, self.on_the_site(obj))
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        self.message_user(request, f"Price on the site: {obj.price_display}.")
+        self.message_user(request, self.on_the_site(obj))
         return super().response_change(request, obj)
+
+    def on_the_site(self, program):
+        if program.status != Program.Status.PUBLISHED:
+            return f"On the site: hidden (draft); at {program.price_display} once published."
+        today = timezone.localdate()
+        start, end = program.promote_from, program.promote_until
+        if end and end < today:
+            promotion = f"its promotion ended on {end:%d %b %Y}"
+        elif start and start > today:
+            promotion = f"promoted from {start:%d %b %Y}"
+        else:
+            promotion = "promoted now"
+        if not (end and end < today):
+            promotion += f", until {end:%d %b %Y}" if end else ", with no end date"
+        return f"On the site: live, at {program.price_display}; {promotion}."
 
     @admin.display(description="Current image")
     def image_preview(self, program):

@@ -231,9 +231,25 @@ def test_numbers_out_of_shape_get_words_staff_use(staff_client, field, typed, me
 
 def test_staff_see_the_price_as_readers_will(staff_client):
     response = staff_client.post(ADD_URL, program_form(price="390.5"), follow=True)
-    assert "Price on the site: $390.50." in html.unescape(response.content.decode())
+    assert "On the site: live, at $390.50; promoted now, with no end date." in html.unescape(
+        response.content.decode()
+    )
     changelist = staff_client.get(reverse("admin:programs_program_changelist"))
     assert "$390.50" in html.unescape(changelist.content.decode())
+
+
+def test_a_program_saved_as_a_draft_is_said_to_be_hidden(staff_client):
+    """After switching a program to Draft, "Price on the site: €149." read as if it
+    were still live."""
+    program = make_program(slug="nsf", price=Decimal("149"), currency="EUR")
+    response = staff_client.post(
+        reverse("admin:programs_program_change", args=[program.pk]),
+        program_form(slug="nsf", price="149", currency="EUR", status="draft"),
+        follow=True,
+    )
+    content = html.unescape(response.content.decode())
+    assert "On the site: hidden (draft); at €149 once published." in content
+    assert "On the site: live" not in content
 
 
 def test_a_refused_price_gets_one_message_not_two(staff_client):
@@ -384,7 +400,7 @@ def test_reordering_programs_in_the_list_says_nothing_of_prices(staff_client):
     )
     content = response.content.decode()
     assert "2 programs were changed successfully." in content
-    assert "Price on the site" not in content
+    assert "On the site:" not in content
 
 
 def test_a_promotion_date_typed_wrong_says_how_to_write_it(staff_client):
