@@ -4,6 +4,7 @@ or blocks the comment."""
 
 import logging
 from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core import signing
@@ -12,6 +13,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+
+from articles.models import Publication
 
 from .text import clean_line, plain_excerpt
 
@@ -66,6 +69,15 @@ def unsubscribe_target(token: str) -> UnsubscribeTarget | None:
     return None
 
 
+def _sender():
+    """DEFAULT_FROM_EMAIL, under the publication's name when the operator gave the
+    address alone: readers know the site by its name, not by "editors@"."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if name or not address:
+        return settings.DEFAULT_FROM_EMAIL
+    return formataddr((Publication.load().site_name, address))
+
+
 def _subject(text):
     # A header cannot carry a line break; names and titles never add one.
     return clean_line(text)[:150]
@@ -115,6 +127,7 @@ def queue_moderator_email(comment, *, base_url):
     }
     message = EmailMessage(
         subject=_subject(f"Comment to moderate on “{comment.article.title}”"),
+        from_email=_sender(),
         body=render_to_string("comments/email/moderator_held.txt", context),
         to=recipients,
     )
@@ -124,11 +137,12 @@ def queue_moderator_email(comment, *, base_url):
 def queue_reply_emails(replies, *, base_url):
     """One e-mail to the author of each reply's parent, with a one-click unsubscribe link."""
     if replies:
-        messages = [_reply_email(reply, base_url=base_url) for reply in replies]
+        sender = _sender()
+        messages = [_reply_email(reply, base_url=base_url, sender=sender) for reply in replies]
         _send_after_commit(messages, "reply notification")
 
 
-def _reply_email(reply, *, base_url) -> EmailMessage:
+def _reply_email(reply, *, base_url, sender) -> EmailMessage:
     parent = reply.parent
     unsubscribe_url = base_url + reverse("comments:unsubscribe", args=[unsubscribe_token(parent)])
     context = {
@@ -141,7 +155,8 @@ def _reply_email(reply, *, base_url) -> EmailMessage:
         "unsubscribe_url": unsubscribe_url,
     }
     return EmailMessage(
-        subject=_subject(f"{reply.author_name} replied to your comment"),
+        subject=_subject(f"{reply.author_name} replied to your comment on “{reply.article.title}”"),
+        from_email=sender,
         body=render_to_string("comments/email/reply_notification.txt", context),
         to=[parent.email],
         headers={

@@ -220,7 +220,8 @@ vars().update(_email)
 # Reply and moderator e-mails are sent inside the reader's request: a stalled SMTP server
 # must give up well before gunicorn's 30-second timeout ends the request.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="The Publication <editors@localhost>")
+# An address alone is sent under the publication's name (comments.notifications).
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="editors@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 

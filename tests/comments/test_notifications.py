@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
-from comments.notifications import unsubscribe_token
+from comments.notifications import queue_reply_emails, unsubscribe_token
 from tests.comments.conftest import post_comment
 from tests.factories import make_article, make_comment
 
@@ -116,7 +116,9 @@ def test_an_approved_reply_notifies_the_opted_in_parent_once(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["pat@example.com"]
-    assert message.subject == "Replying Rae replied to your comment"
+    assert message.subject == "Replying Rae replied to your comment on “Breathing study”"
+    # From the publication by name, not "The Publication" or a bare address.
+    assert message.from_email == "The Neuroplastic Review <editors@localhost>"
     assert "Pat, the paper says otherwise." in message.body
     assert f"http://testserver{article.get_absolute_url()}#comment-{reply.pk}" in message.body
     unsubscribe_url = "http://testserver" + reverse(
@@ -322,3 +324,12 @@ def test_links_sent_before_addresses_were_named_still_work(client):
     client.post(reverse("comments:unsubscribe", args=[old_link]))
     parent.refresh_from_db()
     assert not parent.notify_on_reply
+
+
+def test_a_sender_named_by_the_operator_is_kept(settings, django_capture_on_commit_callbacks):
+    settings.DEFAULT_FROM_EMAIL = "Editors at the Review <editors@example.org>"
+    article = make_article()
+    parent = make_comment(article, email="pat@example.com", notify_on_reply=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_reply_emails([make_comment(article, parent=parent)], base_url="https://x.org")
+    assert mail.outbox[0].from_email == "Editors at the Review <editors@example.org>"
