@@ -1,7 +1,10 @@
 from django.contrib import admin, messages
 from django.db.models import Case, IntegerField, Value, When
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from articles.admin import SingleRowAdmin
@@ -9,6 +12,11 @@ from articles.admin import SingleRowAdmin
 from . import notifications
 from .models import Comment, CommentSettings, ModerationTerm
 from .services import comment_published, comment_set_status
+
+# How much of a thread a comment's page shows around it: threads are rarely deeper, and
+# a comment with more replies than this is one to read on the public page.
+THREAD_CONTEXT_DEPTH = 20
+THREAD_CONTEXT_REPLIES = 50
 
 
 @admin.register(Comment)
@@ -35,7 +43,7 @@ class CommentAdmin(admin.ModelAdmin):
     actions = ["approve", "mark_spam", "remove"]
     fields = [
         "article_page",
-        "parent",
+        "thread",
         ("author_name", "email"),
         "body",
         "status",
@@ -50,7 +58,7 @@ class CommentAdmin(admin.ModelAdmin):
     # parent on another article, or the comment itself, would hide it from every page.
     readonly_fields = [
         "article_page",
-        "parent",
+        "thread",
         "moderation_note",
         "created_at",
         "approved_at",
@@ -98,6 +106,52 @@ class CommentAdmin(admin.ModelAdmin):
         # The public page: moderators may not open articles in the admin.
         return format_html(
             '<a href="{}">{}</a>', comment.article.get_absolute_url(), comment.article.title
+        )
+
+    @admin.display(description="thread")
+    def thread(self, comment):
+        """The exchange a comment belongs to, in full: every comment above it, the opening
+        one first, and the replies under it, each with its status. The public page shows
+        approved comments only, and moderators judge a reply by what it answers."""
+        above = []
+        parent = comment.parent
+        while parent is not None and len(above) < THREAD_CONTEXT_DEPTH:
+            above.append(parent)
+            parent = parent.parent
+        below = list(comment.replies.order_by("created_at", "pk")[:THREAD_CONTEXT_REPLIES])
+        if not above and not below:
+            return "A comment of its own, not a reply; no replies yet."
+        parts = []
+        if above:
+            parts.append(
+                format_html(
+                    '<p class="comment-thread__label">In reply to:</p>{}',
+                    format_html_join("", "{}", ((self._quoted(c),) for c in reversed(above))),
+                )
+            )
+        if below:
+            total = comment.replies.count()
+            parts.append(
+                format_html(
+                    '<p class="comment-thread__label">Replies to this comment ({}):</p>{}',
+                    total,
+                    format_html_join("", "{}", ((self._quoted(c),) for c in below)),
+                )
+            )
+        return format_html(
+            '<div class="comment-thread">{}</div>',
+            format_html_join("", "{}", ((p,) for p in parts)),
+        )
+
+    def _quoted(self, comment):
+        return format_html(
+            '<blockquote class="comment-thread__comment"><p><a href="{}">{}</a> · {} · {}</p>'
+            "<p>{}</p></blockquote>",
+            reverse("admin:comments_comment_change", args=[comment.pk]),
+            comment.author_name,
+            comment.get_status_display(),
+            date_format(timezone.localtime(comment.created_at), "j M Y, H:i"),
+            linebreaksbr(comment.body),
         )
 
     @admin.display(description="on the site")

@@ -183,3 +183,44 @@ def test_view_on_site_is_offered_only_for_a_comment_readers_can_see(staff_client
 
     assert view_on_site(approved)
     assert not view_on_site(pending)
+
+
+def test_a_moderator_reads_a_reply_with_the_exchange_it_belongs_to(staff_client):
+    """Judging "I disagree with Priya" needs what Priya said, and what she answered, in
+    full, and the replies already under the comment, whatever their status."""
+    article = make_article()
+    opening = make_comment(article, author_name="Sam", body="Opening question. " * 10)
+    priya = make_comment(
+        article, parent=opening, author_name="Priya S.", body="It also means more. " * 12
+    )
+    reply = make_comment(
+        article,
+        parent=priya,
+        author_name="Lee",
+        body="I disagree with Priya.",
+        status=Comment.Status.PENDING,
+    )
+    make_comment(article, parent=reply, author_name="Ana", body="So do I.")
+    make_comment(
+        article, parent=reply, author_name="Bot", body="Buy now", status=Comment.Status.SPAM
+    )
+
+    page = staff_client.get(reverse("admin:comments_comment_change", args=[reply.pk]))
+    text = " ".join(page.content.decode().split())
+    thread = text.split("In reply to")[1]
+    # The whole exchange above, the opening comment first, each in full.
+    assert thread.index("Sam") < thread.index("Priya S.") < thread.index("Replies to this comment")
+    assert ("It also means more. " * 12).strip() in thread
+    assert ("Opening question. " * 10).strip() in thread
+    priya_url = reverse("admin:comments_comment_change", args=[priya.pk])
+    assert f'href="{priya_url}"' in thread
+    replies = thread.split("Replies to this comment (2)")[1]
+    assert "Ana" in replies and "So do I." in replies and "Approved" in replies
+    assert "Bot" in replies and "Spam" in replies
+
+
+def test_a_comment_with_no_thread_says_so(staff_client):
+    comment = make_comment(make_article())
+    page = staff_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    text = " ".join(page.content.decode().split())
+    assert "A comment of its own, not a reply; no replies yet." in text
