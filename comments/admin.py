@@ -24,14 +24,15 @@ class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: pending comments first, newest first within each status."""
 
     # What a moderator decides on first, so it stays on screen beside the text.
+    # Django keeps foreign keys and dates on one line each; a long article title then
+    # pushed the commenter and the "View" link off a laptop's screen, so these columns
+    # are the admin's own.
     list_display = [
         "excerpt",
-        "status",
-        "moderation_note",
-        "article",
-        "author_name",
-        "email",
-        "created_at",
+        "state",
+        "article_title",
+        "commenter",
+        "posted",
         "on_site",
     ]
     list_display_links = ["excerpt"]
@@ -107,6 +108,30 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a>', comment.article.get_absolute_url(), comment.article.title
         )
+
+    @admin.display(description="status", ordering="status")
+    def state(self, comment):
+        if not comment.moderation_note:
+            return comment.get_status_display()
+        return format_html(
+            '{}<br><span class="moderation-note">{}</span>',
+            comment.get_status_display(),
+            comment.moderation_note,
+        )
+
+    @admin.display(description="article", ordering="article__title")
+    def article_title(self, comment):
+        return comment.article.title
+
+    @admin.display(description="commenter", ordering="author_name")
+    def commenter(self, comment):
+        return format_html(
+            '{}<br><span class="commenter-email">{}</span>', comment.author_name, comment.email
+        )
+
+    @admin.display(description="posted", ordering="created_at")
+    def posted(self, comment):
+        return date_format(timezone.localtime(comment.created_at), "j M Y, H:i")
 
     @admin.display(description="thread")
     def thread(self, comment):

@@ -154,7 +154,7 @@ def test_a_moderator_sees_the_decision_columns_first_and_public_article_links(
     comment = make_comment(article, status=Comment.Status.PENDING, moderation_note="Has links")
 
     queue = client.get(reverse(QUEUE)).content.decode()
-    headers = [queue.index(f'class="sortable column-{name}') for name in ("status", "article")]
+    headers = [queue.index(f'class="sortable column-{name}') for name in ("state", "article_title")]
     assert queue.index("column-excerpt") < headers[0] < headers[1]
 
     page = client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
@@ -224,3 +224,15 @@ def test_a_comment_with_no_thread_says_so(staff_client):
     page = staff_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
     text = " ".join(page.content.decode().split())
     assert "A comment of its own, not a reply; no replies yet." in text
+
+
+def test_the_queue_fits_a_laptop_screen(staff_client):
+    """No column is kept on one line by force: a long article title pushed the commenter,
+    the date and the "View" link off the right of a 1366-pixel screen."""
+    article = make_article(title="One dose of psilocybin grew lasting new connections in mice")
+    make_comment(article, author_name="Nadia", email="nadia@example.com")
+    queue = staff_client.get(reverse(QUEUE)).content.decode()
+    assert "nowrap" not in queue.split('id="result_list"')[1]
+    row = " ".join(queue.split("<tbody>")[1].split())
+    assert "One dose of psilocybin grew lasting new connections in mice" in row
+    assert 'Nadia<br><span class="commenter-email">nadia@example.com</span>' in row
