@@ -9,6 +9,7 @@ from django.db import models
 from django.shortcuts import redirect
 from django.urls import is_valid_path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import slugify
 
@@ -280,15 +281,17 @@ class ArticleForm(SavedSinceOpenedForm):
 class ArticleAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     form = ArticleForm
     formfield_overrides = STAFF_FIELDS
+    # "On the site" says what the status does (live, scheduled, hidden), so the status
+    # has a filter and no column; dates are short and wrap (Django keeps its long ones on
+    # one line), so the review and last change stay on a laptop's screen.
     list_display = [
         "title",
         "cover_thumbnail",
-        "status",
         "visibility",
-        "publish_at",
+        "publication_date",
         "is_featured",
         "review_state",
-        "updated_at",
+        "last_edited",
     ]
     list_display_links = ["title"]
     list_filter = [
@@ -388,6 +391,14 @@ class ArticleAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     @admin.display(description="Reading time")
     def reading_time(self, article):
         return f"{article.reading_minutes} min"
+
+    @admin.display(description="Publish at", ordering="publish_at")
+    def publication_date(self, article):
+        return date_format(timezone.localtime(article.publish_at), "j M Y, H:i")
+
+    @admin.display(description="Last edited", ordering="updated_at")
+    def last_edited(self, article):
+        return date_format(timezone.localtime(article.updated_at), "j M Y, H:i")
 
     @admin.display(description="On the site")
     def visibility(self, article):

@@ -755,3 +755,16 @@ def test_the_admin_carries_the_publication_name_not_djangos(staff_client):
         assert "| Mind &amp; Body Review admin</title>" in text
         assert "Django" not in text.split("<body")[1].split('id="content"')[0]
         assert "Django site admin" not in text
+
+
+def test_the_article_list_fits_a_laptop_screen(staff_client):
+    """Django keeps dates on one line: its long ones pushed the review and the last
+    change off a 1366-pixel screen. Dates here are short and wrap."""
+    make_article(title="Spines after one dose", publish_at=timezone.now())
+    listing = staff_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    results = listing.split('id="result_list"')[1]
+    assert "nowrap" not in results
+    moment = timezone.localtime(Article.objects.get().publish_at)
+    assert f"{moment.day} {moment:%b %Y, %H:%M}" in results
+    for column in ("visibility", "publication_date", "review_state", "last_edited"):
+        assert f"column-{column}" in results
