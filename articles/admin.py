@@ -147,6 +147,14 @@ class SourceForm(forms.ModelForm):
             )
         return doi
 
+    # Long enough for a PubMed link pasted from the browser: the ID is cut out of it.
+    pubmed_id = forms.CharField(
+        label="PubMed ID",
+        max_length=300,
+        required=False,
+        help_text='The number, e.g. "34228959", or its PubMed link.',
+    )
+
     def clean_pubmed_id(self):
         pubmed_id = bare_pubmed_id(self.cleaned_data["pubmed_id"])
         if "pubmed_id" in self.changed_data and pubmed_id and not pubmed_id.isdigit():

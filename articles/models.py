@@ -583,7 +583,11 @@ class Source(models.Model):
 
 DOI = re.compile(r"10\.\d{4,9}/\S+")
 DOI_PREFIX = re.compile(r"^(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-PUBMED_PREFIX = re.compile(r"^PMID:?\s*", re.IGNORECASE)
+PUBMED_PREFIX = re.compile(
+    r"^(?:PMID:?\s*"
+    r"|(?:https?://)?(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/)",
+    re.IGNORECASE,
+)
 
 
 def bare_doi(value: str) -> str:
@@ -592,8 +596,9 @@ def bare_doi(value: str) -> str:
 
 
 def bare_pubmed_id(value: str) -> str:
-    """The PubMed ID itself, from "34228959" or "PMID: 34228959"."""
-    return PUBMED_PREFIX.sub("", value.strip())
+    """The PubMed ID itself, from "34228959", "PMID: 34228959" or a PubMed link."""
+    # A link's address ends in "/" and may carry "?utm_…" or "#…" after the number.
+    return re.split(r"[/?#]", PUBMED_PREFIX.sub("", value.strip()), maxsplit=1)[0]
 
 
 class ArticleUpdate(models.Model):

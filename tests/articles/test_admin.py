@@ -462,6 +462,10 @@ SICI_DOI = "10.1002/(SICI)1097-4679(199911)55:11<1401::AID-JCLP9>3.0.CO;2-#"
     [
         (f"https://doi.org/{NEURON_DOI}", "PMID: 34228959", NEURON_DOI),
         (f"doi:{SICI_DOI}", "34228959", SICI_DOI),
+        # Copied from the browser's address bar, as the DOI link already could be.
+        (NEURON_DOI, "https://pubmed.ncbi.nlm.nih.gov/34228959/", NEURON_DOI),
+        (NEURON_DOI, "pubmed.ncbi.nlm.nih.gov/34228959/?otool=x", NEURON_DOI),
+        (NEURON_DOI, "https://www.ncbi.nlm.nih.gov/pubmed/34228959", NEURON_DOI),
     ],
 )
 def test_staff_paste_dois_and_pubmed_ids_as_journals_print_them(
