@@ -124,8 +124,18 @@ class ReviewOverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BylineFormSet(forms.BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        # Django's reads "Please correct the duplicate data for author.".
+        authors = [form.cleaned_data.get("author") for form in self.forms if form.cleaned_data]
+        twice = next((a for a in authors if a is not None and authors.count(a) > 1), None)
+        who = str(twice) if twice else "An author"
+        return f"{who} is in the byline twice: remove one of the two rows."
+
+
 class ArticleAuthorInline(admin.TabularInline):
     model = ArticleAuthor
+    formset = BylineFormSet
     # In the article's form each line names an author; elsewhere (the delete page) it is
     # a byline credit, so no one reads it as the author's profile.
     verbose_name, verbose_name_plural = "author", "authors"

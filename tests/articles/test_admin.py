@@ -772,3 +772,18 @@ def test_the_article_list_fits_a_laptop_screen(staff_client):
     assert f"{moment.day} {moment:%b %Y, %H:%M}" in results
     for column in ("visibility", "publication_date", "review_state", "last_edited"):
         assert f"column-{column}" in results
+
+
+def test_an_author_twice_in_a_byline_is_named_in_plain_words(staff_client):
+    """Not "Please correct the duplicate data for author."."""
+    author = make_author(name="Maya Lindqvist")
+    rows = {
+        "author_credits-TOTAL_FORMS": "2",
+        "author_credits-0-author": author.pk,
+        "author_credits-0-position": "0",
+        "author_credits-1-author": author.pk,
+        "author_credits-1-position": "1",
+    }
+    page = html.unescape(post_article_expecting_error(staff_client, **rows))
+    assert "Maya Lindqvist, PhD is in the byline twice: remove one of the two rows." in page
+    assert "duplicate data" not in page
