@@ -41,10 +41,15 @@ DATE_MESSAGE = (
 TIME_MESSAGE = "Enter the time on the 24-hour clock, as 14:30, or pick it from the clock."
 
 # Form fields as staff meet them: a web address typed without "https://" gets it, rather
-# than "http://"; a date or time the form cannot read is answered with the forms it
-# takes (config/formats/en), not "Enter a valid date.".
+# than "http://", and one that is no address says what to paste; a date or time the form
+# cannot read is answered with the forms it takes (config/formats/en), not "Enter a
+# valid date.".
+URL_MESSAGE = (
+    "Enter the page's whole address, as the browser shows it: https://www.nature.com/articles/…"
+)
+
 STAFF_FIELDS = {
-    models.URLField: {"assume_scheme": "https"},
+    models.URLField: {"assume_scheme": "https", "error_messages": {"invalid": URL_MESSAGE}},
     models.DateField: {"error_messages": {"invalid": DATE_MESSAGE}},
     models.DateTimeField: {
         "error_messages": {"invalid_date": DATE_MESSAGE, "invalid_time": TIME_MESSAGE}

@@ -491,6 +491,12 @@ def test_staff_paste_dois_and_pubmed_ids_as_journals_print_them(
     [
         ("doi", "not a doi", "A DOI starts with"),
         ("pubmed_id", "PMC123", "A PubMed ID is a number"),
+        (
+            "url",
+            "nature article about spines",
+            "Enter the page's whole address, as the browser shows it: "
+            "https://www.nature.com/articles/…",
+        ),
     ],
 )
 def test_a_source_identifier_that_leads_nowhere_is_a_form_error(
@@ -500,7 +506,8 @@ def test_a_source_identifier_that_leads_nowhere_is_a_form_error(
         reverse("admin:articles_article_add"), article_form(**source_form(**{field: value}))
     )
     assert response.status_code == HTTPStatus.OK
-    assert message in response.content.decode()
+    assert message in html.unescape(response.content.decode())
+    assert "Enter a valid URL." not in response.content.decode()
     assert not Article.objects.exists()
 
 
