@@ -78,7 +78,26 @@ def image_thumbnail(image_field, size=60):
 
 class UploadNoticeMixin:
     """A form that comes back to be corrected has lost its chosen files: browsers never
-    refill a file input. Staff are told, or they would save again without the image."""
+    refill a file input. Staff are told, or they would save again without the image.
+    And an image too small for where pages show it is saved with a warning: a 1-pixel
+    cover would be stretched into a coloured block."""
+
+    # The widths that stay sharp where pages show each image, on a phone's dense screen.
+    sharp_widths: dict[str, int] = {}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for name, sharp in self.sharp_widths.items():
+            image = getattr(obj, name)
+            if name in form.changed_data and image and image.width < sharp:
+                label = obj._meta.get_field(name).verbose_name
+                self.message_user(
+                    request,
+                    f"The {label} is only {image.width:,} pixel{'s' if image.width != 1 else ''} "
+                    f"wide, so pages will show it blurred: one at least {sharp:,} pixels wide "
+                    "stays sharp.",
+                    messages.WARNING,
+                )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         response = super().changeform_view(request, object_id, form_url, extra_context)
@@ -303,6 +322,7 @@ class ArticleForm(SavedSinceOpenedForm):
 @admin.register(Article)
 class ArticleAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     form = ArticleForm
+    sharp_widths = {"cover_image": 1200}
     formfield_overrides = STAFF_FIELDS
     # "On the site" says what the status does (live, scheduled, hidden), so the status
     # has a filter and no column; dates are short and wrap (Django keeps its long ones on
@@ -444,6 +464,7 @@ class ArticleAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
+    sharp_widths = {"photo": 240}
     list_display = ["name", "credentials", "photo_thumbnail"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}

@@ -131,6 +131,7 @@ class ProgramForm(SavedSinceOpenedForm):
 @admin.register(Program)
 class ProgramAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     form = ProgramForm
+    sharp_widths = {"image": 900}
     list_display = [
         "title",
         "kind",

@@ -794,3 +794,25 @@ def test_an_author_twice_in_a_byline_is_named_in_plain_words(staff_client):
     page = html.unescape(post_article_expecting_error(staff_client, **rows))
     assert "Maya Lindqvist, PhD is in the byline twice: remove one of the two rows." in page
     assert "duplicate data" not in page
+
+
+def test_a_cover_too_small_to_stay_sharp_is_saved_with_a_warning(staff_client):
+    """A 1-pixel cover showed as a large coloured block: staff are told at once."""
+    response = staff_client.post(
+        reverse("admin:articles_article_add"),
+        article_form(cover_image=image_file("dot.png", size=(1, 1)), cover_alt="A dot"),
+        follow=True,
+    )
+    page = html.unescape(response.content.decode())
+    assert "The cover image is only 1 pixel wide, so pages will show it blurred: one at " in page
+    assert "least 1,200 pixels wide stays sharp." in page
+    assert Article.objects.get().cover_width == 1
+
+    sharp = staff_client.post(
+        reverse("admin:articles_article_add"),
+        article_form(
+            slug="a-sharp-one", cover_image=image_file("wide.png", size=(1600, 900)), cover_alt="x"
+        ),
+        follow=True,
+    )
+    assert "pages will show it blurred" not in sharp.content.decode()
