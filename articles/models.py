@@ -36,6 +36,8 @@ RICH_TEXT_EXTENSIONS = {
     "TableHeader": True,
     "TableCell": True,
     "HardBreak": True,
+    # Pasted Google Docs and Word text keeps its formatting; see admin-rich-text-paste.js.
+    "PastedContent": True,
 }
 
 

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -293,6 +295,19 @@ SERVE_MEDIA = env.bool(
 MAX_IMAGE_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+
+# --- Rich-text editor -----------------------------------------------------------------
+
+# What a paste keeps (static/js/admin-rich-text-paste.js), an extension the editor loads
+# itself ("PastedContent" in articles/models.py). It adds no tag of its own: the body's
+# allowlist stays the one in articles/html.py.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/admin-rich-text-paste.js")],
+        "extensions": {"PastedContent": html_tags([])},
+    },
+]
 
 
 # --- Logging --------------------------------------------------------------------------

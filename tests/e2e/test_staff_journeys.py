@@ -283,6 +283,141 @@ def test_what_the_editor_leaves_out_of_pasted_text_is_named_under_it(open_browse
     assert "Resting heart rate <strong>fell</strong>" in article.body
 
 
+# Google Docs' clipboard, as Chromium hands it over: everything inside a <b> that only its
+# own style says is not bold, and the real bold and italic said by styles alone.
+GOOGLE_DOCS_SPAN = (
+    "font-size:11pt;font-family:Arial,sans-serif;color:#000000;background-color:transparent;"
+    "font-weight:{weight};font-style:{style};font-variant:normal;text-decoration:none;"
+    "vertical-align:baseline;white-space:pre;white-space:pre-wrap;"
+)
+
+
+def google_docs_span(text, weight=400, style="normal"):
+    return f'<span style="{GOOGLE_DOCS_SPAN.format(weight=weight, style=style)}">{text}</span>'
+
+
+GOOGLE_DOCS_PASTE = (
+    '<meta charset="utf-8"><b style="font-weight:normal;" '
+    'id="docs-internal-guid-3f1c2a7e-7fff-5b1e-0c4d-8a2e6b9d1f00">'
+    '<h2 dir="ltr" style="line-height:1.38;margin-top:18pt;margin-bottom:6pt;">'
+    + google_docs_span("What the trial found").replace("11pt", "16pt")
+    + "</h2>"
+    '<p dir="ltr" style="line-height:1.38;margin-top:0pt;margin-bottom:0pt;">'
+    + google_docs_span("Twenty adults breathed six times a minute. ")
+    + google_docs_span("Resting heart rate fell", weight=700)
+    + google_docs_span(" by about four beats, ")
+    + google_docs_span("in a small trial", style="italic")
+    + google_docs_span(".")
+    + "</p><br>"
+    '<p dir="ltr" style="line-height:1.38;margin-top:0pt;margin-bottom:0pt;">'
+    + google_docs_span("Read ")
+    + '<a href="https://example.org/study" style="text-decoration:none;">'
+    + google_docs_span("the study").replace("color:#000000", "color:#1155cc")
+    + "</a>"
+    + google_docs_span(".")
+    + "</p>"
+    '<ul style="margin-top:0;margin-bottom:0;padding-inline-start:48px;">'
+    '<li dir="ltr" style="list-style-type:disc;font-size:11pt;font-family:Arial,sans-serif;'
+    'font-weight:400;font-style:normal;" aria-level="1">'
+    '<p dir="ltr" style="line-height:1.38;margin-top:0pt;margin-bottom:0pt;" role="presentation">'
+    + google_docs_span("Sleep improved too")
+    + "</p></li></ul></b>"
+)
+
+
+def test_a_google_docs_paste_keeps_its_bold_and_italic_and_nothing_more(open_browser, staff_user):
+    """Google Docs wraps what it copies in a <b> whose style says "not bold", and says
+    what is bold or italic with styles alone; the site's policy hides styles from the
+    editor, so a pasted article came out bold from end to end."""
+    article = make_article(body="<p>Before.</p>")
+    staff = open_browser().new_page()
+    sign_in(staff, staff_user)
+    staff.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    editor = staff.locator(".prose-editor > .ProseMirror")
+    editor.click()
+    editor.press("Control+a")
+    editor.evaluate(PASTE, {"html": GOOGLE_DOCS_PASTE})
+    expect(editor).to_contain_text("Sleep improved too")
+    staff.get_by_role("button", name="Save", exact=True).first.click()
+    expect(staff.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    article.refresh_from_db()
+    assert re.findall(r"<strong>(.*?)</strong>", article.body) == ["Resting heart rate fell"]
+    assert re.findall(r"<em>(.*?)</em>", article.body) == ["in a small trial"]
+    assert "<h2>What the trial found</h2>" in article.body
+    assert re.search(r'<a href="https://example.org/study"[^>]*>the study</a>', article.body)
+    assert "<ul><li><p>Sleep improved too</p></li></ul>" in article.body
+    assert "Before." not in article.body
+
+    reader = open_browser().new_page()
+    reader.goto(article.get_absolute_url())
+    expect(reader.locator(".prose strong")).to_have_text(["Resting heart rate fell"])
+    expect(reader.locator(".prose em")).to_have_text(["in a small trial"])
+
+
+def word_list_paragraph(text, *, list_id, level, marker, position="Middle"):
+    """A list item as Word copies it: a paragraph whose text starts with its bullet or
+    number and spaces, and only its style saying it belongs to a list."""
+    return (
+        f"<p class=MsoListParagraphCxSp{position} style='margin-left:{level * 0.5}in;"
+        f"text-indent:-.25in;mso-list:l{list_id} level{level} lfo{list_id + 1}'>"
+        "<![if !supportLists]><span style='font-family:Symbol;mso-fareast-font-family:Symbol'>"
+        f"<span style='mso-list:Ignore'>{marker}<span style='font:7.0pt \"Times New Roman\"'>"
+        "&nbsp;&nbsp;&nbsp;&nbsp;&nbsp; </span></span></span><![endif]>"
+        f"{text}<o:p></o:p></p>\n"
+    )
+
+
+WORD_PASTE = (
+    '<html xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns="http://www.w3.org/TR/REC-html40"><head><meta name=ProgId content=Word.Document>'
+    '<style><!-- p.MsoNormal {margin:0in; font-family:"Calibri",sans-serif;} '
+    "@list l0:level1 {mso-level-number-format:bullet;} --></style></head>"
+    "<body lang=EN-US style='tab-interval:.5in'><!--StartFragment-->\n"
+    "<p class=MsoNormal><b>What changed.</b> Over four weeks:<o:p></o:p></p>\n"
+    + word_list_paragraph("Sleep improved", list_id=0, level=1, marker="·", position="First")
+    + word_list_paragraph(
+        "Especially <b style='mso-bidi-font-weight:normal'>deep</b> sleep",
+        list_id=0,
+        level=2,
+        marker="o",
+    )
+    + word_list_paragraph("Mood lifted", list_id=0, level=1, marker="·", position="Last")
+    + "<p class=MsoNormal>To practise:<o:p></o:p></p>\n"
+    + word_list_paragraph("Breathe in", list_id=1, level=1, marker="1.", position="First")
+    + word_list_paragraph("Breathe out", list_id=1, level=1, marker="2.", position="Last")
+    + "<!--EndFragment--></body></html>"
+)
+
+
+def test_a_word_paste_keeps_its_lists_as_lists(open_browser, staff_user):
+    """Word's bulleted and numbered lists arrived as paragraphs starting with "·" or
+    "1." and spaces: neither a list on the public page nor one staff could edit."""
+    article = make_article(body="<p>Before.</p>")
+    staff = open_browser().new_page()
+    sign_in(staff, staff_user)
+    staff.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    editor = staff.locator(".prose-editor > .ProseMirror")
+    editor.click()
+    editor.press("Control+a")
+    editor.evaluate(PASTE, {"html": WORD_PASTE})
+    expect(editor).to_contain_text("Breathe out")
+    staff.get_by_role("button", name="Save", exact=True).first.click()
+    expect(staff.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    article.refresh_from_db()
+    assert "·" not in article.body
+    assert "<p><strong>What changed.</strong> Over four weeks:</p>" in article.body
+    assert (
+        "<ul><li><p>Sleep improved</p>"
+        "<ul><li><p>Especially <strong>deep</strong> sleep</p></li></ul></li>"
+        "<li><p>Mood lifted</p></li></ul>"
+    ) in article.body
+    assert re.search(
+        r"<ol[^>]*><li><p>Breathe in</p></li><li><p>Breathe out</p></li></ol>", article.body
+    )
+
+
 def test_a_decimal_comma_in_a_program_number_is_asked_again_not_multiplied(
     open_browser, staff_user
 ):
