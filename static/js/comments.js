@@ -14,18 +14,25 @@
   var quote = wrap.querySelector("[data-comment-form-quote]");
   var defaultHeading = heading.getAttribute("data-default-heading");
 
-  // Which comment the form answers, kept for this tab: a browser going Back refills the
-  // text but not the hidden field that names the comment, and the text sent again would
-  // land as a new comment, out of its thread.
-  var replyKey = "comment-reply:" + location.pathname;
+  // Which comment the form answers ("" for none), kept in this page's entry of the tab's
+  // history: a browser going Back refills the text but not the hidden field that names
+  // the comment, and the text sent again would land as a new comment, out of its thread.
+  // The entry is what Back refills the text from, so the target only ever comes back with
+  // the text it belongs to; any other visit (the page a sent reply leads to) has none.
+  var stateKey = "commentReplyTo";
   function remember(id) {
     try {
-      if (id) { sessionStorage.setItem(replyKey, id); } else { sessionStorage.removeItem(replyKey); }
-    } catch (error) { /* storage switched off: nothing to remember with */ }
+      var state = Object.assign({}, history.state);
+      state[stateKey] = id;
+      history.replaceState(state, "");
+    } catch (error) { /* a browser refusing history writes: nothing to remember with */ }
   }
   function remembered() {
-    try { return sessionStorage.getItem(replyKey); } catch (error) { return null; }
+    var id = history.state && history.state[stateKey];
+    return typeof id === "string" ? id : null;
   }
+  // Read before the form is placed below, which writes it.
+  var restoredTarget = remembered();
 
   function focusFirstField() {
     var field = wrap.querySelector("textarea, input[type=text]");
@@ -45,13 +52,17 @@
     return true;
   }
 
-  function cancelReply() {
+  function placeHome() {
     home.parentNode.insertBefore(wrap, home.nextSibling);
     parentInput.value = "";
-    remember(null);
+    remember("");
     heading.textContent = defaultHeading;
     cancelWrap.hidden = true;
     if (quote) { quote.remove(); quote = null; }
+  }
+
+  function cancelReply() {
+    placeHome();
     heading.scrollIntoView({ block: "start" });
     // The link just used is hidden now: focus lands on the form's heading, not the page.
     heading.setAttribute("tabindex", "-1");
@@ -81,23 +92,29 @@
     }
   }
 
-  // What was sent last is what Back brings back: a new comment after a reply is no reply.
-  wrap.addEventListener("submit", function () { remember(parentInput.value || null); });
+  // A link within the page (a comment's own address) makes a new history entry, with
+  // nothing in it, and Back within the page returns to one written before the form last
+  // moved: the entry shown is the one Back will refill the text from.
+  function rememberForm() { remember(parentInput.value); }
+  window.addEventListener("popstate", rememberForm);
+  window.addEventListener("hashchange", rememberForm);
 
-  // Text the browser refilled (after Back) goes back under the comment it answered.
-  // After "pageshow": the browser refills fields once the page has loaded. Text the reader
-  // typed meanwhile (the page's pictures still loading) is theirs, a new comment: the
-  // browser refills without "input" events, typing makes them. A page kept whole by the
-  // browser (bfcache) is as it was left, reply or not.
+  // Text the browser refilled (after Back) goes where it was written: under the comment it
+  // answered, or back home if the reader had cancelled a reply the server renders (a
+  // ?reply_to= address). After "pageshow": the browser refills fields once the page has
+  // loaded. Text the reader typed meanwhile (the page's pictures still loading) is theirs,
+  // a new comment: the browser refills without "input" events, typing makes them. A page
+  // kept whole by the browser (bfcache) is as it was left, reply or not.
   var typed = false;
   wrap.addEventListener("input", function () { typed = true; });
   window.addEventListener("pageshow", function (event) {
     var text = wrap.querySelector("textarea");
-    var id = remembered();
-    if (event.persisted || typed || parentInput.value || !id || !text || !text.value.trim()) {
+    if (event.persisted || typed || restoredTarget === null || !text || !text.value.trim()) {
       return;
     }
-    var link = document.querySelector('[data-reply-to="' + CSS.escape(id) + '"]');
+    if (restoredTarget === parentInput.value) { return; }
+    if (!restoredTarget) { placeHome(); return; }
+    var link = document.querySelector('[data-reply-to="' + CSS.escape(restoredTarget) + '"]');
     if (link) { replyTo(link, false); }
   });
 

@@ -246,6 +246,99 @@ def test_a_new_comment_typed_while_the_page_loads_is_not_made_a_reply(page):
     expect(page.locator("[data-comment-parent]")).to_have_value("")
 
 
+def leave_and_come_back(page):
+    """Follow the header's "Articles" link, then press Back: the browser loads the article
+    again and refills the form with what was typed."""
+    page.get_by_role("banner").get_by_role("link", name="Articles").click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("articles:list")) + "$"))
+    page.go_back()
+    return time.monotonic()  # the page that came back carries a new form timestamp
+
+
+def post_after_a_pause(page, loaded_at):
+    time.sleep(max(0, loaded_at + HUMAN_PAUSE_SECONDS - time.monotonic()))
+    page.locator("form.comment-form").get_by_role("button", name="Post comment").click()
+
+
+def test_a_comment_typed_after_a_reply_and_brought_back_stays_a_new_comment(page, monkeypatch):
+    """Sending a reply must not leave the next comment on the page it leads to answering
+    the same comment, not even when Back brings that next comment's text back."""
+    from comments import moderation
+
+    monkeypatch.setattr(moderation, "FLOOD_MIN_INTERVAL", datetime.timedelta(0))
+    post_a_reply_to_jordan(page)
+    form = page.locator("form.comment-form")
+    expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
+    form.get_by_role("textbox", name="Name", exact=True).fill("Alex")
+    form.get_by_role("textbox", name="E-mail", exact=True).fill("alex@example.com")
+    form.get_by_role("textbox", name="Comment", exact=True).fill("Something else entirely.")
+
+    loaded_at = leave_and_come_back(page)
+    expect(form.get_by_role("textbox", name="Comment", exact=True)).to_have_value(
+        "Something else entirely."
+    )
+    expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
+    post_after_a_pause(page, loaded_at)
+    expect(
+        page.locator(".comment__body").filter(has_text="Something else entirely.")
+    ).to_be_visible()
+    assert Comment.objects.get(body="Something else entirely.").parent is None
+
+
+def test_a_reply_left_unsent_and_brought_back_is_still_a_reply(page):
+    """Back to a reply the reader had not sent yet puts it under its comment again, also
+    when they had looked at another comment's own address on the way."""
+    article = make_full_article()
+    first = make_conversation(article)
+    Comment.objects.filter(article=article).update(email="alex@example.com")  # not held
+    open_article(page, article)
+    page.get_by_role("link", name="Reply to Jordan").click()
+    form = page.locator("form.comment-form")
+    form.get_by_role("textbox", name="Name", exact=True).fill("Alex")
+    form.get_by_role("textbox", name="E-mail", exact=True).fill("alex@example.com")
+    form.get_by_role("textbox", name="Comment", exact=True).fill("Was it the same for rats?")
+    page.locator(".comment").filter(has_text="Yes, per kilogram.").locator(
+        ".comment__permalink"
+    ).click()
+    expect(page).to_have_url(re.compile("#comment-"))
+
+    loaded_at = leave_and_come_back(page)
+    expect(form.get_by_role("textbox", name="Comment", exact=True)).to_have_value(
+        "Was it the same for rats?"
+    )
+    expect(page.locator("#comment-form-heading")).to_have_text("Reply to Jordan")
+    post_after_a_pause(page, loaded_at)
+    expect(
+        page.locator(".comment__body").filter(has_text="Was it the same for rats?")
+    ).to_be_visible()
+    assert Comment.objects.get(body="Was it the same for rats?").parent_id == first.pk
+
+
+def test_a_cancelled_reply_link_brought_back_stays_a_new_comment(page):
+    """A `?reply_to=` page always comes from the server as a reply; once the reader has
+    cancelled it, the text Back refills is their new comment."""
+    article = make_full_article()
+    first = make_conversation(article)
+    Comment.objects.filter(article=article).update(email="alex@example.com")  # not held
+    page.goto(f"{article.get_absolute_url()}?reply_to={first.pk}#reply")
+    expect(page.locator("#comment-form-heading")).to_have_text("Reply to Jordan")
+    form = page.locator("form.comment-form")
+    form.get_by_role("button", name="Cancel reply").click()
+    expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
+    form.get_by_role("textbox", name="Name", exact=True).fill("Alex")
+    form.get_by_role("textbox", name="E-mail", exact=True).fill("alex@example.com")
+    form.get_by_role("textbox", name="Comment", exact=True).fill("A topic of its own.")
+
+    loaded_at = leave_and_come_back(page)
+    expect(form.get_by_role("textbox", name="Comment", exact=True)).to_have_value(
+        "A topic of its own."
+    )
+    expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
+    post_after_a_pause(page, loaded_at)
+    expect(page.locator(".comment__body").filter(has_text="A topic of its own.")).to_be_visible()
+    assert Comment.objects.get(body="A topic of its own.").parent is None
+
+
 def test_without_javascript_cancel_reply_keeps_what_was_typed(open_browser):
     """The reply link opens a reply form on a new page; cancelling it there must not
     throw the text away, and what is sent afterwards is a comment of its own."""
