@@ -34,6 +34,13 @@
   // Read before the form is placed below, which writes it.
   var restoredTarget = remembered();
 
+  // Notes about the comment the form answered before (a dead ?reply_to= link, a comment
+  // that went while the reader wrote) would contradict it once it answers another, or
+  // none. Errors about the reader's own name, address or text stay.
+  function dropReplyNotices() {
+    wrap.querySelectorAll("[data-reply-notice]").forEach(function (notice) { notice.remove(); });
+  }
+
   function focusFirstField() {
     var field = wrap.querySelector("textarea, input[type=text]");
     if (field) { field.focus(); }
@@ -48,6 +55,7 @@
     heading.textContent = "Reply to " + link.getAttribute("data-reply-name");
     cancelWrap.hidden = false;
     if (quote) { quote.remove(); quote = null; }
+    dropReplyNotices();
     if (focus) { focusFirstField(); }
     return true;
   }
@@ -59,6 +67,7 @@
     heading.textContent = defaultHeading;
     cancelWrap.hidden = true;
     if (quote) { quote.remove(); quote = null; }
+    dropReplyNotices();
   }
 
   function cancelReply() {

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from comments.models import Comment
 from tests.e2e.content import make_conversation, make_full_article
 from tests.e2e.test_staff_journeys import sign_in
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.e2e
 
@@ -337,6 +338,60 @@ def test_a_cancelled_reply_link_brought_back_stays_a_new_comment(page):
     post_after_a_pause(page, loaded_at)
     expect(page.locator(".comment__body").filter(has_text="A topic of its own.")).to_be_visible()
     assert Comment.objects.get(body="A topic of its own.").parent is None
+
+
+def test_replying_elsewhere_after_a_dead_reply_link_drops_its_note(page):
+    """The note that a `?reply_to=` link's comment is not shown would contradict a form
+    that has since moved under another comment, or back home."""
+    article = make_full_article()
+    make_conversation(article)
+    held = make_comment(article, author_name="Kim", status=Comment.Status.PENDING)
+    page.goto(f"{article.get_absolute_url()}?reply_to={held.pk}#reply")
+    note = page.get_by_text("The comment you wanted to reply to is not available any more")
+    expect(note).to_be_visible()
+
+    page.get_by_role("link", name="Reply to Jordan").click()
+    expect(page.locator("#comment-form-heading")).to_have_text("Reply to Jordan")
+    expect(note).to_have_count(0)
+    page.get_by_role("button", name="Cancel reply").click()
+    expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
+    expect(note).to_have_count(0)
+
+
+def test_replying_elsewhere_after_the_parent_went_drops_that_error_only(open_browser):
+    """The error about the comment that went goes with the form; the one about the
+    reader's own e-mail address stays until they correct it."""
+    article = make_full_article()
+    first = make_conversation(article)
+    page = open_browser().new_page()
+    open_browser.watcher.allow("status of 400")
+    loaded_at = open_article(page, article)
+    page.get_by_role("link", name="Reply to Jordan").click()
+    # A moderator removes Jordan's comment while the reader writes.
+    first.status = Comment.Status.REMOVED
+    first.save()
+    write_comment(
+        page, name="Alex", email="alex@example", text="Same question here.", loaded_at=loaded_at
+    )
+    form = page.locator("form.comment-form")
+    gone = form.get_by_text("The comment you are replying to is no longer available")
+    email_error = form.get_by_text("Please enter a valid e-mail address")
+    expect(gone).to_be_visible()
+    expect(email_error).to_be_visible()
+
+    page.get_by_role("link", name="Reply to Sam").click()
+    expect(page.locator("#comment-form-heading")).to_have_text("Reply to Sam")
+    expect(gone).to_have_count(0)
+    expect(form.get_by_role("alert")).to_have_count(0)
+    expect(email_error).to_be_visible()
+    expect(form.get_by_role("textbox", name="Comment", exact=True)).to_have_value(
+        "Same question here."
+    )
+    form.get_by_role("button", name="Cancel reply").click()
+    expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
+    expect(gone).to_have_count(0)
+    expect(email_error).to_be_visible()
+    assert not Comment.objects.filter(author_name="Alex").exists()
 
 
 def test_without_javascript_cancel_reply_keeps_what_was_typed(open_browser):
