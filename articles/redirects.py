@@ -176,8 +176,9 @@ def redirect_for_public_address(path: str) -> str | None:
 
 
 class RedirectFallbackMiddleware:
-    """Answer a 404 with a 301 when the table knows where the page went, or when the
-    page readers last saw at that address is public again at another."""
+    """Answer a 404 with a 301 when the table knows where the page went, when the page
+    readers last saw at that address is public again at another, or when the address is
+    a page's own in other letter case."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -189,6 +190,11 @@ class RedirectFallbackMiddleware:
         if "\x00" in request.path:
             return response  # never a stored address, and PostgreSQL refuses NUL in a query
         location = current_address(request.path)
+        lower = request.path.lower()
+        if location is None and lower != request.path:
+            # Printed and retyped, an address gains capitals; the site's own are lower-case.
+            page = page_at(lower)
+            location = lower if page not in (None, UNKNOWN) else current_address(lower)
         if location is None:
             return response
         if query := request.META.get("QUERY_STRING", ""):

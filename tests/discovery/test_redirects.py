@@ -405,3 +405,17 @@ def test_a_redirect_from_a_replaced_upload_is_accepted(staff_client):
         {"old_path": "/media/covers/old.jpg", "new_path": "/media/covers/new.jpg"},
     )
     assert response.status_code == HTTPStatus.FOUND
+
+
+def test_an_address_retyped_in_capitals_leads_to_the_page(client):
+    """Addresses get printed and retyped: "/articles/Spines-In-Mice/" is that page."""
+    article = make_article(slug="spines-in-mice")
+    shouted = article.get_absolute_url().upper()
+    response = client.get(shouted + "?utm_source=print")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == article.get_absolute_url() + "?utm_source=print"
+    assert client.get("/ARTICLES/NO-SUCH-PAGE/").status_code == HTTPStatus.NOT_FOUND
+    # A renamed page's old address in capitals goes straight to where it is now.
+    rename(article, "dendritic-spines-in-mice")
+    moved = client.get("/articles/SPINES-IN-MICE/")
+    assert moved["Location"] == "/articles/dendritic-spines-in-mice/"
