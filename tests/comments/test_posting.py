@@ -537,3 +537,23 @@ def test_a_comment_written_before_the_article_was_renamed_is_not_lost(client):
     )
     assert response.status_code == HTTPStatus.FOUND
     assert Comment.objects.get().article == article
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ("", "Please correct the 3 fields marked below."),
+        ("My thoughts on the trial.", "Please correct the field marked below; your text is"),
+    ],
+)
+def test_a_form_sent_back_says_the_text_is_kept_only_when_there_is_text(client, body, said):
+    """ "Your text is still here" above an empty comment box reads as if something was lost."""
+    article = make_article()
+    response = post_comment(
+        client, article, author_name="", body=body, **({"email": "x"} if not body else {})
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    page = " ".join(response.content.decode().split())
+    assert said in page
+    if not body:
+        assert "your text is still here" not in page
