@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from articles.admin import (
     STAFF_FIELDS,
@@ -211,6 +212,30 @@ class ProgramAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     @admin.display(description="Price")
     def price_shown(self, program):
         return program.price_display
+
+    def get_deleted_objects(self, objs, request):
+        """The delete page lists every counted click as a line of its own (81 lines for a
+        popular program): they are named once, with their number, as one line."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        prefix = f"{capfirst(ProgramClick._meta.verbose_name)}: "
+
+        def fold(items):
+            kept, clicks = [], 0
+            for item in items:
+                if isinstance(item, list):
+                    kept.append(fold(item))
+                elif str(item).startswith(prefix):
+                    clicks += 1
+                else:
+                    kept.append(item)
+            if clicks:
+                kept.append(
+                    f"{capfirst(ProgramClick._meta.verbose_name_plural)}: {clicks}, the "
+                    "program's click counts"
+                )
+            return kept
+
+        return fold(to_delete), model_count, perms_needed, protected
 
     # Said back after a save from the form (not from the list's order column): whether
     # readers can see the program, and its price as they will read it, so a slip in the

@@ -415,3 +415,16 @@ def test_a_promotion_date_typed_wrong_says_how_to_write_it(staff_client):
     )
     assert 'value="Monday"' in page and 'value="2027-02-30"' in page
     assert not Program.objects.exists()
+
+
+def test_deleting_a_program_counts_its_clicks_in_one_line(staff_client):
+    """Each counted click was a line of its own on the delete page."""
+    program = make_program(title="Mindful Integration")
+    for _ in range(81):
+        ProgramClick.objects.create(program=program)
+    page = staff_client.get(reverse("admin:programs_program_delete", args=[program.pk]))
+    listing = html.unescape(page.content.decode().split('id="deleted-objects"')[1])
+    assert "Program clicks: 81, the program's click counts" in listing
+    assert listing.count("Program click:") == 0
+    staff_client.post(reverse("admin:programs_program_delete", args=[program.pk]), {"post": "yes"})
+    assert not ProgramClick.objects.exists()
