@@ -541,6 +541,21 @@ class DisclaimerAdmin(admin.ModelAdmin):
         in_effect = obj is not None and obj.is_in_effect()
         return not in_effect and super().has_change_permission(request, obj)
 
+    def delete_view(self, request, object_id, extra_context=None):
+        # Django's refusal would be "ask for the permission", which no one can give.
+        disclaimer = self.get_object(request, object_id)
+        if (
+            disclaimer is not None
+            and disclaimer.is_in_effect()
+            and self.has_view_permission(request, disclaimer)
+        ):
+            messages.warning(
+                request,
+                "A version readers have seen cannot be deleted: it is part of the record.",
+            )
+            return redirect("admin:articles_disclaimer_change", disclaimer.pk)
+        return super().delete_view(request, object_id, extra_context)
+
     def get_changeform_initial_data(self, request):
         # A change is usually a sentence or two: the new version starts from the text
         # readers see now, not from an empty box.

@@ -74,9 +74,15 @@ def test_disclaimer_versions_cannot_be_deleted_or_rewritten_in_admin(staff_clien
     shown.refresh_from_db()
     assert shown.text != "Rewritten history"
     delete_url = reverse("admin:articles_disclaimer_delete", args=[shown.pk])
-    response = staff_client.post(delete_url, {"post": "yes"})
-    assert response.status_code == HTTPStatus.FORBIDDEN
+    response = staff_client.post(delete_url, {"post": "yes"}, follow=True)
     assert Disclaimer.objects.filter(pk=shown.pk).exists()
+    # Said as it is, on the version's page: not "ask for the permission", which no one
+    # could give.
+    assert response.redirect_chain[-1][0] == change_url
+    page = response.content.decode()
+    assert "A version readers have seen cannot be deleted: it is part of the record." in page
+    assert "add a new version" in page
+    assert "permission" not in page
 
 
 def test_a_scheduled_version_can_be_withdrawn_and_the_list_says_which_one_is_shown(
