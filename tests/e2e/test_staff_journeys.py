@@ -325,10 +325,9 @@ GOOGLE_DOCS_PASTE = (
 )
 
 
-def test_a_google_docs_paste_keeps_its_bold_and_italic_and_nothing_more(open_browser, staff_user):
-    """Google Docs wraps what it copies in a <b> whose style says "not bold", and says
-    what is bold or italic with styles alone; the site's policy hides styles from the
-    editor, so a pasted article came out bold from end to end."""
+def paste_over_a_body_and_save(open_browser, staff_user, clipboard_html, *, last_words):
+    """An article's whole body replaced by a paste, as staff do with Ctrl+A, Ctrl+V and
+    Save; the article as saved."""
     article = make_article(body="<p>Before.</p>")
     staff = open_browser().new_page()
     sign_in(staff, staff_user)
@@ -336,12 +335,21 @@ def test_a_google_docs_paste_keeps_its_bold_and_italic_and_nothing_more(open_bro
     editor = staff.locator(".prose-editor > .ProseMirror")
     editor.click()
     editor.press("Control+a")
-    editor.evaluate(PASTE, {"html": GOOGLE_DOCS_PASTE})
-    expect(editor).to_contain_text("Sleep improved too")
+    editor.evaluate(PASTE, {"html": clipboard_html})
+    expect(editor).to_contain_text(last_words)
     staff.get_by_role("button", name="Save", exact=True).first.click()
     expect(staff.locator(".messagelist")).to_contain_text("was changed successfully")
-
     article.refresh_from_db()
+    return article
+
+
+def test_a_google_docs_paste_keeps_its_bold_and_italic_and_nothing_more(open_browser, staff_user):
+    """Google Docs wraps what it copies in a <b> whose style says "not bold", and says
+    what is bold or italic with styles alone; the site's policy hides styles from the
+    editor, so a pasted article came out bold from end to end."""
+    article = paste_over_a_body_and_save(
+        open_browser, staff_user, GOOGLE_DOCS_PASTE, last_words="Sleep improved too"
+    )
     assert re.findall(r"<strong>(.*?)</strong>", article.body) == ["Resting heart rate fell"]
     assert re.findall(r"<em>(.*?)</em>", article.body) == ["in a small trial"]
     assert "<h2>What the trial found</h2>" in article.body
@@ -393,19 +401,9 @@ WORD_PASTE = (
 def test_a_word_paste_keeps_its_lists_as_lists(open_browser, staff_user):
     """Word's bulleted and numbered lists arrived as paragraphs starting with "·" or
     "1." and spaces: neither a list on the public page nor one staff could edit."""
-    article = make_article(body="<p>Before.</p>")
-    staff = open_browser().new_page()
-    sign_in(staff, staff_user)
-    staff.goto(reverse("admin:articles_article_change", args=[article.pk]))
-    editor = staff.locator(".prose-editor > .ProseMirror")
-    editor.click()
-    editor.press("Control+a")
-    editor.evaluate(PASTE, {"html": WORD_PASTE})
-    expect(editor).to_contain_text("Breathe out")
-    staff.get_by_role("button", name="Save", exact=True).first.click()
-    expect(staff.locator(".messagelist")).to_contain_text("was changed successfully")
-
-    article.refresh_from_db()
+    article = paste_over_a_body_and_save(
+        open_browser, staff_user, WORD_PASTE, last_words="Breathe out"
+    )
     assert "·" not in article.body
     assert "<p><strong>What changed.</strong> Over four weeks:</p>" in article.body
     assert (
