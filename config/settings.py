@@ -27,6 +27,21 @@ def env_list(name, default):
     return [item.strip() for item in env.list(name, default=default) if item.strip()]
 
 
+_TRUE_WORDS = {"true", "on", "ok", "y", "yes", "1"}
+_FALSE_WORDS = {"false", "off", "n", "no", "0", ""}
+
+
+def env_bool(name, default):
+    """A yes-or-no setting. Anything else refuses to start: django-environ reads any word
+    it does not know ("ture") as false, which for PRODUCTION means a site without HTTPS."""
+    value = env.str(name, default=str(default)).strip().lower()
+    if value not in _TRUE_WORDS | _FALSE_WORDS:
+        raise ImproperlyConfigured(
+            f"{name}={env.str(name)!r} is neither true nor false: write true or false."
+        )
+    return value in _TRUE_WORDS
+
+
 def env_project_path(name, default):
     """A file or folder; a relative one is taken from the project folder (as
     .env.example writes them), so a command run from elsewhere, by cron say, uses the
@@ -46,7 +61,7 @@ if not SECRET_KEY:
         "site's other servers use, since all must share one, or for a new site a long "
         "random one (`make install` writes one into .env unless PRODUCTION is true)."
     )
-DEBUG = env.bool("DEBUG", default=False)
+DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 # The admin's address; another path keeps it out of the reach of drive-by password guessing.
@@ -288,7 +303,7 @@ if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
     }
 # Local media are served by the app itself (fine for one server); with object storage the
 # storage's own URLs are used and this is switched off.
-SERVE_MEDIA = env.bool(
+SERVE_MEDIA = env_bool(
     "SERVE_MEDIA", default=STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")
 )
 # Uploads larger than this are refused before Pillow ever decodes them.
@@ -341,7 +356,7 @@ COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", default=[])
 # Articles stop taking comments this many days after publication; 0 never closes them.
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
 # A first comment from an e-mail address waits for a moderator.
-COMMENTS_HOLD_FIRST_COMMENT = env.bool("COMMENTS_HOLD_FIRST_COMMENT", default=True)
+COMMENTS_HOLD_FIRST_COMMENT = env_bool("COMMENTS_HOLD_FIRST_COMMENT", default=True)
 # A comment with this many links or more waits for a moderator.
 COMMENTS_HOLD_LINKS = env.int("COMMENTS_HOLD_LINKS", default=2)
 # Flood-control bookkeeping and the moderation lists change no page.
@@ -369,7 +384,7 @@ SEARCH_RESULTS_PER_PAGE = 10
 # `make run` serves plain http://127.0.0.1:8000; a real deployment sits behind an HTTPS
 # proxy. PRODUCTION=true switches on everything that only works over HTTPS (Secure,
 # `__Host-` cookies, HSTS, the redirect to https) and refuses to start on guessed values.
-PRODUCTION = env.bool("PRODUCTION", default=False)
+PRODUCTION = env_bool("PRODUCTION", default=False)
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("PRODUCTION=true and DEBUG=true: debug pages leak secrets.")
@@ -386,9 +401,9 @@ SECURE_SSL_REDIRECT = PRODUCTION
 # Load balancers probe the health check over plain http.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=31_536_000) if PRODUCTION else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
 # Consent to the browsers' preload list; the domain is listed only once someone submits it.
-SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", default=True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 # `__Host-` cookies are refused by browsers unless Secure, host-only and for path /, so a

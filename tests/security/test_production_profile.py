@@ -32,6 +32,9 @@ def test_deployment_checklist_passes_at_warning_level(production, settings):
         ({"ALLOWED_HOSTS": None}, "PRODUCTION=true needs ALLOWED_HOSTS"),
         ({"ALLOWED_HOSTS": ""}, "PRODUCTION=true needs ALLOWED_HOSTS"),
         ({"DEBUG": "true"}, "PRODUCTION=true and DEBUG=true"),
+        # A slip that env.bool would read as false: the site would start without HTTPS.
+        ({"PRODUCTION": "ture"}, "PRODUCTION='ture' is neither true nor false"),
+        ({"DEBUG": "flase"}, "DEBUG='flase' is neither true nor false"),
     ],
 )
 def test_production_start_refuses_to_guess(environment, message):
