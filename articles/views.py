@@ -223,8 +223,9 @@ def server_error(request):
 
 
 def search(request):
-    """Search results for `?q=`: programs first (there are few), then ranked articles."""
-    query = site_search.parse_query(request.GET.get("q", ""))
+    """Search results for `?q=`: programs first (there are few), then ranked articles,
+    and a corrected query when there are few of either."""
+    query = site_search.read_query(request.GET.get("q", ""))
     context = {
         "query": query,
         "articles": [],
@@ -243,6 +244,9 @@ def search(request):
         context["articles"] = site_search.article_results(list(page.object_list), query)
         if page.number == 1:
             context["programs"] = site_search.program_results(query)
+            context["suggestion"] = site_search.suggestion(
+                query, paginator.count + len(context["programs"])
+            )
         if not page.object_list and not context["programs"]:
             context["topics"] = Topic.objects.filter(
                 articles__in=Article.objects.published()

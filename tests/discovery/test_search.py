@@ -1,3 +1,5 @@
+import datetime
+import html
 import re
 from http import HTTPStatus
 
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 
 from articles import search
 from programs.models import Program
-from tests.factories import make_article, make_draft, make_scheduled, make_topic
+from tests.factories import make_article, make_author, make_draft, make_scheduled, make_topic
 from tests.programs.factories import make_program
 
 pytestmark = pytest.mark.django_db
@@ -392,3 +394,179 @@ def test_a_program_alone_is_a_result(client):
     assert "1 program for “microdosing”" in content
     assert "0 articles" not in content
     assert "Microdosing evidence program" in content
+
+
+def test_a_hyphenated_word_finds_the_word_written_as_one(client, search_backend):
+    """ "micro-dosing" found nothing where "microdosing" found an article and a program."""
+    make_article(title="Microdosing under a placebo control")
+    make_program(title="Microdosing, read carefully")
+    response = get(client, "micro-dosing")
+    assert result_titles(response) == ["Microdosing under a placebo control"]
+    assert program_titles(response) == ["Microdosing, read carefully"]
+    assert "<mark>Microdosing</mark> under a placebo control" in response.content.decode()
+
+
+def test_a_word_written_as_one_finds_it_hyphenated_where_the_site_writes_it_so(
+    client, search_backend
+):
+    make_article(title="A micro-dosing diary")
+    make_article(title="Microdosing under a placebo control")
+    both = ["A micro-dosing diary", "Microdosing under a placebo control"]
+    assert sorted(result_titles(get(client, "microdosing"))) == both
+    assert sorted(result_titles(get(client, "micro-dosing"))) == both
+
+
+def test_leaving_out_a_hyphenated_word_leaves_out_both_spellings(client, search_backend):
+    make_article(title="Psilocybin and micro-dosing")
+    make_article(title="Psilocybin and microdosing")
+    make_article(title="Psilocybin in mice")
+    assert result_titles(get(client, "psilocybin -micro-dosing")) == ["Psilocybin in mice"]
+    assert result_titles(get(client, "psilocybin -microdosing")) == ["Psilocybin in mice"]
+
+
+def test_an_author_name_finds_the_articles_they_wrote_or_medically_reviewed(client, search_backend):
+    elena = make_author(name="Elena Ruiz")
+    okafor = make_author(name="Dr. Samuel Okafor")
+    maya = make_author(name="Maya Lindqvist")
+    make_article(title="Microdosing under a placebo control", authors=[elena])
+    make_article(
+        title="Psilocybin versus an antidepressant",
+        authors=[maya],
+        reviewed_by=okafor,
+        last_reviewed=datetime.date(2026, 3, 2),
+    )
+    # A reviewer chosen but no review dated yet: the page names no reviewer.
+    make_article(title="Ketamine and synapses", authors=[maya], reviewed_by=okafor)
+    make_draft(title="A draft", authors=[elena])
+
+    response = get(client, "Elena")
+    assert result_titles(response) == ["Microdosing under a placebo control"]
+    assert (
+        f'By <a href="{elena.get_absolute_url()}"><mark>Elena</mark> Ruiz</a>'
+        in response.content.decode()
+    )
+    assert result_titles(get(client, "elena ruiz")) == ["Microdosing under a placebo control"]
+
+    response = get(client, "okafor")
+    assert result_titles(response) == ["Psilocybin versus an antidepressant"]
+    assert (
+        f'By <a href="{maya.get_absolute_url()}">Maya Lindqvist</a>, reviewed by '
+        f'<a href="{okafor.get_absolute_url()}">Dr. Samuel <mark>Okafor</mark></a>'
+        in response.content.decode()
+    )
+
+
+def suggestion_of(response):
+    """The corrected query the page offers, as its link reads, or None."""
+    match = re.search(r'Did you mean <a href="[^"]+">(.*?)</a>\?', response.content.decode())
+    return re.sub(r"</?strong>", "", match.group(1)) if match else None
+
+
+def follow_suggestion(client, response):
+    href = re.search(r'Did you mean <a href="([^"]+)"', response.content.decode()).group(1)
+    return client.get(html.unescape(href))
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("psilocibin", "psilocybin"),
+        ("psylocybin", "psilocybin"),
+        ("psilocybn", "psilocybin"),
+        ("Psilocibin", "Psilocybin"),
+    ],
+)
+def test_a_misspelling_that_finds_nothing_suggests_the_word_the_site_uses(
+    client, search_backend, typed, meant
+):
+    make_article(title="One dose of psilocybin grew new connections")
+    response = get(client, typed)
+    assert "Nothing matched" in response.content.decode()
+    assert suggestion_of(response) == meant
+    assert f"<strong>{meant}</strong></a>?" in response.content.decode()
+    followed = follow_suggestion(client, response)
+    assert result_titles(followed) == ["One dose of psilocybin grew new connections"]
+    assert "One dose of <mark>psilocybin</mark> grew" in followed.content.decode()
+
+
+def test_a_word_the_stemmer_does_not_relate_suggests_the_nearest_one(client, search_backend):
+    """ "grieving" is no form of "grief" to the stemmer (nor to PostgreSQL's)."""
+    make_article(title="Living with grief: what research says about support")
+    response = get(client, "grieving")
+    assert result_titles(response) == []
+    assert suggestion_of(response) == "grief"
+    assert result_titles(follow_suggestion(client, response)) == [
+        "Living with grief: what research says about support"
+    ]
+
+
+def test_names_and_programs_are_suggested_too(client, search_backend):
+    make_article(title="Microdosing", authors=[make_author(name="Dr. Samuel Okafor")])
+    make_program(title="Winter breathwork intensive")
+    assert suggestion_of(get(client, "Okafr")) == "Okafor"
+    response = get(client, "brethwork")
+    assert suggestion_of(response) == "breathwork"
+    assert program_titles(follow_suggestion(client, response)) == ["Winter breathwork intensive"]
+
+
+def test_a_query_that_finds_little_is_offered_one_that_finds_more(client, search_backend):
+    make_article(title="Psilocybin grew new connections")
+    make_article(title="Psilocybin versus escitalopram")
+    make_article(title="Why ketamine works fast")
+    response = get(client, "psilocibin or ketamine")
+    assert result_titles(response) == ["Why ketamine works fast"]
+    assert suggestion_of(response) == "psilocybin or ketamine"
+    assert "<strong>psilocybin</strong> or ketamine</a>?" in response.content.decode()
+    assert len(result_titles(follow_suggestion(client, response))) == 3
+
+
+def test_no_suggestion_for_a_query_that_finds_enough_or_for_a_word_the_site_uses(
+    client, search_backend
+):
+    for number in range(3):
+        make_article(title=f"Memory and sleep, part {number}")
+    make_article(title="Counting sheep")
+    # A slip, but the other word finds three articles already.
+    assert len(result_titles(get(client, "sleap or memory"))) == 3
+    assert suggestion_of(get(client, "sleap or memory")) is None
+    # One result, for a word the site uses: no "sleep" in its place.
+    assert result_titles(get(client, "sheep")) == ["Counting sheep"]
+    assert suggestion_of(get(client, "sheep")) is None
+    assert suggestion_of(get(client, "sleap")) == "sleep"
+
+
+def test_no_suggestion_that_would_find_nothing_either(client, search_backend):
+    make_article(title="Psilocybin in people")
+    make_article(title="Ketamine in mice")
+    response = get(client, "psilocibin mice")
+    assert "Nothing matched" in response.content.decode()
+    assert suggestion_of(response) is None
+    assert suggestion_of(get(client, "psilocibin people")) == "psilocybin people"
+
+
+def test_words_of_unpublished_articles_are_never_suggested(client, search_backend):
+    make_draft(title="Ayahuasca ceremonies")
+    make_scheduled(title="Ayahuasca retreats")
+    make_article(title="Breathing")
+    assert suggestion_of(get(client, "ayahuaska")) is None
+    assert suggestion_of(get(client, "breathng")) == "breathing"
+
+
+def test_the_words_are_read_once_per_change_of_content(client, search_backend):
+    make_article(title="Breathing and the nervous system")
+    with CaptureQueriesContext(connection) as first:
+        get(client, "ketamne")
+    with CaptureQueriesContext(connection) as again:
+        response = get(client, "ketamne")
+    assert len(again.captured_queries) < len(first.captured_queries)
+    assert suggestion_of(response) is None
+    make_article(title="Why ketamine works fast")
+    assert suggestion_of(get(client, "ketamne")) == "ketamine"
+
+
+def test_only_the_most_frequent_words_are_kept(client, search_backend, monkeypatch):
+    monkeypatch.setattr(search, "MAX_VOCABULARY_WORDS", 1)
+    make_article(title="Breathing", body="<p>Breathing, breathing and breathing.</p>")
+    make_article(title="Ketamine", body="<p>Fast.</p>")
+    assert suggestion_of(get(client, "breathng")) == "breathing"
+    assert suggestion_of(get(client, "ketamne")) is None

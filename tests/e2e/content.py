@@ -137,6 +137,7 @@ def judged_pages():
         "medical reviewer": article.reviewed_by.get_absolute_url(),
         "search results": reverse("articles:search") + "?q=psilocybin+spines",
         "search without results": reverse("articles:search") + "?q=zebrafish",
+        "search with a suggestion": reverse("articles:search") + "?q=psilocibin",
         "search form": reverse("articles:search"),
         "program list": reverse("programs:list"),
         "program": program.get_absolute_url(),
