@@ -79,7 +79,10 @@ def record_moved_address(sender, instance, raw=False, **kwargs):
     remembered = list(
         PublicAddress.objects.of(instance).order_by("position").values_list("path", flat=True)
     )
-    old_paths = before or remembered
+    # Moved in this save, or else from where readers last saw it: it may have moved while
+    # unpublished, or the row already held the new address before this save (an earlier
+    # version being restored is written into the row first, to fill the form).
+    old_paths = before if before and before != new_paths else remembered
     if len(old_paths) == len(new_paths):
         for old_path, new_path in zip(old_paths, new_paths, strict=True):
             redirect_record_move(old_path=old_path, new_path=new_path)

@@ -325,6 +325,27 @@ def test_published_again_by_its_scheduled_time_the_old_address_leads_there(clien
     assert Redirect.objects.filter(old_path="/articles/old-name/").exists()
 
 
+def test_saved_once_live_by_its_scheduled_time_the_old_address_still_leads_there(
+    client, time_machine
+):
+    """A correction saved after the article went live by its time, before any reader had
+    followed an old link, must not make the site forget where readers saw it."""
+    article = make_article(slug="old-name")
+    article.status = Article.Status.DRAFT
+    article.slug = "new-name"
+    article.save()
+    article.status = Article.Status.PUBLISHED
+    article.publish_at = timezone.now() + datetime.timedelta(hours=1)
+    article.save()
+    time_machine.move_to(timezone.now() + datetime.timedelta(hours=2))
+    article.standfirst = "Corrected."
+    article.save()
+
+    response = client.get("/articles/old-name/")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "/articles/new-name/"
+
+
 def test_a_new_page_at_an_old_address_is_never_sent_away(client):
     """X moved away from "shared-name"; Y, published there later and then taken down,
     must not send its readers to X."""
