@@ -1,17 +1,23 @@
 import re
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_slug
 from django.db import models
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import is_valid_path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import slugify
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from config.security import is_own_host
 
@@ -33,6 +39,7 @@ from .models import (
 )
 from .redirects import UNKNOWN, page_at
 from .renditions import rendition_name, widths_for
+from .versions import version_differences, version_keep_unrecorded
 
 DATE_MESSAGE = (
     "Enter the date as 2026-12-01 or 1 Dec 2026, or pick it from the calendar "
@@ -271,14 +278,20 @@ class SavedSinceOpenedForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["opened_version"] = self.instance.updated_at.isoformat()
+            self.initial["opened_version"] = self.last_saved_at().isoformat()
+
+    def last_saved_at(self):
+        """When the row this form saves over was last saved. A form restoring an earlier
+        version holds that version, its time of saving among its values; what it saves
+        over is still the row as last saved (`KeptVersionsAdmin`)."""
+        return getattr(self.instance, "replaces_save_of", None) or self.instance.updated_at
 
     def clean(self):
         cleaned_data = super().clean()
         # Only a form opened in the admin carries the version it was opened at.
         if not self.instance.pk or self.add_prefix("opened_version") not in self.data:
             return cleaned_data
-        current = self.instance.updated_at.isoformat()
+        current = self.last_saved_at().isoformat()
         if cleaned_data.get("opened_version") != current:
             # The next save is a choice made knowingly: it goes through.
             self.data = self.data.copy()
@@ -300,7 +313,7 @@ class SavedSinceOpenedForm(forms.ModelForm):
             .first()
         )
         who = (last.user.get_full_name() or last.user.get_username()) if last else "Someone"
-        when = timezone.localtime(self.instance.updated_at)
+        when = timezone.localtime(self.last_saved_at())
         name = self.instance._meta.verbose_name
         return (
             f"{who} saved this {name} at {when:%H:%M} {when.tzname()} on {when.day} "
@@ -308,6 +321,116 @@ class SavedSinceOpenedForm(forms.ModelForm):
             f"Nothing was saved, and your changes are still here. To see theirs, open the "
             f"{name} in a new tab; to keep yours instead, save again."
         )
+
+
+class KeptVersionsAdmin(VersionAdmin):
+    """Every save from the admin is kept as a version, inline rows included
+    (django-reversion). History lists the versions, newest first; a version's page shows
+    it in the form, with what restoring it would change, and Save restores it.
+
+    Who may view the model sees its versions; restoring is a save, and takes the
+    permission to change it. It passes the same `SavedSinceOpenedForm` check as any save:
+    over a save made after the version's page was opened, it asks first."""
+
+    history_latest_first = True
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            self.keep_unrecorded(request, object_id, self.has_change_permission)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # So that "Recover deleted" can bring back one never changed since versions were kept.
+        if request.method == "POST":
+            self.keep_unrecorded(request, object_id, self.has_delete_permission)
+        return super().delete_view(request, object_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        # "Delete selected", confirmed: each is kept as from its own delete page, before
+        # the library's revision around the list begins (kept inside it, they would go
+        # with their rows).
+        if (
+            request.method == "POST"
+            and request.POST.get("action") == "delete_selected"
+            and request.POST.get("post")
+            and self.has_delete_permission(request)
+        ):
+            selected = self.get_changelist_instance(request).get_queryset(request)
+            if request.POST.get("select_across") != "1":
+                selected = selected.filter(
+                    pk__in=request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+                )
+            for obj in selected:
+                version_keep_unrecorded(instance=obj)
+        return super().changelist_view(request, extra_context)
+
+    def keep_unrecorded(self, request, object_id, permission):
+        # One query for a row with versions; only one without is loaded, to be kept.
+        if Version.objects.get_for_object_reference(self.model, unquote(object_id)).exists():
+            return
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and permission(request, obj):
+            version_keep_unrecorded(instance=obj)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Checked before the library writes the version into the row (to show it in the
+        # form, then rolled back), so that staff who may not see the row cause no write.
+        live = self.get_object(request, unquote(object_id))
+        if live is None:
+            raise Http404  # a deleted one comes back through "Recover deleted"
+        if not self.has_view_or_change_permission(request, live):
+            raise PermissionDenied
+        # Of this model only: the library finds a version by its number and object id.
+        version = get_object_or_404(Version.objects.get_for_object(live), pk=version_id)
+        request.replaces_save_of = live.updated_at
+        saved = date_format(timezone.localtime(version.revision.date_created), "j M Y, H:i")
+        request.restores_version_of = saved
+        context = {
+            "title": f"“{version.object_repr}” as saved on {saved}",
+            "kept_version": version,
+            "differences": version_differences(live, version, self.kept_inlines()),
+        }
+        response = super().revision_view(
+            request, object_id, version_id, context | (extra_context or {})
+        )
+        if request.method == "POST" and response.status_code == 302:
+            self.message_user(request, f"Restored the version saved on {saved}.")
+        return response
+
+    @contextmanager
+    def create_revision(self, request):
+        with super().create_revision(request):
+            yield
+            # In place of the library's own note, which dates the version in US style.
+            if saved := getattr(request, "restores_version_of", None):
+                reversion.set_comment(f"Restored the version saved on {saved}.")
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and hasattr(request, "replaces_save_of"):
+            obj.replaces_save_of = request.replaces_save_of
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        context = {"inline_names": [label for label, key in self.kept_inlines()]}
+        return super().history_view(request, object_id, context | (extra_context or {}))
+
+    def kept_inlines(self):
+        """This admin's inline rows, kept with the object: each kind's name, as the form
+        names it, and the foreign key by which its rows point at the object."""
+        return [
+            (
+                inline.verbose_name_plural or inline.model._meta.verbose_name_plural,
+                next(
+                    key
+                    for key in inline.model._meta.concrete_fields
+                    if key.many_to_one
+                    and key.related_model is self.model
+                    and (inline.fk_name is None or key.name == inline.fk_name)
+                ),
+            )
+            for inline in self.inlines
+        ]
 
 
 class ArticleForm(SavedSinceOpenedForm):
@@ -320,7 +443,7 @@ class ArticleForm(SavedSinceOpenedForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
+class ArticleAdmin(WebAddressMixin, UploadNoticeMixin, KeptVersionsAdmin):
     form = ArticleForm
     sharp_widths = {"cover_image": 1200}
     formfield_overrides = STAFF_FIELDS

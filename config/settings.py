@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     # Security: failed sign-in tracking and the Content-Security-Policy header.
     "axes",
     "csp",
+    # Every saved version of articles and programs, for staff to compare and restore.
+    "reversion",
     "articles",
     "programs",
     "comments",
@@ -184,7 +186,9 @@ PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_GENERATION_FILE = env_project_path(
     "PAGE_CACHE_GENERATION_FILE", default=VAR_DIR / "page-cache-generation"
 )
-# Saving any model of these apps makes cached pages stale...
+# Saving any model of these apps makes cached pages stale (not the kept versions of
+# articles and programs: django-reversion keeps them in rows of its own app, and keeping
+# one changes no page)...
 PAGE_CACHE_APPS = ["articles", "programs", "comments"]
 # ...except these, which no page shows as they are.
 PAGE_CACHE_IGNORED_MODELS = []

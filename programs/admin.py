@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 
 from articles.admin import (
     STAFF_FIELDS,
+    KeptVersionsAdmin,
     SavedSinceOpenedForm,
     UploadNoticeMixin,
     WebAddressMixin,
@@ -130,7 +131,7 @@ class ProgramForm(SavedSinceOpenedForm):
 
 
 @admin.register(Program)
-class ProgramAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
+class ProgramAdmin(WebAddressMixin, UploadNoticeMixin, KeptVersionsAdmin):
     form = ProgramForm
     sharp_widths = {"image": 900}
     list_display = [

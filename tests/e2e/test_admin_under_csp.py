@@ -1,13 +1,17 @@
 """The admin runs under the site's own Content-Security-Policy, with no exemption: every
-admin page (each model's list, add form and change form) loads in Chromium without a
-single CSP violation or console error, and the rich-text editor starts and takes text.
+admin page (each model's list, add form and change form, and the kept versions of
+articles and programs) loads in Chromium without a single CSP violation or console
+error, and the rich-text editor starts and takes text.
 
 (A security test; it lives with the browser tests because it uses their browser.)"""
 
 import pytest
+import reversion
 from django.contrib import admin
 from django.urls import reverse
 from playwright.sync_api import expect
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from articles.models import Redirect
 from tests.factories import image_file, make_article, make_author, make_comment, make_topic
@@ -30,6 +34,9 @@ def one_of_everything():
     make_faq(program)
     make_testimonial(program)
     Redirect.objects.create(old_path="/old/", new_path=article.get_absolute_url())
+    for kept in (article, program):
+        with reversion.create_revision():
+            reversion.add_to_revision(kept)
 
 
 def admin_pages(user):
@@ -42,6 +49,14 @@ def admin_pages(user):
         instance = model._default_manager.first()
         if instance is not None:
             pages.append(reverse("admin:{}_{}_change".format(*info), args=[instance.pk]))
+            if isinstance(model_admin, VersionAdmin):
+                # Its kept versions: the list, one version in its form, the deleted ones.
+                version = Version.objects.get_for_object(instance).get()
+                pages += [
+                    reverse("admin:{}_{}_history".format(*info), args=[instance.pk]),
+                    reverse("admin:{}_{}_revision".format(*info), args=[instance.pk, version.pk]),
+                    reverse("admin:{}_{}_recoverlist".format(*info)),
+                ]
         elif model_admin.has_add_permission(request):
             pages.append(reverse("admin:{}_{}_add".format(*info)))
     return pages

@@ -1,5 +1,6 @@
 """An operator outgrows SQLite: `export_site` on the old site, `import_site` into an empty
-PostgreSQL database, and the site goes on there with every row, account and comment."""
+PostgreSQL database, and the site goes on there with every row, account, comment and kept
+version."""
 
 import json
 import lzma
@@ -97,6 +98,8 @@ def test_a_sqlite_site_moves_to_postgresql_with_every_row_as_it_was(
         "Group.objects.get(name='Moderators').permissions.clear(); "
         "ModerationTerm.objects.order_by('pk').first().delete()",
     )
+    # Kept versions of every article, for staff to restore on the new site too.
+    manage(old, "createinitialrevisions", "articles.Article", "--verbosity", "0")
 
     export = tmp_path / "site.json.xz"
     manage(old, "export_site", str(export))
@@ -107,7 +110,7 @@ def test_a_sqlite_site_moves_to_postgresql_with_every_row_as_it_was(
     old_rows = shell(old, ALL_ROWS)
     assert shell(new, ALL_ROWS) == old_rows
     models = {row["model"] for rows in json.loads(old_rows) for row in rows}
-    assert {"comments.comment", "auth.user", "programs.programclick"} <= models
+    assert {"comments.comment", "auth.user", "programs.programclick", "reversion.version"} <= models
 
     checks = shell(
         new,

@@ -1,0 +1,36 @@
+"""Programs keep their versions as articles do, with their curriculum modules."""
+
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.admin_forms import form_as_shown
+from tests.articles.test_versions import HISTORY_ROW, staff_member
+from tests.programs.factories import make_module, make_program
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_editor_restores_a_program_with_its_modules(django_user_model):
+    program = make_program(tagline="Eight live weeks.")
+    make_module(program, title="Breathing for sleep")
+    editor = staff_member(django_user_model, "Editors", "maya", "Maya", "Lindqvist")
+    change = reverse("admin:programs_program_change", args=[program.pk])
+    page = editor.get(change)
+    edited = form_as_shown(page, tagline="A tagline typed in the wrong program.")
+    edited["modules-0-DELETE"] = "on"
+    assert editor.post(change, edited).status_code == HTTPStatus.FOUND
+
+    history = editor.get(reverse("admin:programs_program_history", args=[program.pk]))
+    rows = HISTORY_ROW.findall(history.content.decode())
+    assert [by for _, _, by, _ in rows] == ["Maya Lindqvist", "—"]
+    first_version = rows[-1][0]
+    page = editor.get(first_version)
+    assert "Brings back “Breathing for sleep”." in page.content.decode()
+    assert editor.post(first_version, form_as_shown(page)).status_code == HTTPStatus.FOUND
+
+    public = Client().get(program.get_absolute_url()).content.decode()
+    assert "Eight live weeks." in public
+    assert "Breathing for sleep" in public
