@@ -1,5 +1,7 @@
 // Comments: "Reply" moves the comment form under the comment being answered, instead of
-// reloading the page with ?reply_to=. Without JavaScript the links work as they are.
+// reloading the page with ?reply_to=. The comment being written, and the reader's name and
+// e-mail once one is sent, are kept for this tab only (sessionStorage). Without JavaScript
+// the links and the form work as they are.
 (function () {
   "use strict";
 
@@ -13,6 +15,9 @@
   var cancelWrap = wrap.querySelector("[data-cancel-reply-wrap]");
   var quote = wrap.querySelector("[data-comment-form-quote]");
   var defaultHeading = heading.getAttribute("data-default-heading");
+  var form = wrap.querySelector("form");
+  var articlePath = wrap.getAttribute("data-article-path");
+  function field(name) { return form.elements.namedItem(name); }
 
   // Which comment the form answers ("" for none), kept in this page's entry of the tab's
   // history: a browser going Back refills the text but not the hidden field that names
@@ -82,9 +87,11 @@
     var link = event.target.closest("[data-reply-to]");
     if (link && replyTo(link, true)) {
       event.preventDefault();
+      keepMovedDraft();
     } else if (event.target.closest("[data-cancel-reply]")) {
       event.preventDefault();
       cancelReply();
+      keepMovedDraft();
     }
   });
 
@@ -101,6 +108,15 @@
     }
   }
 
+  // The form under the comment `target` names, or home for "". A comment no longer on the
+  // page (removed meanwhile) has no "Reply" link to follow: the form stays where it is.
+  function placeFor(target) {
+    if (target === parentInput.value) { return; }
+    if (!target) { placeHome(); return; }
+    var link = document.querySelector('[data-reply-to="' + CSS.escape(target) + '"]');
+    if (link) { replyTo(link, false); }
+  }
+
   // A link within the page (a comment's own address) makes a new history entry, with
   // nothing in it, and Back within the page returns to one written before the form last
   // moved: the entry shown is the one Back will refill the text from.
@@ -108,23 +124,148 @@
   window.addEventListener("popstate", rememberForm);
   window.addEventListener("hashchange", rememberForm);
 
+  // --- Kept for this tab: the comment being written, and who writes ----------------------
+  // Browsers refill a form on Back but not on reload (a phone's pull-to-refresh), so the
+  // form as the reader last typed it is kept in the tab's sessionStorage under the
+  // article's address (the same on the page the server gives back with errors): name,
+  // e-mail, text, the reply-by-e-mail choice and which comment it answers. The target is
+  // kept in one record with the text, so it still only ever comes back with the text it
+  // belongs to, as in history.state above. sessionStorage is this tab's alone and goes
+  // when the tab closes: nothing outlives it on a shared computer, and pages stay the
+  // same for every reader (the page cache). Storage that is switched off, full or
+  // refused (private modes) leaves the form as it is without this.
+  var draftKey = "comment-draft:" + articlePath;
+  var readerKey = "comment-reader";
+  var textFields = ["author_name", "email", "body"];
+
+  function stored(key) {
+    try {
+      var value = JSON.parse(window.sessionStorage.getItem(key));
+      return value && typeof value === "object" ? value : null;
+    } catch (error) { return null; }
+  }
+  function store(key, value) {
+    try {
+      if (value) {
+        window.sessionStorage.setItem(key, JSON.stringify(value));
+      } else {
+        window.sessionStorage.removeItem(key);
+      }
+    } catch (error) { /* storage switched off or full: the form works without it */ }
+  }
+  function asText(value) { return typeof value === "string" ? value : ""; }
+
+  function formValues() {
+    return {
+      author_name: field("author_name").value,
+      email: field("email").value,
+      body: field("body").value,
+      notify_on_reply: field("notify_on_reply").checked,
+      parent: parentInput.value,
+    };
+  }
+  function isBlank(values) {
+    return textFields.every(function (name) { return !asText(values[name]).trim(); });
+  }
+  function fill(values) {
+    textFields.forEach(function (name) { field(name).value = asText(values[name]); });
+    field("notify_on_reply").checked = values.notify_on_reply === true;
+  }
+
+  // `sent` marks the draft exactly as the form carries it to the server; typing again
+  // makes it unsent. A form emptied by the reader leaves no draft.
+  function saveDraft(sent) {
+    var values = formValues();
+    if (sent) { values.sent = true; }
+    store(draftKey, isBlank(values) ? null : values);
+  }
+  // "Reply" and "Cancel reply" change which comment a draft answers; with nothing in the
+  // form there is nothing of this page's to keep, and another page's draft (another visit
+  // to this article in the tab) stays.
+  function keepMovedDraft() {
+    if (!isBlank(formValues())) { saveDraft(false); }
+  }
+
+  // Whether a comment went through is known from where its post led: the server answers
+  // one it took with a redirect to it (#comment-N) or, when it waits for moderation, to
+  // the author's note (#comment-awaiting: AWAITING_ANCHOR in comments/selectors.py); one
+  // it refused comes back as this form, with the text and what to correct. Clearing the
+  // draft on "submit" instead would lose it to a post that never arrived (a phone losing
+  // its signal), and the reader's name and e-mail would be kept before the server had
+  // taken them. Only a fresh load counts: Back to an older comment's address is not a
+  // post arriving.
+  function arrivedAnew() {
+    try {
+      return performance.getEntriesByType("navigation")[0].type === "navigate";
+    } catch (error) {
+      return true; // no Navigation Timing: a comment's address is nearly always a post's end
+    }
+  }
+  function settleSentDraft(fresh) {
+    var draft = stored(draftKey);
+    if (!draft || !draft.sent) { return; }
+    if (fresh && arrivedAnew() && /^#comment-(\d+|awaiting)$/.test(location.hash)) {
+      store(readerKey, {
+        author_name: asText(draft.author_name),
+        email: asText(draft.email),
+        notify_on_reply: draft.notify_on_reply === true,
+      });
+      store(draftKey, null);
+    } else if (location.pathname === articlePath) {
+      // The post did not lead here (it failed on the way, or the reader left it).
+      // On the page the server gave back with errors it stays sent: reloading that page
+      // sends the same post again.
+      delete draft.sent;
+      store(draftKey, draft);
+    }
+  }
+  settleSentDraft(true);
+
+  // Into a form that is empty on load (no text the browser refilled, none the server gave
+  // back, none the reader typed) comes the draft, and the name and e-mail last sent in this
+  // tab where the draft has none.
+  function restoreDraft() {
+    var draft = stored(draftKey) || {};
+    var reader = stored(readerKey);
+    var values = Object.assign({}, draft);
+    if (reader && !asText(draft.author_name).trim() && !asText(draft.email).trim()) {
+      values.author_name = reader.author_name;
+      values.email = reader.email;
+      values.notify_on_reply = reader.notify_on_reply;
+    }
+    if (isBlank(values)) { return; }
+    fill(values);
+    if (asText(draft.body).trim()) { placeFor(asText(draft.parent)); }
+  }
+
+  form.addEventListener("submit", function () { saveDraft(true); });
+
   // Text the browser refilled (after Back) goes where it was written: under the comment it
   // answered, or back home if the reader had cancelled a reply the server renders (a
   // ?reply_to= address). After "pageshow": the browser refills fields once the page has
   // loaded. Text the reader typed meanwhile (the page's pictures still loading) is theirs,
   // a new comment: the browser refills without "input" events, typing makes them. A page
-  // kept whole by the browser (bfcache) is as it was left, reply or not.
+  // kept whole by the browser (bfcache) is as it was left, reply or not. A form the
+  // browser left empty gets the draft instead (a reload): Back's own refill is never
+  // overwritten.
   var typed = false;
-  wrap.addEventListener("input", function () { typed = true; });
+  ["input", "change"].forEach(function (type) {
+    wrap.addEventListener(type, function () {
+      typed = true;
+      saveDraft(false);
+    });
+  });
   window.addEventListener("pageshow", function (event) {
-    var text = wrap.querySelector("textarea");
-    if (event.persisted || typed || restoredTarget === null || !text || !text.value.trim()) {
+    if (event.persisted) {
+      settleSentDraft(false);
       return;
     }
-    if (restoredTarget === parentInput.value) { return; }
-    if (!restoredTarget) { placeHome(); return; }
-    var link = document.querySelector('[data-reply-to="' + CSS.escape(restoredTarget) + '"]');
-    if (link) { replyTo(link, false); }
+    if (typed) { return; }
+    if (isBlank(formValues())) {
+      restoreDraft();
+    } else if (restoredTarget !== null && field("body").value.trim()) {
+      placeFor(restoredTarget);
+    }
   });
 
   // A form that came back with errors: the cursor goes to the first field to correct

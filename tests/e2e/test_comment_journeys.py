@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.e2e.content import make_conversation, make_full_article
+from tests.e2e.content import make_conversation, make_full_article, make_other_articles
 from tests.e2e.test_staff_journeys import sign_in
 from tests.factories import make_comment
 
@@ -423,3 +423,255 @@ def test_without_javascript_cancel_reply_keeps_what_was_typed(open_browser):
     sent = Comment.objects.get(author_name="Riley")
     assert sent.body == "On second thought, a new topic."
     assert sent.parent is None
+
+
+# The comment being written, and the reader's name and e-mail, kept for the tab -----------
+
+# Records that the page's "pageshow" has run, and with it everything the comment form's
+# script does on load: a check that a field stays empty means something only after it.
+PAGESHOW_SEEN = "window.addEventListener('pageshow', () => { window.pageshowSeen = true; });"
+
+
+def watch_pageshow(page):
+    page.add_init_script(PAGESHOW_SEEN)
+    return page
+
+
+def wait_for_pageshow(page):
+    # A function, not an expression: Playwright evaluates an expression again on every
+    # poll, and the site's Content-Security-Policy refuses that eval.
+    page.wait_for_function("() => window.pageshowSeen === true")
+
+
+def comment_fields(page):
+    form = page.locator("form.comment-form")
+    return {
+        "name": form.get_by_role("textbox", name="Name", exact=True),
+        "email": form.get_by_role("textbox", name="E-mail", exact=True),
+        "body": form.get_by_role("textbox", name="Comment", exact=True),
+        "notify": form.get_by_role("checkbox", name="E-mail me when someone replies"),
+    }
+
+
+def expect_empty_form(page):
+    wait_for_pageshow(page)
+    fields = comment_fields(page)
+    for name in ("name", "email", "body"):
+        expect(fields[name]).to_have_value("")
+    expect(fields["notify"]).not_to_be_checked()
+
+
+def write_a_reply_to_jordan(page, text):
+    """Alex, whose comments are not held, starts a reply to Jordan (and asks for e-mail)."""
+    article = make_full_article()
+    first = make_conversation(article)
+    Comment.objects.filter(article=article).update(email="alex@example.com")
+    open_article(page, article)
+    page.get_by_role("link", name="Reply to Jordan").click()
+    fields = comment_fields(page)
+    fields["name"].fill("Alex")
+    fields["email"].fill("alex@example.com")
+    fields["body"].fill(text)
+    fields["notify"].check()
+    return first
+
+
+def test_a_comment_being_written_survives_a_reload(page):
+    """A phone's pull-to-refresh reloads the page, and browsers do not refill a form on
+    reload: the tab keeps what was typed, and the comment it answers, until it is sent."""
+    watch_pageshow(page)
+    first = write_a_reply_to_jordan(page, "Was it the same for rats?")
+
+    page.reload()
+    loaded_at = time.monotonic()
+    fields = comment_fields(page)
+    expect(fields["body"]).to_have_value("Was it the same for rats?")
+    expect(fields["name"]).to_have_value("Alex")
+    expect(fields["email"]).to_have_value("alex@example.com")
+    expect(fields["notify"]).to_be_checked()
+    expect(page.locator("#comment-form-heading")).to_have_text("Reply to Jordan")
+    post_after_a_pause(page, loaded_at)
+    expect(
+        page.locator(".comment__body").filter(has_text="Was it the same for rats?")
+    ).to_be_visible()
+    sent = Comment.objects.get(body="Was it the same for rats?")
+    assert sent.parent_id == first.pk
+    assert sent.notify_on_reply
+
+    # Sent, it is no draft any more: the next comment starts with the name and address only.
+    for _ in range(2):
+        expect(fields["name"]).to_have_value("Alex")
+        expect(fields["body"]).to_have_value("")
+        expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
+        page.reload()
+        wait_for_pageshow(page)
+
+
+def test_a_sent_reply_that_back_brings_back_is_gone_after_a_reload(page):
+    """Back refills the reply just sent, as browsers do; reloading that page does not
+    bring it back a second time, nor the comment it answered."""
+    watch_pageshow(page)
+    post_a_reply_to_jordan(page)
+    page.go_back()
+    fields = comment_fields(page)
+    expect(fields["body"]).to_have_value("A reply.")
+    expect(page.locator("#comment-form-heading")).to_have_text("Reply to Jordan")
+
+    page.reload()
+    wait_for_pageshow(page)
+    expect(fields["name"]).to_have_value("Alex")
+    expect(fields["email"]).to_have_value("alex@example.com")
+    expect(fields["body"]).to_have_value("")
+    expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
+
+
+def test_a_comment_whose_post_never_arrived_survives_back_and_a_reload(open_browser, monkeypatch):
+    """A phone that loses its signal as the reader sends a second reply: the comment was
+    not taken, so the tab still keeps it, also on the page the first reply led to (a
+    comment's own address, which Back returns to)."""
+    from comments import moderation
+
+    monkeypatch.setattr(moderation, "FLOOD_MIN_INTERVAL", datetime.timedelta(0))
+    page = watch_pageshow(open_browser().new_page())
+    open_browser.watcher.allow("ERR_INTERNET_DISCONNECTED")
+    post_a_reply_to_jordan(page)
+    expect(page).to_have_url(re.compile("#comment-"))
+    loaded_at = time.monotonic()
+    page.get_by_role("link", name="Reply to Sam").click()
+    fields = comment_fields(page)
+    expect(fields["name"]).to_have_value("Alex")
+    fields["body"].fill("Sent from a tunnel.")
+    article = Comment.objects.get(author_name="Sam").article
+    post_address = f"**{reverse('comments:post', args=[article.slug])}"
+    page.route(post_address, lambda route: route.abort("internetdisconnected"))
+    post_after_a_pause(page, loaded_at)
+    page.wait_for_url(lambda url: not url.startswith("http"))  # the browser's own error page
+    page.unroute(post_address)
+
+    page.go_back()
+    expect(page).to_have_url(re.compile("#comment-"))
+    page.reload()
+    loaded_at = time.monotonic()
+    expect(fields["body"]).to_have_value("Sent from a tunnel.")
+    expect(fields["name"]).to_have_value("Alex")
+    expect(page.locator("#comment-form-heading")).to_have_text("Reply to Sam")
+    post_after_a_pause(page, loaded_at)
+    expect(page.locator(".comment__body").filter(has_text="Sent from a tunnel.")).to_be_visible()
+    sam = Comment.objects.get(author_name="Sam")
+    assert Comment.objects.get(body="Sent from a tunnel.").parent_id == sam.pk
+
+
+def test_back_keeps_its_own_text_and_a_reload_brings_the_latest_draft(page):
+    """The browser's refill on Back is left as it is; the draft only fills a form the
+    browser left empty, and it is what the reader typed last."""
+    watch_pageshow(page)
+    article = make_full_article()
+    open_article(page, article)
+    fields = comment_fields(page)
+    fields["body"].fill("A first version.")
+
+    page.get_by_role("banner").get_by_role("link", name="Articles").click()
+    page.get_by_role("main").get_by_role("link", name=article.title).first.click()
+    expect(fields["body"]).to_have_value("A first version.")
+    fields["body"].fill("A second version.")
+
+    page.go_back()
+    page.go_back()
+    wait_for_pageshow(page)
+    expect(fields["body"]).to_have_value("A first version.")
+    page.reload()
+    expect(fields["body"]).to_have_value("A second version.")
+
+
+def test_text_typed_while_a_reloaded_page_loads_is_not_replaced_by_the_draft(page):
+    """The draft fills only a form the reader has not started on: text typed while the
+    page's pictures still load is the reader's new start."""
+    watch_pageshow(page)
+    article = make_full_article()
+    open_article(page, article)
+    fields = comment_fields(page)
+    fields["body"].fill("The draft.")
+
+    held = []  # the page's pictures, held back until the reader has typed
+    page.route(
+        "**/media/**", lambda route: route.continue_() if held is None else held.append(route)
+    )
+    page.reload(wait_until="domcontentloaded")
+    fields["body"].fill("A new start.")
+    pictures, held = held, None
+    for route in pictures:
+        route.continue_()
+    wait_for_pageshow(page)
+    expect(fields["body"]).to_have_value("A new start.")
+    page.reload()
+    expect(fields["body"]).to_have_value("A new start.")
+
+
+def test_the_name_and_e_mail_sent_fill_the_next_comment_form_in_that_tab_only(open_browser):
+    """A reader replying several times, on a phone, types their name and address once;
+    a refused post does not count, and no other tab or reader sees them."""
+    article = make_full_article()
+    other = make_other_articles(1)[0]
+    open_browser.watcher.allow("status of 400")
+    context = open_browser()
+    context.add_init_script(PAGESHOW_SEEN)
+    page = context.new_page()
+    loaded_at = open_article(page, article)
+    write_comment(
+        page, name="Robin", email="robin@example", text="First thoughts.", loaded_at=loaded_at
+    )
+    fields = comment_fields(page)
+    expect(page.locator("form.comment-form").get_by_role("alert")).to_be_visible()
+
+    # Refused, so not sent: the next article's form starts empty...
+    page.get_by_role("banner").get_by_role("link", name="Articles").click()
+    page.get_by_role("main").get_by_role("link", name=other.title).first.click()
+    expect_empty_form(page)
+    # ...and the first article's still holds the comment being written.
+    loaded_at = open_article(page, article)
+    expect(fields["body"]).to_have_value("First thoughts.")
+    expect(fields["email"]).to_have_value("robin@example")
+    fields["email"].fill("robin@example.com")
+    fields["notify"].check()
+    post_after_a_pause(page, loaded_at)
+    expect(page.get_by_role("status").filter(has_text="awaiting moderation")).to_be_visible()
+    assert Comment.objects.get(author_name="Robin").email == "robin@example.com"
+
+    page.get_by_role("banner").get_by_role("link", name="Articles").click()
+    page.get_by_role("main").get_by_role("link", name=other.title).first.click()
+    expect(fields["name"]).to_have_value("Robin")
+    expect(fields["email"]).to_have_value("robin@example.com")
+    expect(fields["notify"]).to_be_checked()
+    expect(fields["body"]).to_have_value("")
+
+    another_tab = context.new_page()
+    another_tab.goto(other.get_absolute_url())
+    expect_empty_form(another_tab)
+    another_reader = watch_pageshow(open_browser().new_page())
+    another_reader.goto(other.get_absolute_url())
+    expect_empty_form(another_reader)
+
+
+def test_with_storage_switched_off_the_comment_form_works_as_before(open_browser):
+    """Private modes may refuse sessionStorage outright: nothing is kept, and nothing
+    fails."""
+    context = open_browser()
+    context.add_init_script(
+        "Object.defineProperty(window, 'sessionStorage', { get() {"
+        " throw new DOMException('The operation is insecure.', 'SecurityError'); } });"
+    )
+    context.add_init_script(PAGESHOW_SEEN)
+    page = context.new_page()
+    first = write_a_reply_to_jordan(page, "Kept nowhere.")
+    page.reload()
+    loaded_at = time.monotonic()
+    expect_empty_form(page)
+
+    page.get_by_role("link", name="Reply to Jordan").click()
+    write_comment(
+        page, name="Alex", email="alex@example.com", text="Kept nowhere.", loaded_at=loaded_at
+    )
+    expect(page.locator(".comment__body").filter(has_text="Kept nowhere.")).to_be_visible()
+    assert Comment.objects.get(body="Kept nowhere.").parent_id == first.pk
+    page.reload()
+    expect_empty_form(page)
