@@ -306,9 +306,9 @@ def test_an_address_given_to_another_page_is_that_pages_for_good(client):
     assert not Redirect.objects.filter(new_path="/articles/b/").exists()
 
 
-def test_published_again_by_its_scheduled_time_the_old_address_leads_there(client, time_machine):
-    """No save happens when a scheduled article goes live: the first reader to follow an
-    old link finds it all the same."""
+def renamed_while_down_and_scheduled():
+    """An article at /articles/old-name/ taken down, renamed "new-name" and scheduled to
+    go live again in an hour."""
     article = make_article(slug="old-name")
     article.status = Article.Status.DRAFT
     article.slug = "new-name"
@@ -316,6 +316,13 @@ def test_published_again_by_its_scheduled_time_the_old_address_leads_there(clien
     article.status = Article.Status.PUBLISHED
     article.publish_at = timezone.now() + datetime.timedelta(hours=1)
     article.save()
+    return article
+
+
+def test_published_again_by_its_scheduled_time_the_old_address_leads_there(client, time_machine):
+    """No save happens when a scheduled article goes live: the first reader to follow an
+    old link finds it all the same."""
+    renamed_while_down_and_scheduled()
     assert client.get("/articles/old-name/").status_code == HTTPStatus.NOT_FOUND
 
     time_machine.move_to(timezone.now() + datetime.timedelta(hours=2))
@@ -330,13 +337,7 @@ def test_saved_once_live_by_its_scheduled_time_the_old_address_still_leads_there
 ):
     """A correction saved after the article went live by its time, before any reader had
     followed an old link, must not make the site forget where readers saw it."""
-    article = make_article(slug="old-name")
-    article.status = Article.Status.DRAFT
-    article.slug = "new-name"
-    article.save()
-    article.status = Article.Status.PUBLISHED
-    article.publish_at = timezone.now() + datetime.timedelta(hours=1)
-    article.save()
+    article = renamed_while_down_and_scheduled()
     time_machine.move_to(timezone.now() + datetime.timedelta(hours=2))
     article.standfirst = "Corrected."
     article.save()

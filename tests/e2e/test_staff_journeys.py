@@ -243,15 +243,22 @@ PASTE = """(node, {html, files}) => {
 }"""
 
 
-def test_what_the_editor_leaves_out_of_pasted_text_is_named_under_it(open_browser, staff_user):
-    """Pasted from a document, images vanished and a title turned into a paragraph without
-    a word: staff found out on the public page, if at all."""
+def open_a_body_in_its_editor(open_browser, staff_user):
+    """A one-paragraph article open in the admin, its body's editor clicked into: the
+    article, the staff member's page and the editor."""
     article = make_article(body="<p>Before.</p>")
     staff = open_browser().new_page()
     sign_in(staff, staff_user)
     staff.goto(reverse("admin:articles_article_change", args=[article.pk]))
     editor = staff.locator(".prose-editor > .ProseMirror")
     editor.click()
+    return article, staff, editor
+
+
+def test_what_the_editor_leaves_out_of_pasted_text_is_named_under_it(open_browser, staff_user):
+    """Pasted from a document, images vanished and a title turned into a paragraph without
+    a word: staff found out on the public page, if at all."""
+    article, staff, editor = open_a_body_in_its_editor(open_browser, staff_user)
     editor.press("End")
     editor.evaluate(
         PASTE,
@@ -328,12 +335,7 @@ GOOGLE_DOCS_PASTE = (
 def paste_over_a_body_and_save(open_browser, staff_user, clipboard_html, *, last_words):
     """An article's whole body replaced by a paste, as staff do with Ctrl+A, Ctrl+V and
     Save; the article as saved."""
-    article = make_article(body="<p>Before.</p>")
-    staff = open_browser().new_page()
-    sign_in(staff, staff_user)
-    staff.goto(reverse("admin:articles_article_change", args=[article.pk]))
-    editor = staff.locator(".prose-editor > .ProseMirror")
-    editor.click()
+    article, staff, editor = open_a_body_in_its_editor(open_browser, staff_user)
     editor.press("Control+a")
     editor.evaluate(PASTE, {"html": clipboard_html})
     expect(editor).to_contain_text(last_words)
