@@ -256,6 +256,23 @@ def leave_and_come_back(page):
     return time.monotonic()  # the page that came back carries a new form timestamp
 
 
+def write_as_alex(form, text):
+    form.get_by_role("textbox", name="Name", exact=True).fill("Alex")
+    form.get_by_role("textbox", name="E-mail", exact=True).fill("alex@example.com")
+    form.get_by_role("textbox", name="Comment", exact=True).fill(text)
+
+
+def come_back_and_post(page, form, text, *, heading):
+    """Leave the article and come back with Back, check the comment box holds `text`
+    under `heading`, send it and see it posted; the comment as saved."""
+    loaded_at = leave_and_come_back(page)
+    expect(form.get_by_role("textbox", name="Comment", exact=True)).to_have_value(text)
+    expect(page.locator("#comment-form-heading")).to_have_text(heading)
+    post_after_a_pause(page, loaded_at)
+    expect(page.locator(".comment__body").filter(has_text=text)).to_be_visible()
+    return Comment.objects.get(body=text)
+
+
 def post_after_a_pause(page, loaded_at):
     time.sleep(max(0, loaded_at + HUMAN_PAUSE_SECONDS - time.monotonic()))
     page.locator("form.comment-form").get_by_role("button", name="Post comment").click()
@@ -270,20 +287,10 @@ def test_a_comment_typed_after_a_reply_and_brought_back_stays_a_new_comment(page
     post_a_reply_to_jordan(page)
     form = page.locator("form.comment-form")
     expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
-    form.get_by_role("textbox", name="Name", exact=True).fill("Alex")
-    form.get_by_role("textbox", name="E-mail", exact=True).fill("alex@example.com")
-    form.get_by_role("textbox", name="Comment", exact=True).fill("Something else entirely.")
+    write_as_alex(form, "Something else entirely.")
 
-    loaded_at = leave_and_come_back(page)
-    expect(form.get_by_role("textbox", name="Comment", exact=True)).to_have_value(
-        "Something else entirely."
-    )
-    expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
-    post_after_a_pause(page, loaded_at)
-    expect(
-        page.locator(".comment__body").filter(has_text="Something else entirely.")
-    ).to_be_visible()
-    assert Comment.objects.get(body="Something else entirely.").parent is None
+    comment = come_back_and_post(page, form, "Something else entirely.", heading="Add a comment")
+    assert comment.parent is None
 
 
 def test_a_reply_left_unsent_and_brought_back_is_still_a_reply(page):
@@ -295,24 +302,14 @@ def test_a_reply_left_unsent_and_brought_back_is_still_a_reply(page):
     open_article(page, article)
     page.get_by_role("link", name="Reply to Jordan").click()
     form = page.locator("form.comment-form")
-    form.get_by_role("textbox", name="Name", exact=True).fill("Alex")
-    form.get_by_role("textbox", name="E-mail", exact=True).fill("alex@example.com")
-    form.get_by_role("textbox", name="Comment", exact=True).fill("Was it the same for rats?")
+    write_as_alex(form, "Was it the same for rats?")
     page.locator(".comment").filter(has_text="Yes, per kilogram.").locator(
         ".comment__permalink"
     ).click()
     expect(page).to_have_url(re.compile("#comment-"))
 
-    loaded_at = leave_and_come_back(page)
-    expect(form.get_by_role("textbox", name="Comment", exact=True)).to_have_value(
-        "Was it the same for rats?"
-    )
-    expect(page.locator("#comment-form-heading")).to_have_text("Reply to Jordan")
-    post_after_a_pause(page, loaded_at)
-    expect(
-        page.locator(".comment__body").filter(has_text="Was it the same for rats?")
-    ).to_be_visible()
-    assert Comment.objects.get(body="Was it the same for rats?").parent_id == first.pk
+    comment = come_back_and_post(page, form, "Was it the same for rats?", heading="Reply to Jordan")
+    assert comment.parent_id == first.pk
 
 
 def test_a_cancelled_reply_link_brought_back_stays_a_new_comment(page):
@@ -326,18 +323,10 @@ def test_a_cancelled_reply_link_brought_back_stays_a_new_comment(page):
     form = page.locator("form.comment-form")
     form.get_by_role("button", name="Cancel reply").click()
     expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
-    form.get_by_role("textbox", name="Name", exact=True).fill("Alex")
-    form.get_by_role("textbox", name="E-mail", exact=True).fill("alex@example.com")
-    form.get_by_role("textbox", name="Comment", exact=True).fill("A topic of its own.")
+    write_as_alex(form, "A topic of its own.")
 
-    loaded_at = leave_and_come_back(page)
-    expect(form.get_by_role("textbox", name="Comment", exact=True)).to_have_value(
-        "A topic of its own."
-    )
-    expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
-    post_after_a_pause(page, loaded_at)
-    expect(page.locator(".comment__body").filter(has_text="A topic of its own.")).to_be_visible()
-    assert Comment.objects.get(body="A topic of its own.").parent is None
+    comment = come_back_and_post(page, form, "A topic of its own.", heading="Add a comment")
+    assert comment.parent is None
 
 
 def test_replying_elsewhere_after_a_dead_reply_link_drops_its_note(page):
