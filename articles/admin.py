@@ -95,12 +95,14 @@ class UploadNoticeMixin:
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         for name, sharp in self.sharp_widths.items():
-            image = getattr(obj, name)
-            if name in form.changed_data and image and image.width < sharp:
-                label = obj._meta.get_field(name).verbose_name
+            field = obj._meta.get_field(name)
+            # The width the save stored: reading the image's own would fetch the file
+            # again (from object storage, on several servers).
+            width = getattr(obj, field.width_field)
+            if name in form.changed_data and width and width < sharp:
                 self.message_user(
                     request,
-                    f"The {label} is only {image.width:,} pixel{'s' if image.width != 1 else ''} "
+                    f"The {field.verbose_name} is only {width:,} pixel{'s' if width != 1 else ''} "
                     f"wide, so pages will show it blurred: one at least {sharp:,} pixels wide "
                     "stays sharp.",
                     messages.WARNING,
