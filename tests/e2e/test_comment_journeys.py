@@ -10,14 +10,19 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.models import Comment
+from tests.e2e.conftest import JOURNEY_FORM_MIN_SECONDS
 from tests.e2e.content import make_conversation, make_full_article, make_other_articles
 from tests.e2e.test_staff_journeys import sign_in
 from tests.factories import make_comment
 
 pytestmark = pytest.mark.e2e
 
-# The comment form refuses posts made within two seconds of loading it (bots do that).
-HUMAN_PAUSE_SECONDS = 2.2
+# The comment form refuses posts made too soon after loading it (bots do that).
+HUMAN_PAUSE_SECONDS = JOURNEY_FORM_MIN_SECONDS + 0.2
+# The main journeys run at every viewport. What the form's script does with history and
+# storage does not change with the screen, so those journeys run where most readers
+# comment: on a phone.
+ON_A_PHONE = pytest.mark.parametrize("viewport", ["phone"])
 
 
 def write_comment(page, *, name, email, text, loaded_at):
@@ -42,6 +47,7 @@ def open_article(page, article):
     return time.monotonic()
 
 
+@ON_A_PHONE
 def test_a_reader_comments_from_the_cached_compressed_copy_of_a_page(open_browser):
     article = make_full_article()
     open_browser().new_page().goto(article.get_absolute_url())  # an earlier reader
@@ -163,6 +169,7 @@ def test_comment_form_error_keeps_the_readers_text(open_browser):
     assert not Comment.objects.exists()
 
 
+@ON_A_PHONE
 def test_a_reader_who_cancels_a_reply_by_keyboard_keeps_their_place(page):
     """Focus goes to the form's heading, not back to the top of the page."""
     article = make_full_article()
@@ -180,6 +187,7 @@ def test_a_reader_who_cancels_a_reply_by_keyboard_keeps_their_place(page):
     expect(page.get_by_role("textbox", name="Name", exact=True)).to_be_focused()
 
 
+@ON_A_PHONE
 def test_a_reply_brought_back_by_the_back_button_is_still_a_reply(page):
     """The browser refills the text on Back but not which comment it answered: sent
     again as it stood, it would land as a new comment, out of its thread."""
@@ -217,6 +225,7 @@ def post_a_reply_to_jordan(page):
     expect(page.locator(".comment__body").filter(has_text="A reply.")).to_be_visible()
 
 
+@ON_A_PHONE
 def test_a_new_comment_brought_back_after_a_reply_stays_a_new_comment(page, monkeypatch):
     from comments import moderation
 
@@ -234,6 +243,7 @@ def test_a_new_comment_brought_back_after_a_reply_stays_a_new_comment(page, monk
     expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
 
 
+@ON_A_PHONE
 def test_a_new_comment_typed_while_the_page_loads_is_not_made_a_reply(page):
     """After posting a reply, the next page may still be loading its pictures when the
     reader starts a new comment; the page's late "pageshow" must not take their text for
@@ -278,6 +288,7 @@ def post_after_a_pause(page, loaded_at):
     page.locator("form.comment-form").get_by_role("button", name="Post comment").click()
 
 
+@ON_A_PHONE
 def test_a_comment_typed_after_a_reply_and_brought_back_stays_a_new_comment(page, monkeypatch):
     """Sending a reply must not leave the next comment on the page it leads to answering
     the same comment, not even when Back brings that next comment's text back."""
@@ -293,6 +304,7 @@ def test_a_comment_typed_after_a_reply_and_brought_back_stays_a_new_comment(page
     assert comment.parent is None
 
 
+@ON_A_PHONE
 def test_a_reply_left_unsent_and_brought_back_is_still_a_reply(page):
     """Back to a reply the reader had not sent yet puts it under its comment again, also
     when they had looked at another comment's own address on the way."""
@@ -312,6 +324,7 @@ def test_a_reply_left_unsent_and_brought_back_is_still_a_reply(page):
     assert comment.parent_id == first.pk
 
 
+@ON_A_PHONE
 def test_a_cancelled_reply_link_brought_back_stays_a_new_comment(page):
     """A `?reply_to=` page always comes from the server as a reply; once the reader has
     cancelled it, the text Back refills is their new comment."""
@@ -329,6 +342,7 @@ def test_a_cancelled_reply_link_brought_back_stays_a_new_comment(page):
     assert comment.parent is None
 
 
+@ON_A_PHONE
 def test_replying_elsewhere_after_a_dead_reply_link_drops_its_note(page):
     """The note that a `?reply_to=` link's comment is not shown would contradict a form
     that has since moved under another comment, or back home."""
@@ -347,6 +361,7 @@ def test_replying_elsewhere_after_a_dead_reply_link_drops_its_note(page):
     expect(note).to_have_count(0)
 
 
+@ON_A_PHONE
 def test_replying_elsewhere_after_the_parent_went_drops_that_error_only(open_browser):
     """The error about the comment that went goes with the form; the one about the
     reader's own e-mail address stays until they correct it."""
@@ -465,6 +480,7 @@ def write_a_reply_to_jordan(page, text):
     return first
 
 
+@ON_A_PHONE
 def test_a_comment_being_written_survives_a_reload(page):
     """A phone's pull-to-refresh reloads the page, and browsers do not refill a form on
     reload: the tab keeps what was typed, and the comment it answers, until it is sent."""
@@ -496,6 +512,7 @@ def test_a_comment_being_written_survives_a_reload(page):
         wait_for_pageshow(page)
 
 
+@ON_A_PHONE
 def test_a_sent_reply_that_back_brings_back_is_gone_after_a_reload(page):
     """Back refills the reply just sent, as browsers do; reloading that page does not
     bring it back a second time, nor the comment it answered."""
@@ -514,6 +531,7 @@ def test_a_sent_reply_that_back_brings_back_is_gone_after_a_reload(page):
     expect(page.locator("#comment-form-heading")).to_have_text("Add a comment")
 
 
+@ON_A_PHONE
 def test_a_comment_whose_post_never_arrived_survives_back_and_a_reload(open_browser, monkeypatch):
     """A phone that loses its signal as the reader sends a second reply: the comment was
     not taken, so the tab still keeps it, also on the page the first reply led to (a
@@ -550,6 +568,7 @@ def test_a_comment_whose_post_never_arrived_survives_back_and_a_reload(open_brow
     assert Comment.objects.get(body="Sent from a tunnel.").parent_id == sam.pk
 
 
+@ON_A_PHONE
 def test_back_keeps_its_own_text_and_a_reload_brings_the_latest_draft(page):
     """The browser's refill on Back is left as it is; the draft only fills a form the
     browser left empty, and it is what the reader typed last."""
@@ -572,6 +591,7 @@ def test_back_keeps_its_own_text_and_a_reload_brings_the_latest_draft(page):
     expect(fields["body"]).to_have_value("A second version.")
 
 
+@ON_A_PHONE
 def test_text_typed_while_a_reloaded_page_loads_is_not_replaced_by_the_draft(page):
     """The draft fills only a form the reader has not started on: text typed while the
     page's pictures still load is the reader's new start."""
@@ -596,6 +616,7 @@ def test_text_typed_while_a_reloaded_page_loads_is_not_replaced_by_the_draft(pag
     expect(fields["body"]).to_have_value("A new start.")
 
 
+@ON_A_PHONE
 def test_the_name_and_e_mail_sent_fill_the_next_comment_form_in_that_tab_only(open_browser):
     """A reader replying several times, on a phone, types their name and address once;
     a refused post does not count, and no other tab or reader sees them."""
@@ -641,6 +662,7 @@ def test_the_name_and_e_mail_sent_fill_the_next_comment_form_in_that_tab_only(op
     expect_empty_form(another_reader)
 
 
+@ON_A_PHONE
 def test_with_storage_switched_off_the_comment_form_works_as_before(open_browser):
     """Private modes may refuse sessionStorage outright: nothing is kept, and nothing
     fails."""

@@ -14,6 +14,10 @@ from tests.factories import image_file, make_article, make_topic
 pytestmark = pytest.mark.e2e
 
 STAFF_PASSWORD = "correct-horse-battery-staple"
+# Writing and publishing runs at every viewport. How the admin keeps unsaved work and
+# takes a paste does not change with the screen, so those journeys run where staff edit:
+# at a desk.
+AT_A_DESK = pytest.mark.parametrize("viewport", ["desktop"])
 
 
 @pytest.fixture
@@ -76,6 +80,7 @@ def test_staff_write_and_publish_an_article_with_a_cover(open_browser, staff_use
     assert image_loaded(cover_image)
 
 
+@AT_A_DESK
 def test_an_editor_writing_longer_than_the_idle_limit_keeps_their_work(
     open_browser, staff_user, settings
 ):
@@ -99,6 +104,7 @@ def test_an_editor_writing_longer_than_the_idle_limit_keeps_their_work(
     assert Article.objects.filter(title__startswith="A long article written slowly").exists()
 
 
+@AT_A_DESK
 def test_an_editor_leaving_unsaved_work_is_asked_first_and_back_loses_nothing_silently(
     open_browser, staff_user
 ):
@@ -155,6 +161,7 @@ def test_an_editor_leaving_unsaved_work_is_asked_first_and_back_loses_nothing_si
     assert article.body == "<p>The saved body, long and careful. Written again.</p>"
 
 
+@AT_A_DESK
 def test_an_editor_signed_out_before_saving_keeps_their_work_and_saves_after_signing_in(
     open_browser, staff_user
 ):
@@ -189,6 +196,7 @@ def test_an_editor_signed_out_before_saving_keeps_their_work_and_saves_after_sig
     assert "Every word of it." in article.body
 
 
+@AT_A_DESK
 def test_a_form_that_came_back_with_errors_is_not_left_without_asking(open_browser, staff_user):
     """What was typed there is not saved yet, however fresh the page is."""
     staff = open_browser().new_page()
@@ -206,6 +214,7 @@ def test_a_form_that_came_back_with_errors_is_not_left_without_asking(open_brows
     assert asked == ["beforeunload"]
 
 
+@AT_A_DESK
 def test_a_pasted_address_longer_than_the_field_is_not_cut_short(open_browser, staff_user):
     """The browser would keep the first 200 characters without a word, and the article
     would name a broken address as its canonical one."""
@@ -255,6 +264,7 @@ def open_a_body_in_its_editor(open_browser, staff_user):
     return article, staff, editor
 
 
+@AT_A_DESK
 def test_what_the_editor_leaves_out_of_pasted_text_is_named_under_it(open_browser, staff_user):
     """Pasted from a document, images vanished and a title turned into a paragraph without
     a word: staff found out on the public page, if at all."""
@@ -345,6 +355,7 @@ def paste_over_a_body_and_save(open_browser, staff_user, clipboard_html, *, last
     return article
 
 
+@AT_A_DESK
 def test_a_google_docs_paste_keeps_its_bold_and_italic_and_nothing_more(open_browser, staff_user):
     """Google Docs wraps what it copies in a <b> whose style says "not bold", and says
     what is bold or italic with styles alone; the site's policy hides styles from the
@@ -400,6 +411,7 @@ WORD_PASTE = (
 )
 
 
+@AT_A_DESK
 def test_a_word_paste_keeps_its_lists_as_lists(open_browser, staff_user):
     """Word's bulleted and numbered lists arrived as paragraphs starting with "·" or
     "1." and spaces: neither a list on the public page nor one staff could edit."""
@@ -418,6 +430,7 @@ def test_a_word_paste_keeps_its_lists_as_lists(open_browser, staff_user):
     )
 
 
+@AT_A_DESK
 def test_a_decimal_comma_in_a_program_number_is_asked_again_not_multiplied(
     open_browser, staff_user
 ):
@@ -449,6 +462,7 @@ def test_a_decimal_comma_in_a_program_number_is_asked_again_not_multiplied(
     assert (str(saved.hours_per_week), saved.duration_weeks) == ("2.5", 6)
 
 
+@AT_A_DESK
 def test_a_double_click_on_save_sends_the_form_once(open_browser, staff_user):
     """Each click would otherwise be checked and sent: "Save and add another" would make
     the same topic twice, or the second copy would come back refused."""
@@ -466,6 +480,7 @@ def test_a_double_click_on_save_sends_the_form_once(open_browser, staff_user):
     assert len(posts) == 1
 
 
+@AT_A_DESK
 def test_a_browser_without_request_submit_still_saves_with_the_button_pressed(
     open_browser, staff_user
 ):
