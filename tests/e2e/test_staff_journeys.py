@@ -87,7 +87,7 @@ def test_an_editor_writing_longer_than_the_idle_limit_keeps_their_work(
     """Typing sends no request, nor does a pause to think: without the page telling the
     server, the session would run out and the save would lead to the sign-in page, the
     article lost."""
-    settings.SESSION_COOKIE_AGE = 8
+    settings.SESSION_COOKIE_AGE = 5  # the page then checks in every second
     staff = open_browser().new_page()
     sign_in(staff, staff_user)
     staff.goto(reverse("admin:articles_article_add"))
@@ -95,7 +95,7 @@ def test_an_editor_writing_longer_than_the_idle_limit_keeps_their_work(
     for word in ["A", "long", "article", "written", "slowly"]:
         title.press_sequentially(word + " ")
         staff.wait_for_timeout(1_200)
-    staff.wait_for_timeout(10_000)  # a pause longer than the limit, typing nothing
+    staff.wait_for_timeout(6_000)  # a pause longer than the limit, typing nothing
     editor = staff.locator(".prose-editor > .ProseMirror")
     editor.click()
     editor.press_sequentially("The body.")
