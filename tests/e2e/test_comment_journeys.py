@@ -140,6 +140,28 @@ def test_comment_waits_for_moderation_then_a_staff_approval_and_a_reply(
     )
 
 
+@ON_A_PHONE
+def test_a_reader_abroad_reads_comment_times_in_their_own_zone(open_browser):
+    """The page is the same for every reader, in the site's zone (UTC here); a reader in
+    New York sees the evening before, in their own hours, and the site's time on hover."""
+    article = make_full_article()
+    evening = make_comment(article, author_name="Jordan", body="Late question.")
+    summer = make_comment(article, author_name="Sam", body="Earlier thought.")
+    Comment.objects.filter(pk=evening.pk).update(
+        created_at=datetime.datetime(2026, 11, 13, 2, 10, tzinfo=datetime.UTC)
+    )
+    Comment.objects.filter(pk=summer.pk).update(
+        created_at=datetime.datetime(2026, 7, 1, 12, 0, tzinfo=datetime.UTC)
+    )
+    page = open_browser(timezone_id="America/New_York").new_page()
+    page.goto(article.get_absolute_url())
+
+    evening_time = page.locator(f"#comment-{evening.pk} time")
+    expect(evening_time).to_have_text("12 Nov 2026, 21:10 EST")
+    expect(evening_time).to_have_attribute("title", "13 Nov 2026, 02:10 UTC")
+    expect(page.locator(f"#comment-{summer.pk} time")).to_have_text("1 Jul 2026, 08:00 EDT")
+
+
 def test_comment_form_error_keeps_the_readers_text(open_browser):
     article = make_full_article()
     page = open_browser().new_page()
