@@ -19,6 +19,7 @@ database except as a bound parameter.
 import difflib
 import functools
 import html
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -654,6 +655,8 @@ def suggestion(query: Query, found: int) -> Suggestion | None:
     if not query or found >= FEW_RESULTS:
         return None
     known = _vocabulary()["words"]
+    matches = list(_WORD.finditer(query.text))
+    joined = _joined_pairs(query.text, matches, known)
     unknown = [
         word
         for word in dict.fromkeys(_WORD.findall(query.text.casefold()))
@@ -667,20 +670,43 @@ def suggestion(query: Query, found: int) -> Suggestion | None:
         for word in unknown[:MAX_CORRECTED_WORDS]
         if (closest := _closest_word(word, known))
     }
-    if not corrections:
+    if not corrections and not joined:
         return None
     fragments, position = [], 0
-    for match in _WORD.finditer(query.text):
-        if correction := corrections.get(match.group().casefold()):
-            fragments.append(Fragment(query.text[position : match.start()]))
-            fragments.append(Fragment(_in_case_of(match.group(), correction), is_match=True))
-            position = match.end()
+    for match in matches:
+        if match.start() < position:
+            continue  # the second word of a pair written as one
+        if pair := joined.get(match.start()):
+            end, word = pair
+        elif correction := corrections.get(match.group().casefold()):
+            end, word = match.end(), _in_case_of(match.group(), correction)
+        else:
+            continue
+        fragments.append(Fragment(query.text[position : match.start()]))
+        fragments.append(Fragment(word, is_match=True))
+        position = end
     fragments.append(Fragment(query.text[position:]))
     text = "".join(fragment.text for fragment in fragments)
     corrected = read_query(text)
     if len(search_article_ids(corrected)) + len(program_results(corrected)) <= found:
         return None
     return Suggestion(text=text, fragments=[fragment for fragment in fragments if fragment.text])
+
+
+def _joined_pairs(text: str, matches, known: tuple[str, ...]) -> dict[int, tuple[int, str]]:
+    """Two words typed apart that published content writes as one ("micro dosing" for
+    "microdosing"), by where the first starts: where the second ends, and the word."""
+    known_words, pairs, taken_until = frozenset(known), {}, 0
+    for first, second in itertools.pairwise(matches):
+        joined = first.group() + second.group()
+        if (
+            first.start() >= taken_until
+            and not text[first.end() : second.start()].strip()
+            and joined.casefold() in known_words
+        ):
+            pairs[first.start()] = (second.end(), _in_case_of(first.group(), joined.casefold()))
+            taken_until = second.end()
+    return pairs
 
 
 def _is_known(word: str, known: tuple[str, ...]) -> bool:

@@ -520,6 +520,21 @@ def test_a_query_that_finds_little_is_offered_one_that_finds_more(client, search
     assert len(result_titles(follow_suggestion(client, response))) == 3
 
 
+def test_two_words_the_site_writes_as_one_suggest_that_word(client, search_backend):
+    make_article(title="Microdosing under a placebo control")
+    make_article(title="Breathwork for beginners")
+    response = get(client, "micro dosing")
+    assert result_titles(response) == []
+    assert suggestion_of(response) == "microdosing"
+    assert result_titles(follow_suggestion(client, response)) == [
+        "Microdosing under a placebo control"
+    ]
+    # Two pairs in one query, and the reader's capitals kept.
+    assert suggestion_of(get(client, "Breath work or micro dosing")) == "Breathwork or microdosing"
+    # Words the site uses apart are left as they are.
+    assert suggestion_of(get(client, "placebo control")) is None
+
+
 def test_no_suggestion_for_a_query_that_finds_enough_or_for_a_word_the_site_uses(
     client, search_backend
 ):
