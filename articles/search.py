@@ -526,13 +526,19 @@ def program_results(query: Query) -> list[ProgramResult]:
     if not query:
         return []
     scored = []
-    programs = Program.objects.published().prefetch_related("topics").order_by("sort_order", "pk")
+    programs = (
+        Program.objects.published()
+        .prefetch_related("topics", "instructors")
+        .order_by("sort_order", "pk")
+    )
     for position, program in enumerate(programs):
         fields = [
             (program.title, TITLE_WEIGHT),
             (f"{program.tagline} {program.summary}", STANDFIRST_WEIGHT),
             (html_to_text(program.description), BODY_WEIGHT),
             (" ".join(topic.name for topic in program.topics.all()), TOPIC_WEIGHT),
+            # The program's page names its instructors, so their names find it.
+            (" ".join(author.name for author in program.instructors.all()), PERSON_WEIGHT),
         ]
         score = _weighted_score(fields, query)
         if score:
@@ -629,7 +635,8 @@ def _build_vocabulary() -> dict:
         | Exists(programs.filter(topics=OuterRef("pk")))
     )
     read(*topics.values_list("name", flat=True))
-    read(*Author.objects.published().values_list("name", flat=True))
+    people = Author.objects.published() | Author.objects.filter(programs__in=programs)
+    read(*people.distinct().values_list("name", flat=True))
 
     words, hyphenated = Counter(), Counter()
     for token, count in tokens.items():

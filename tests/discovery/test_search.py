@@ -500,6 +500,20 @@ def test_a_word_the_stemmer_does_not_relate_suggests_the_nearest_one(client, sea
     ]
 
 
+def test_an_instructor_name_finds_their_programs(client, search_backend):
+    """A program's page names its instructors; an instructor who writes no articles has
+    no author page, and their name still finds the program, or is offered when mistyped."""
+    instructor = make_author(name="Ingrid Halvorsen")
+    make_program(title="Winter breathwork intensive", instructors=[instructor])
+    make_program(title="Sleep basics")
+    make_program(
+        title="An unpublished course", status=Program.Status.DRAFT, instructors=[instructor]
+    )
+    assert program_titles(get(client, "Halvorsen")) == ["Winter breathwork intensive"]
+    assert program_titles(get(client, "ingrid halvorsen")) == ["Winter breathwork intensive"]
+    assert suggestion_of(get(client, "Halvorson")) == "Halvorsen"
+
+
 def test_names_and_programs_are_suggested_too(client, search_backend):
     make_article(title="Microdosing", authors=[make_author(name="Dr. Samuel Okafor")])
     make_program(title="Winter breathwork intensive")
