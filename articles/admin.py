@@ -218,8 +218,32 @@ class SourceInline(admin.StackedInline):
     ]
 
 
+class UpdateNoteFormSet(forms.BaseInlineFormSet):
+    """An update note tells readers when the article changed after it appeared; one
+    dated earlier is a slip (often of the year) that the page would print as it is. Only
+    notes staff add or change are checked, so older notes never block a save."""
+
+    def clean(self):
+        super().clean()
+        publish_at = self.instance.publish_at
+        if publish_at is None:
+            return
+        appeared = timezone.localdate(publish_at)
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            date = form.cleaned_data.get("date")
+            if date and date < appeared:
+                form.add_error(
+                    "date",
+                    f"The article appears on {date_format(appeared, 'j F Y')}: an update "
+                    "cannot be dated before it. Check the year, or the publication date.",
+                )
+
+
 class ArticleUpdateInline(admin.TabularInline):
     model = ArticleUpdate
+    formset = UpdateNoteFormSet
     extra = 0
     formfield_overrides = STAFF_FIELDS
 

@@ -255,6 +255,29 @@ def test_every_date_and_time_staff_type_wrong_says_how_to_write_it(staff_client)
         assert f'value="{typed}"' in page
 
 
+def test_an_update_note_dated_before_the_article_appeared_is_asked_again(staff_client):
+    """Readers would see "Updated 5 January 2025" on an article that appeared in 2026."""
+    html = post_article_expecting_error(
+        staff_client,
+        **{"updates-TOTAL_FORMS": "1", "updates-0-date": "2025-01-05", "updates-0-note": "Fixed."},
+    )
+    assert "The article appears on 1 January 2026: an update cannot be dated before it." in html
+    assert 'value="Fixed."' in html
+
+    response = staff_client.post(
+        reverse("admin:articles_article_add"),
+        article_form(
+            **{
+                "updates-TOTAL_FORMS": "1",
+                "updates-0-date": "2026-01-01",
+                "updates-0-note": "Fixed.",
+            }
+        ),
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Article.objects.get(slug="a-new-study").updates.get().note == "Fixed."
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [

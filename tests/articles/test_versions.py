@@ -1,6 +1,7 @@
 """Every saved version of an article is kept: staff see who saved which when, read an
 earlier version with what restoring it would change, and restore it from the admin."""
 
+import datetime
 import html
 import re
 from http import HTTPStatus
@@ -111,7 +112,9 @@ def test_an_editor_restores_an_article_body_from_an_earlier_version(maya):
 
 def test_restoring_brings_back_the_bylines_sources_and_update_notes_of_the_version(maya):
     first_author, second_author = make_author(name="Ana Ruiz"), make_author(name="Ben Osei")
-    article = make_article(authors=[first_author])
+    article = make_article(
+        authors=[first_author], publish_at=datetime.datetime(2025, 12, 1, 9, tzinfo=datetime.UTC)
+    )
     make_source(article, title="The study it summarised")
     page = maya.get(change_url(article))
     response = maya.post(
