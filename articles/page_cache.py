@@ -259,11 +259,17 @@ def cached_for_generation(name, compute):
         return compute()
     if stored is not None and stored[0] > time.time():
         return stored[1]
+    try:
+        # Before computing, as for pages (see PageCacheMiddleware.respond).
+        expires_at = time.time() + seconds_until_next_change(
+            generation, settings.SITE_ROWS_CACHE_SECONDS
+        )
+    except CacheUnreachable:
+        return compute()
     value = compute()
     try:
-        timeout = seconds_until_next_change(generation, settings.SITE_ROWS_CACHE_SECONDS)
-        if timeout > 0:
-            _shared_cache("set", key, (time.time() + timeout, value), timeout)
+        if (timeout := int(expires_at - time.time())) > 0:
+            _shared_cache("set", key, (expires_at, value), timeout)
     except CacheUnreachable:
         pass
     return value
@@ -319,14 +325,20 @@ class PageCacheMiddleware:
         # whatever the cache backend does with its own timeouts.
         if entry is not None and entry["expires_at"] > time.time():
             return self.response_from_entry(request, entry)
+        # Read before the page is rendered: a page whose articles were read a moment
+        # before a scheduled publication, and stored a moment after, would otherwise be
+        # kept until the next scheduled change, without the article that just went live.
+        try:
+            expires_at = time.time() + seconds_until_next_change(generation)
+        except CacheUnreachable:
+            expires_at = 0
         response = self.get_response(request)
         if not self.is_cacheable_response(request, response):
             return response
         entry = self.entry_from_response(response)
         try:
-            timeout = seconds_until_next_change(generation)
-            if timeout > 0:
-                entry["expires_at"] = time.time() + timeout
+            if (timeout := int(expires_at - time.time())) > 0:
+                entry["expires_at"] = expires_at
                 _shared_cache("set", key, entry, timeout)
         except CacheUnreachable:
             pass

@@ -8,7 +8,7 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 
-from articles import page_cache
+from articles import page_cache, views
 from tests.factories import make_article, make_scheduled
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +85,28 @@ def test_a_scheduled_article_appears_on_time_on_a_cached_home_page(client, time_
     assert client.get("/")["X-Page-Cache"] == "hit"
     time_machine.move_to(scheduled.publish_at + datetime.timedelta(seconds=1))
     assert "Coming soon" in client.get("/").content.decode()
+
+
+def test_a_page_rendered_as_an_article_goes_live_is_not_kept_without_it(
+    client, time_machine, monkeypatch
+):
+    """A busy home page is being rendered at every moment: one whose articles were read
+    just before the scheduled time and stored just after must not hide the article."""
+    make_article(title="Already out")
+    scheduled = make_scheduled(title="Coming soon")
+    time_machine.move_to(scheduled.publish_at - datetime.timedelta(milliseconds=50), tick=False)
+    render = views.render
+
+    def render_past_the_scheduled_time(request, template_name, context):
+        context["latest"] = list(context["latest"])
+        time_machine.move_to(scheduled.publish_at + datetime.timedelta(milliseconds=50))
+        return render(request, template_name, context)
+
+    monkeypatch.setattr(views, "render", render_past_the_scheduled_time)
+    assert "Coming soon" not in client.get("/").content.decode()
+    monkeypatch.setattr(views, "render", render)
+    time_machine.move_to(scheduled.publish_at + datetime.timedelta(seconds=5))
+    assert "Coming soon" in Client().get("/").content.decode()
 
 
 def test_the_footer_year_turns_at_local_midnight_on_cached_pages(client, settings, time_machine):
