@@ -1,3 +1,4 @@
+import datetime
 import re
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -55,11 +56,36 @@ URL_MESSAGE = (
     "Enter the page's whole address, as the browser shows it: https://www.nature.com/articles/…"
 )
 
+
+class SiteDateTimeField(forms.SplitDateTimeField):
+    """A date and time in the site's zone that takes back the moment it was shown as.
+
+    In the hour the clocks go back, 01:30 comes twice, and Django refuses it as
+    ambiguous: an article published then ("Published now" at 01:30 on that night) could
+    not be saved again, to mend a typo, without moving its time. The form sets `shown`
+    to the stored moment; the time as it was shown means that moment."""
+
+    shown = None
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError as error:
+            # An add form's `?publish_at=` arrives as text: nothing was stored yet.
+            if error.code != "ambiguous_timezone" or not isinstance(self.shown, datetime.datetime):
+                raise
+            typed = datetime.datetime.combine(*data_list)
+            if timezone.make_naive(self.shown).replace(microsecond=0) != typed:
+                raise
+            return self.shown
+
+
 STAFF_FIELDS = {
     models.URLField: {"assume_scheme": "https", "error_messages": {"invalid": URL_MESSAGE}},
     models.DateField: {"error_messages": {"invalid": DATE_MESSAGE}},
     models.DateTimeField: {
-        "error_messages": {"invalid_date": DATE_MESSAGE, "invalid_time": TIME_MESSAGE}
+        "form_class": SiteDateTimeField,
+        "error_messages": {"invalid_date": DATE_MESSAGE, "invalid_time": TIME_MESSAGE},
     },
 }
 
@@ -466,6 +492,7 @@ class ArticleForm(SavedSinceOpenedForm):
             # Staff may be anywhere; the times here are the site's.
             zone = timezone.get_current_timezone_name()
             self.fields["publish_at"].help_text += f" Times are in the site's time zone, {zone}."
+            self.fields["publish_at"].shown = self.initial.get("publish_at")
 
 
 @admin.register(Article)

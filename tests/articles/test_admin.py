@@ -17,6 +17,7 @@ from PIL import Image
 
 from articles.models import Article, Author, Publication, Redirect, Topic
 from comments.models import CommentSettings
+from tests.admin_forms import form_as_shown
 from tests.factories import (
     image_file,
     make_article,
@@ -839,3 +840,31 @@ def test_a_cover_too_small_to_stay_sharp_is_saved_with_a_warning(staff_client):
         follow=True,
     )
     assert "pages will show it blurred" not in sharp.content.decode()
+
+
+@pytest.mark.parametrize("published_at_utc", [0, 1], ids=["first 01:30", "second 01:30"])
+def test_an_article_published_in_the_hour_the_clocks_go_back_can_be_saved_again(
+    staff_client, settings, published_at_utc
+):
+    """01:30 comes twice that night; the time the form shows stays the article's own."""
+    settings.TIME_ZONE = "Europe/London"
+    published_at = datetime.datetime(2026, 10, 25, published_at_utc, 30, tzinfo=datetime.UTC)
+    article = make_article(title="Sleep and memory", publish_at=published_at)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    form = form_as_shown(staff_client.get(url), title="Sleep and memory, corrected")
+    assert (form["publish_at_0"], form["publish_at_1"]) == ("2026-10-25", "01:30:00")
+
+    assert staff_client.post(url, form).status_code == HTTPStatus.FOUND
+    article.refresh_from_db()
+    assert article.title == "Sleep and memory, corrected"
+    assert article.publish_at == published_at
+
+
+def test_a_time_that_comes_twice_when_typed_anew_is_still_asked_again(staff_client, settings):
+    settings.TIME_ZONE = "Europe/London"
+    article = make_article(title="Sleep and memory")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    form = form_as_shown(staff_client.get(url), publish_at_0="2026-10-25", publish_at_1="01:30")
+    response = staff_client.post(url, form)
+    assert response.status_code == HTTPStatus.OK
+    assert "it may be ambiguous" in response.content.decode()
