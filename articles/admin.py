@@ -649,6 +649,27 @@ class AuthorAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     def photo_thumbnail(self, author):
         return image_thumbnail(author.photo, size=40)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Two people may share a name, so it is allowed; but more often it is the same
+        # person added twice, and readers would find their articles split over two pages.
+        if "name" not in form.changed_data:
+            return
+        namesake = Author.objects.filter(name__iexact=obj.name).exclude(pk=obj.pk).first()
+        if namesake:
+            self.message_user(
+                request,
+                format_html(
+                    'Another author is already called “{}” (<a href="{}">open them</a>): '
+                    "readers will see two people of that name. If it is the same person, "
+                    "credit that author and delete this one; if not, add credentials so "
+                    "readers can tell them apart.",
+                    namesake.name,
+                    reverse("admin:articles_author_change", args=[namesake.pk]),
+                ),
+                messages.WARNING,
+            )
+
     def view_on_site(self, author):
         # Readers get a page only once the person is credited on a published article;
         # before that the link would lead staff to a "not found" page.

@@ -194,6 +194,27 @@ def test_staff_edit_an_article_and_an_author_that_have_images(staff_client):
     assert (author.name, author.photo_width) == ("Dr. Maya L.", 60)
 
 
+def test_an_author_added_under_a_name_already_used_is_saved_with_a_warning(staff_client):
+    existing = make_author(name="Maya Lindqvist")
+    response = staff_client.post(
+        reverse("admin:articles_author_add"),
+        {"name": "maya lindqvist", "slug": "maya-lindqvist-2", "credentials": "", "bio": ""},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Another author is already called “Maya Lindqvist”" in html
+    assert reverse("admin:articles_author_change", args=[existing.pk]) in html
+    assert Author.objects.filter(slug="maya-lindqvist-2").exists()
+
+    # Saved again without a change of name, or under a name no one else has: no warning.
+    second = Author.objects.get(slug="maya-lindqvist-2")
+    change_url = reverse("admin:articles_author_change", args=[second.pk])
+    for name in ["maya lindqvist", "Maya Lindqvist-Berg"]:
+        form = {"name": name, "slug": second.slug, "credentials": "PhD", "bio": ""}
+        html = staff_client.post(change_url, form, follow=True).content.decode()
+        assert "Another author is already called" not in html
+
+
 def test_view_on_site_is_offered_only_for_an_author_readers_can_see(staff_client):
     """Someone credited on drafts alone has no public page yet: no link to a 404."""
     author = make_author(name="Maya Lindqvist")
