@@ -140,14 +140,19 @@ def refresh_form_token(token: str) -> str:
 
 # --- Word, address and network lists ----------------------------------------------------
 
-_NUMBER = r"\d+(?:[.,]\d+)?"
+# Atomic: a number is taken whole, never split between two `#`. Otherwise "# # # mg" or
+# "call ###-####" tried every way of cutting a long run of digits into pieces, and one
+# comment of digits kept a worker (and, on SQLite, the write lock) busy for minutes.
+_NUMBER = r"(?>\d+(?:[.,]\d+)?)"
 
 
 def term_pattern(term: str) -> str:
     """A regular expression for one list entry: whole words, `*` for any ending, `#` for a
-    number, which may touch the word after it ("5mg") or not ("5 mg")."""
+    number, which may touch the word after it ("5mg") or not ("5 mg"). A run of `#` is
+    one number, as staff mean by "###-####"."""
     parts = []
     for token in comparable(term).split():
+        token = re.sub("#+", "#", token)
         piece = re.escape(token).replace(r"\*", r"\w*").replace(r"\#", _NUMBER)
         if parts:
             parts.append(r"\s*" if parts[-1].endswith(_NUMBER) else r"\s+")

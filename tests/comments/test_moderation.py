@@ -1,6 +1,8 @@
 """The moderation policy: who is held, who is approved, what is spam."""
 
 import html
+import time
+from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
@@ -111,6 +113,30 @@ def test_staff_add_their_own_moderation_words(client, article):
     ModerationTerm.objects.create(kind=ModerationTerm.Kind.HOLD_WORD, value="nootrop*")
     assert posted_status(client, article, body="Try acme  shrooms!").status == Status.PENDING
     assert posted_status(client, article, body="Nootropics help").status == Status.PENDING
+
+
+@pytest.mark.parametrize(
+    ("term", "described"),
+    [
+        ("call ###-###-####", "Call 555-123-4567 for a supplier"),
+        ("# # # mg", "I alternate 5 10 20 mg"),
+    ],
+)
+def test_numbers_in_moderation_words_hold_what_they_describe_and_no_text_stalls_them(
+    client, article, term, described
+):
+    """A run of `#` is one number and `# # #` three, as staff write a telephone number or
+    a dosing schedule; a comment of hundreds of digits is decided as quickly as any other,
+    where trying every way of cutting the digits into numbers took minutes."""
+    returning(article)
+    ModerationTerm.objects.create(kind=ModerationTerm.Kind.HOLD_WORD, value=term)
+    assert posted_status(client, article, body=described).status == Status.PENDING
+
+    started = time.monotonic()
+    response = post_comment(client, article, body="call " + "1" * 600 + "x")
+    assert time.monotonic() - started < 1
+    assert response.status_code == HTTPStatus.FOUND
+    assert Comment.objects.order_by("-pk").first().status == Status.APPROVED
 
 
 @pytest.mark.parametrize(
