@@ -424,6 +424,14 @@ class KeptVersionsAdmin(VersionAdmin):
         if obj is not None and permission(request, obj):
             version_keep_unrecorded(instance=obj)
 
+    def recover_view(self, request, version_id, extra_context=None):
+        # The library takes any version by its number alone. Here only a deleted row of
+        # this model may come back: through "Recover deleted articles", staff who may add
+        # articles would otherwise bring back a deleted program, or roll a live one back.
+        if self.has_add_permission(request):
+            get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
+        return super().recover_view(request, version_id, extra_context)
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Checked before the library writes the version into the row (to show it in the
         # form, then rolled back), so that staff who may not see the row cause no write.

@@ -8,7 +8,7 @@ from http import HTTPStatus
 
 import pytest
 import reversion
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +16,10 @@ from django.utils.formats import date_format
 from reversion.models import Revision, Version
 
 from articles.models import Article, Redirect
+from programs.models import Program
 from tests.admin_forms import form_as_shown
 from tests.factories import make_article, make_author, make_source
+from tests.programs.factories import make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -240,6 +242,26 @@ def test_a_version_of_something_else_is_not_opened_as_the_articles(maya):
     url = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
     assert maya.get(url).status_code == HTTPStatus.NOT_FOUND
     assert maya.post(url, {}).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_recovering_deleted_articles_brings_back_articles_only(django_user_model):
+    """A version of another kind (a deleted program) is not found under "Recover deleted
+    articles": staff who may write articles but not programs cannot bring one back there."""
+    writers = Group.objects.create(name="Writers")
+    writers.permissions.set(Permission.objects.filter(content_type__app_label="articles"))
+    writer = staff_member(django_user_model, "Writers", "wren")
+    article = make_article(title="Left as it is")
+    program = make_program(pk=article.pk, title="Withdrawn for good")
+    with reversion.create_revision():
+        reversion.add_to_revision(program)
+    program.delete()
+    version = Version.objects.get_deleted(Program).get()
+
+    recover = reverse("admin:articles_article_recover", args=[version.pk])
+    assert writer.get(recover).status_code == HTTPStatus.NOT_FOUND
+    response = writer.post(recover, form_as_shown(writer.get(change_url(article))))
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert not Program.objects.filter(title="Withdrawn for good").exists()
 
 
 def test_a_deleted_article_is_recovered_with_its_sources(maya):
