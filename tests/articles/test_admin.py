@@ -9,6 +9,7 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -605,6 +606,30 @@ def test_a_moderator_given_the_moderators_role_can_approve_comments(client, djan
     comment.refresh_from_db()
     assert comment.status == "approved"
     assert client.get(reverse("admin:articles_article_add")).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_view_on_site_shows_a_drafts_address_only_to_staff_who_may_see_articles(
+    client, django_user_model
+):
+    """The admin's "View on site" address leads to a row's public page; a Moderator, who
+    may not open articles in the admin, learns no draft's or scheduled article's address
+    through it, and still goes from a comment to its place on the page."""
+    draft = make_draft(slug="embargoed-trial-results")
+    comment = make_comment(make_article(slug="live-one"))
+    view_on_site = reverse(
+        "admin:view_on_site", args=[ContentType.objects.get_for_model(Article).pk, draft.pk]
+    )
+    client.force_login(role_member(django_user_model, "Moderators"))
+    response = client.get(view_on_site)
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert "embargoed-trial-results" not in response.get("Location", "")
+    comment_on_site = reverse(
+        "admin:view_on_site", args=[ContentType.objects.get_for_model(comment).pk, comment.pk]
+    )
+    assert client.get(comment_on_site)["Location"].endswith(f"/live-one/#comment-{comment.pk}")
+
+    client.force_login(role_member(django_user_model, "Editors"))
+    assert client.get(view_on_site)["Location"].endswith("/articles/embargoed-trial-results/")
 
 
 def test_an_editor_can_delete_an_article_that_has_comments(client, django_user_model):
