@@ -36,12 +36,13 @@ KEPT_INFO = {"icc_profile", "transparency", "background", "loop", "duration", "d
 
 
 def validate_image_upload(file) -> None:
-    """Refuse files that are too large, too many pixels, or not a raster image we accept.
+    """Refuse files that are too large, too many pixels or frames, or not a raster image
+    we accept.
 
     The byte size is checked before Pillow reads anything, and only the header is read to
     learn the dimensions, so a decompression bomb is refused without being decoded. The
     frames of an animation count together: a thousand small frames are as heavy as one
-    huge picture.
+    huge picture, and past MAX_IMAGE_FRAMES each frame's own cost outweighs its pixels.
     """
     if getattr(file, "_committed", False):
         # Already in storage: it was checked when it was uploaded, and reading it again
@@ -68,6 +69,13 @@ def validate_image_upload(file) -> None:
         ) from error
     finally:
         file.seek(position)
+    if frames > settings.MAX_IMAGE_FRAMES:
+        raise ValidationError(
+            "This animation has %(frames)s frames; the most accepted is %(max)s. Shorten it, "
+            "or lower its frame rate, first.",
+            code="too_many_frames",
+            params={"frames": f"{frames:,}", "max": f"{settings.MAX_IMAGE_FRAMES:,}"},
+        )
     pixels = width * height * frames
     if pixels > settings.MAX_IMAGE_PIXELS:
         raise ValidationError(

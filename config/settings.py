@@ -313,6 +313,9 @@ SERVE_MEDIA = env_bool(
 # Uploads larger than this are refused before Pillow ever decodes them.
 MAX_IMAGE_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
+# Each frame costs time of its own to check and re-encode, however small: 10 MB of 1-pixel
+# frames is 400,000 of them, minutes of work for one save.
+MAX_IMAGE_FRAMES = 1000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 

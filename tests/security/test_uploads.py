@@ -210,6 +210,14 @@ def test_pixels_of_all_animation_frames_count_together(staff_client, settings):
     assert_refused(response, "across its 20 frames; the most accepted is 1.")
 
 
+def test_an_animation_of_more_than_1000_frames_is_refused_however_small(staff_client):
+    """Tiny frames pass the pixel limit, but each costs time to check and re-encode:
+    10 MB of them held the save for minutes, until the server gave up on it."""
+    gif = animated_gif(frames=1001, size=(2, 2))
+    response = add_author(staff_client, upload(gif, "flicker.gif", "image/gif"))
+    assert_refused(response, "This animation has 1,001 frames; the most accepted is 1,000.")
+
+
 def test_more_than_10_megabytes_is_refused_before_looking_at_the_content(staff_client):
     eleven_megabytes = b"\0" * (11 * 1024 * 1024)
     response = add_author(staff_client, upload(eleven_megabytes, "huge.jpg"))
