@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from articles import page_cache
 from articles.models import Article
 
 from . import moderation, notifications
@@ -104,26 +105,34 @@ def comment_create(
         if comment.status == Comment.Status.PENDING:
             notifications.queue_moderator_email(comment, base_url=base_url)
         elif comment.status == Comment.Status.APPROVED:
-            _queue_reply_notifications([comment], base_url=base_url)
+            _queue_reply_notifications([comment.pk] if comment.parent_id else [], base_url=base_url)
     return comment
 
 
 def comment_set_status(*, comments, status: str, base_url: str) -> int:
     """Move `comments` (a queryset) to `status`; approving one publishes it and e-mails
-    the author of the comment it answers, if they asked. Returns how many changed."""
+    the author of the comment it answers, if they asked. Returns how many changed.
+
+    A few statements whatever the number: "select all" in the queue may take in every
+    comment on the site, and a save for each (with the page cache told each time) ran
+    past the server's time limit, leaving none changed."""
     with transaction.atomic():
-        changing = list(comments.select_for_update().exclude(status=status))
-        now = timezone.now()
-        for comment in changing:
-            comment.status = status
-            if status == Comment.Status.APPROVED and comment.approved_at is None:
-                comment.approved_at = now
-            # One save each, not a bulk update: the save signal is what tells the page
-            # cache that the article's page changed.
-            comment.save(update_fields=["status", "approved_at"])
+        changing = Comment.objects.filter(pk__in=comments.exclude(status=status).values("pk"))
+        public_before = changing.filter(status=Comment.Status.APPROVED).exists()
+        reply_ids = []
         if status == Comment.Status.APPROVED:
-            _queue_reply_notifications(changing, base_url=base_url)
-    return len(changing)
+            # Only replies whose parent's author asked for e-mail may need one.
+            reply_ids = list(
+                changing.filter(
+                    parent__notify_on_reply=True, reply_notified_at__isnull=True
+                ).values_list("pk", flat=True)
+            )
+            changing.filter(approved_at__isnull=True).update(approved_at=timezone.now())
+        changed = changing.update(status=status)
+        if changed and (public_before or status == Comment.Status.APPROVED):
+            page_cache.invalidate()
+        _queue_reply_notifications(reply_ids, base_url=base_url)
+    return changed
 
 
 def comment_published(*, comment: Comment, base_url: str) -> None:
@@ -132,16 +141,16 @@ def comment_published(*, comment: Comment, base_url: str) -> None:
         if comment.approved_at is None:
             comment.approved_at = timezone.now()
             Comment.objects.filter(pk=comment.pk).update(approved_at=comment.approved_at)
-        _queue_reply_notifications([comment], base_url=base_url)
+        _queue_reply_notifications([comment.pk] if comment.parent_id else [], base_url=base_url)
 
 
-def _queue_reply_notifications(replies, *, base_url):
-    """E-mail each approved reply's parent author once, if they opted in."""
-    ids = [reply.pk for reply in replies if reply.parent_id]
-    if not ids:
+def _queue_reply_notifications(reply_ids, *, base_url):
+    """E-mail the parent author of each approved reply in `reply_ids` once, if they
+    opted in."""
+    if not reply_ids:
         return
     due = Comment.objects.filter(
-        pk__in=ids,
+        pk__in=reply_ids,
         status=Comment.Status.APPROVED,
         reply_notified_at__isnull=True,
         parent__status=Comment.Status.APPROVED,
