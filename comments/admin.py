@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from articles.admin import SingleRowAdmin
+from articles.models import Article
 
 from . import notifications
 from .models import Comment, CommentSettings, ModerationTerm
@@ -17,6 +18,36 @@ from .services import comment_published, comment_set_status
 # a comment with more replies than this is one to read on the public page.
 THREAD_CONTEXT_DEPTH = 20
 THREAD_CONTEXT_REPLIES = 50
+# Articles the queue's "article" filter names at most.
+ARTICLE_FILTER_LIMIT = 30
+
+
+class ArticleFilter(admin.SimpleListFilter):
+    """The articles with comments awaiting moderation, the ones a moderator works
+    through, and the one chosen. Every article with comments was a list of thousands of
+    links, read in full (bodies too) on every page of the queue; any article's comments
+    are one click away from the "article" column."""
+
+    title = "article"
+    # Django's own name for the filter, so links made before keep working.
+    parameter_name = "article__id__exact"
+
+    def lookups(self, request, model_admin):
+        awaiting = Comment.objects.pending().filter(article=OuterRef("pk"))
+        articles = list(
+            Article.objects.filter(Exists(awaiting))
+            .order_by("title")
+            .values_list("pk", "title")[:ARTICLE_FILTER_LIMIT]
+        )
+        chosen = self.value()
+        if chosen and chosen.isdigit() and int(chosen) not in {pk for pk, _ in articles}:
+            articles += Article.objects.filter(pk=chosen).values_list("pk", "title")
+        return [(str(pk), title) for pk, title in articles]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(article_id=self.value())
+        return queryset
 
 
 @admin.register(Comment)
@@ -36,7 +67,7 @@ class CommentAdmin(admin.ModelAdmin):
         "on_site",
     ]
     list_display_links = ["excerpt"]
-    list_filter = ["status", ("article", admin.RelatedOnlyFieldListFilter), "by_staff"]
+    list_filter = ["status", ArticleFilter, "by_staff"]
     search_fields = ["author_name", "email", "body"]
     list_select_related = ["article"]
     list_per_page = 50
@@ -121,7 +152,14 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="article", ordering="article__title")
     def article_title(self, comment):
-        return comment.article.title
+        # The way to one article's comments: the filter names only those awaiting
+        # moderation.
+        return format_html(
+            '<a href="?{}={}" title="Only the comments on this article">{}</a>',
+            ArticleFilter.parameter_name,
+            comment.article_id,
+            comment.article.title,
+        )
 
     @admin.display(description="commenter", ordering="author_name")
     def commenter(self, comment):

@@ -270,3 +270,31 @@ def test_approving_every_pending_comment_costs_the_same_for_twice_as_many(
     page = client.get(article.get_absolute_url()).content.decode()
     assert all(f"Second batch {n}" in page for n in range(6))
     assert not Comment.objects.filter(approved_at__isnull=True).exists()
+
+
+def filter_sidebar(response):
+    html = response.content.decode()
+    return html.split('id="changelist-filter"')[1].split("</nav>")[0]
+
+
+def test_the_article_filter_names_the_articles_awaiting_moderation(staff_client):
+    """Every article with comments made a list of thousands beside the queue; the filter
+    names those with comments to moderate, and each row leads to its article's."""
+    quiet = [make_article(title=f"Quiet article {n}") for n in range(3)]
+    for article in quiet:
+        make_comment(article)
+    busy = make_article(title="Busy article")
+    waiting = make_comment(busy, status="pending")
+
+    queue = staff_client.get(reverse(QUEUE))
+    sidebar = filter_sidebar(queue)
+    assert f"?article__id__exact={busy.pk}" in sidebar
+    assert "Quiet article" not in sidebar
+    assert f'href="?article__id__exact={quiet[1].pk}"' in queue.content.decode()
+
+    one_article = staff_client.get(reverse(QUEUE), {"article__id__exact": quiet[1].pk})
+    assert rows(one_article) == [str(quiet[1].comments.get().pk)]
+    assert "Quiet article 1" in filter_sidebar(one_article)
+    assert rows(staff_client.get(reverse(QUEUE), {"article__id__exact": busy.pk})) == [
+        str(waiting.pk)
+    ]
