@@ -6,17 +6,17 @@ from urllib.parse import urlsplit
 import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import NestedObjects, quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_slug
-from django.db import models
+from django.db import models, router
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import is_valid_path, reverse
+from django.urls import NoReverseMatch, is_valid_path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -145,6 +145,57 @@ class UploadNoticeMixin:
                 "chosen file when a form comes back to be corrected.",
             )
         return response
+
+
+class NamedRowsCollector(NestedObjects):
+    """Django's collector for delete pages, reading with each row the rows its name
+    reads (`named_after`): a topic's page named each of its articles with a query of
+    its own, 200 queries for a topic of 200 articles."""
+
+    def related_objects(self, related_model, related_fields, objs):
+        rows = super().related_objects(related_model, related_fields, objs)
+        if named_after := getattr(related_model, "named_after", ()):
+            # Not with no names: select_related() would follow every foreign key.
+            rows = rows.select_related(*named_after)
+        return rows
+
+
+class NamedRowsDeletionMixin:
+    """Delete pages whose queries do not grow with what they list: Django's
+    `get_deleted_objects`, with `NamedRowsCollector`."""
+
+    def get_deleted_objects(self, objs, request):
+        objs = list(objs)
+        if not objs:
+            return [], {}, set(), []
+        collector = NamedRowsCollector(using=router.db_for_write(self.model), origin=objs)
+        collector.collect(objs)
+        perms_needed = set()
+
+        def format_callback(obj):
+            opts = obj._meta
+            label = capfirst(opts.verbose_name)
+            if not self.admin_site.is_registered(obj.__class__):
+                return f"{label}: {obj}"
+            model_admin = self.admin_site.get_model_admin(obj.__class__)
+            if not model_admin.has_delete_permission(request, obj):
+                perms_needed.add(opts.verbose_name)
+            try:
+                url = reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                    args=[quote(obj.pk)],
+                )
+            except NoReverseMatch:
+                return f"{label}: {obj}"
+            return format_html('{}: <a href="{}">{}</a>', label, url, obj)
+
+        to_delete = collector.nested(format_callback)
+        protected = [format_callback(obj) for obj in collector.protected]
+        model_count = {
+            model._meta.verbose_name_plural: len(rows)
+            for model, rows in collector.model_objs.items()
+        }
+        return to_delete, model_count, perms_needed, protected
 
 
 class ScheduledFilter(admin.SimpleListFilter):
@@ -504,7 +555,7 @@ class ArticleForm(SavedSinceOpenedForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(WebAddressMixin, UploadNoticeMixin, KeptVersionsAdmin):
+class ArticleAdmin(NamedRowsDeletionMixin, WebAddressMixin, UploadNoticeMixin, KeptVersionsAdmin):
     form = ArticleForm
     sharp_widths = {"cover_image": 1200}
     formfield_overrides = STAFF_FIELDS
@@ -647,7 +698,7 @@ class ArticleAdmin(WebAddressMixin, UploadNoticeMixin, KeptVersionsAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
+class AuthorAdmin(NamedRowsDeletionMixin, WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     sharp_widths = {"photo": 240}
     list_display = ["name", "credentials", "photo_thumbnail"]
     search_fields = ["name", "credentials"]
@@ -687,7 +738,7 @@ class AuthorAdmin(WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(WebAddressMixin, admin.ModelAdmin):
+class TopicAdmin(NamedRowsDeletionMixin, WebAddressMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "is_sensitive"]
     list_filter = ["is_sensitive"]
     search_fields = ["name"]

@@ -518,6 +518,9 @@ class ArticleAuthor(models.Model):
         # these, and "Author: Maya" would read as if her profile went with it.
         verbose_name = "byline credit"
 
+    # What its name reads, so the admin's delete pages fetch them with the rows.
+    named_after = ("author", "article")
+
     def __str__(self):
         # Named with its article: the author's delete page lists the bylines that keep it.
         return f"{self.author.name} in the byline of “{self.article}”"
@@ -719,6 +722,7 @@ def name_link_rows(field, *, verbose_name, describe):
     link._meta.verbose_name = verbose_name
     link._meta.verbose_name_plural = f"{verbose_name}s"
     link.__str__ = describe
+    link.named_after = (field.m2m_field_name(), field.m2m_reverse_field_name())
 
 
 name_link_rows(

@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from articles.admin import (
     STAFF_FIELDS,
     KeptVersionsAdmin,
+    NamedRowsDeletionMixin,
     SavedSinceOpenedForm,
     UploadNoticeMixin,
     WebAddressMixin,
@@ -131,7 +132,7 @@ class ProgramForm(SavedSinceOpenedForm):
 
 
 @admin.register(Program)
-class ProgramAdmin(WebAddressMixin, UploadNoticeMixin, KeptVersionsAdmin):
+class ProgramAdmin(NamedRowsDeletionMixin, WebAddressMixin, UploadNoticeMixin, KeptVersionsAdmin):
     form = ProgramForm
     sharp_widths = {"image": 900}
     list_display = [

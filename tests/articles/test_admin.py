@@ -11,7 +11,9 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -820,6 +822,46 @@ def test_delete_pages_name_the_links_they_remove_in_plain_words(staff_client):
     for page in (on_article, on_topic, on_author, confirmation("programs_program", program)):
         assert "object (" not in page
         assert "relationship" not in page
+
+
+def test_delete_pages_take_the_same_queries_for_twice_as_many_articles(
+    staff_client, django_assert_max_num_queries
+):
+    """A topic's or author's delete page named each article under it or in its byline
+    with a query of its own: hundreds on a large site."""
+    topic = make_topic(name="Neuroplasticity")
+    author = make_author(name="Ana Ruiz")
+    picked = make_article(title="Picked by all")
+
+    def add_articles(count):
+        for _ in range(count):
+            article = make_article(topics=[topic], authors=[author])
+            article.related_picks.set([picked])
+
+    def pages():
+        return {
+            url: staff_client.get(url)
+            for url in (
+                reverse("admin:articles_topic_delete", args=[topic.pk]),
+                reverse("admin:articles_author_delete", args=[author.pk]),
+                reverse("admin:articles_article_delete", args=[picked.pk]),
+            )
+        }
+
+    add_articles(2)
+    with CaptureQueriesContext(connection) as first:
+        pages()
+    few = len(first)  # read now: the next request empties the connection's query log
+
+    add_articles(4)
+    with django_assert_max_num_queries(few):
+        responses = pages()
+    on_topic, on_author, on_article = (
+        html.unescape(response.content.decode()) for response in responses.values()
+    )
+    assert on_topic.count("” under Neuroplasticity") == 6
+    assert on_author.count("Ana Ruiz in the byline of") == 6
+    assert on_article.count("” shown with “") == 6
 
 
 def test_the_admin_carries_the_publication_name_not_djangos(staff_client):
