@@ -71,7 +71,12 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["author_name", "email", "body"]
     list_select_related = ["article"]
     list_per_page = 50
-    date_hierarchy = "created_at"
+    # The queue is read on every visit, and the comments table is the site's largest:
+    # no second count of every comment beside the filtered one ("Show all" instead), and
+    # no date drill-down, whose months were found by reading every comment's date (190
+    # of the page's 220 ms with 20,000 comments). Moderators find older comments by
+    # search and the filters.
+    show_full_result_count = False
     actions = ["approve", "mark_spam", "remove"]
     fields = [
         "article_page",
