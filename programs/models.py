@@ -414,6 +414,9 @@ class ProgramClick(models.Model):
     )
     clicked_on = models.DateField(default=timezone.localdate)
 
+    # A popular program has tens of thousands: its delete page gives their number.
+    delete_pages_count_only = True
+
     class Meta:
         indexes = [models.Index(fields=["program", "clicked_on"])]
 
