@@ -39,15 +39,22 @@ class ArticleFilter(admin.SimpleListFilter):
             .order_by("title")
             .values_list("pk", "title")[:ARTICLE_FILTER_LIMIT]
         )
-        chosen = self.value()
-        if chosen and chosen.isdigit() and int(chosen) not in {pk for pk, _ in articles}:
+        chosen = self._chosen_id()
+        if chosen is not None and chosen not in {pk for pk, _ in articles}:
             articles += Article.objects.filter(pk=chosen).values_list("pk", "title")
         return [(str(pk), title) for pk, title in articles]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(article_id=self.value())
-        return queryset
+        if self.value() is None:
+            return queryset
+        chosen = self._chosen_id()
+        # An address edited by hand names no article: an empty list, not a server error.
+        return queryset.filter(article_id=chosen) if chosen is not None else queryset.none()
+
+    def _chosen_id(self):
+        value = self.value() or ""
+        # "²" is a digit to str.isdigit(), and no number to int().
+        return int(value) if value.isascii() and value.isdigit() else None
 
 
 @admin.register(Comment)
