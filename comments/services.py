@@ -146,11 +146,13 @@ def comment_published(*, comment: Comment, base_url: str) -> None:
 
 def _queue_reply_notifications(reply_ids, *, base_url):
     """E-mail the parent author of each approved reply in `reply_ids` once, if they
-    opted in."""
+    opted in and readers can see the article: its link would otherwise lead to "not
+    found" (a moderator may approve replies on an article taken back to draft)."""
     if not reply_ids:
         return
     due = Comment.objects.filter(
         pk__in=reply_ids,
+        article__in=Article.objects.published(),
         status=Comment.Status.APPROVED,
         reply_notified_at__isnull=True,
         parent__status=Comment.Status.APPROVED,

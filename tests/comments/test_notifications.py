@@ -17,7 +17,7 @@ from django.urls import reverse
 from comments.models import Comment
 from comments.notifications import queue_reply_emails, unsubscribe_target, unsubscribe_token
 from tests.comments.conftest import post_comment
-from tests.factories import make_article, make_comment
+from tests.factories import make_article, make_comment, make_draft, make_scheduled
 
 pytestmark = pytest.mark.django_db
 
@@ -199,6 +199,21 @@ def test_a_held_reply_notifies_nobody_until_approved(client, django_capture_on_c
     parent = make_comment(article, email="pat@example.com", notify_on_reply=True)
     with django_capture_on_commit_callbacks(execute=True):
         post_comment(client, article, parent=str(parent.pk), email="first@example.com")
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("hidden", [make_draft, make_scheduled], ids=["draft", "scheduled"])
+def test_no_email_for_a_reply_on_an_article_readers_cannot_see(
+    staff_client, django_capture_on_commit_callbacks, hidden
+):
+    """Its link would lead to "not found": the article went back to draft, or was
+    rescheduled, while replies waited for moderation."""
+    article = hidden()
+    parent = make_comment(article, email="pat@example.com", notify_on_reply=True)
+    reply = make_comment(article, parent=parent, status="pending", approved_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_in_admin(staff_client, reply)
+    assert Comment.objects.get(pk=reply.pk).status == Comment.Status.APPROVED
     assert mail.outbox == []
 
 
