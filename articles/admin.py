@@ -71,13 +71,35 @@ class SiteDateTimeField(forms.SplitDateTimeField):
         try:
             return super().compress(data_list)
         except forms.ValidationError as error:
-            # An add form's `?publish_at=` arrives as text: nothing was stored yet.
-            if error.code != "ambiguous_timezone" or not isinstance(self.shown, datetime.datetime):
+            if error.code != "ambiguous_timezone":
                 raise
             typed = datetime.datetime.combine(*data_list)
-            if timezone.make_naive(self.shown).replace(microsecond=0) != typed:
-                raise
-            return self.shown
+            # An add form's `?publish_at=` arrives as text: nothing was stored yet.
+            if (
+                isinstance(self.shown, datetime.datetime)
+                and timezone.make_naive(self.shown).replace(microsecond=0) == typed
+            ):
+                return self.shown
+            raise forms.ValidationError(clock_change_message(typed), code=error.code) from error
+
+
+def clock_change_message(typed: datetime.datetime) -> str:
+    """What to type instead of a time the clocks skip or repeat in the site's zone. Django
+    says only that the time "may be ambiguous or it may not exist"; staff need to know
+    which, and a time that works."""
+    zone = timezone.get_current_timezone()
+    earlier, later = typed.replace(tzinfo=zone, fold=0), typed.replace(tzinfo=zone, fold=1)
+    day = f"{typed:%H:%M} on {typed.day} {typed:%B %Y} in {zone}"
+    if earlier.utcoffset() < later.utcoffset():
+        # Skipped: read with the offset of before the change, it is the moment the clocks
+        # showed after it.
+        meant = earlier.astimezone(datetime.UTC).astimezone(zone)
+        return f"There is no {day}: the clocks go forward then. Did you mean {meant:%H:%M}?"
+    repeat = earlier.utcoffset() - later.utcoffset()
+    return (
+        f"{day} comes twice, as the clocks go back then. Choose {typed - repeat:%H:%M} or "
+        f"{typed + repeat:%H:%M}, or another time outside the repeated hour."
+    )
 
 
 STAFF_FIELDS = {

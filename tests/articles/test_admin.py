@@ -955,4 +955,25 @@ def test_a_time_that_comes_twice_when_typed_anew_is_still_asked_again(staff_clie
     form = form_as_shown(staff_client.get(url), publish_at_0="2026-10-25", publish_at_1="01:30")
     response = staff_client.post(url, form)
     assert response.status_code == HTTPStatus.OK
-    assert "it may be ambiguous" in response.content.decode()
+    assert (
+        "01:30 on 25 October 2026 in Europe/London comes twice, as the clocks go back then. "
+        "Choose 00:30 or 02:30, or another time outside the repeated hour."
+    ) in html.unescape(response.content.decode())
+
+
+def test_a_time_the_clocks_skip_is_asked_again_with_the_time_it_would_be(staff_client, settings):
+    settings.TIME_ZONE = "America/New_York"
+    article = make_article(title="Sleep and memory")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    form = form_as_shown(staff_client.get(url), publish_at_0="2026-03-08", publish_at_1="02:30")
+    response = staff_client.post(url, form)
+    assert response.status_code == HTTPStatus.OK
+    assert (
+        "There is no 02:30 on 8 March 2026 in America/New_York: the clocks go forward then. "
+        "Did you mean 03:30?"
+    ) in html.unescape(response.content.decode())
+
+    form.update(publish_at_1="03:30")
+    assert staff_client.post(url, form).status_code == HTTPStatus.FOUND
+    article.refresh_from_db()
+    assert article.publish_at == datetime.datetime(2026, 3, 8, 7, 30, tzinfo=datetime.UTC)
