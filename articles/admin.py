@@ -326,8 +326,9 @@ class SourceInline(admin.StackedInline):
 
 class UpdateNoteFormSet(forms.BaseInlineFormSet):
     """An update note tells readers when the article changed after it appeared; one
-    dated earlier is a slip (often of the year) that the page would print as it is. Only
-    notes staff add or change are checked, so older notes never block a save."""
+    dated before that, or still to come, is a slip (often of the year) that the page
+    would print as it is. Only notes staff add or change are checked, so older notes
+    never block a save."""
 
     def clean(self):
         super().clean()
@@ -335,6 +336,8 @@ class UpdateNoteFormSet(forms.BaseInlineFormSet):
         if publish_at is None:
             return
         appeared = timezone.localdate(publish_at)
+        # A scheduled article's note may carry its publication day.
+        latest = max(timezone.localdate(), appeared)
         for form in self.forms:
             if not form.has_changed() or self._should_delete_form(form):
                 continue
@@ -344,6 +347,12 @@ class UpdateNoteFormSet(forms.BaseInlineFormSet):
                     "date",
                     f"The article appears on {date_format(appeared, 'j F Y')}: an update "
                     "cannot be dated before it. Check the year, or the publication date.",
+                )
+            elif date and date > latest:
+                form.add_error(
+                    "date",
+                    f"{date_format(date, 'j F Y')} is still to come: an update is dated the "
+                    "day it was made. Check the year.",
                 )
 
 

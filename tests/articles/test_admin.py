@@ -303,6 +303,38 @@ def test_an_update_note_dated_before_the_article_appeared_is_asked_again(staff_c
     assert Article.objects.get(slug="a-new-study").updates.get().note == "Fixed."
 
 
+def test_an_update_note_dated_in_the_future_is_asked_again(staff_client):
+    """ "Updated 27 November 2062" is a slip of the year; a note for an article still to
+    appear may carry its publication day."""
+    html = post_article_expecting_error(
+        staff_client,
+        **{"updates-TOTAL_FORMS": "1", "updates-0-date": "2062-11-27", "updates-0-note": "Fixed."},
+    )
+    assert "27 November 2062 is still to come: an update is dated the day it was made." in html
+    assert 'value="Fixed."' in html
+
+    today = timezone.localdate()
+    appears = today + datetime.timedelta(days=7)
+    for appeared, note_date, slug in [
+        ("2026-01-01", today, "updated-today"),
+        (appears, appears, "updated-as-it-appears"),
+    ]:
+        response = staff_client.post(
+            reverse("admin:articles_article_add"),
+            article_form(
+                slug=slug,
+                publish_at_0=str(appeared),
+                **{
+                    "updates-TOTAL_FORMS": "1",
+                    "updates-0-date": note_date.isoformat(),
+                    "updates-0-note": "Fixed.",
+                },
+            ),
+        )
+        assert response.status_code == HTTPStatus.FOUND
+        assert Article.objects.get(slug=slug).updates.get().date == note_date
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
