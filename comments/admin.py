@@ -93,7 +93,7 @@ class CommentAdmin(admin.ModelAdmin):
         "status",
         "moderation_note",
         "notify_on_reply",
-        ("created_at", "approved_at"),
+        ("created_at", "approved_at", "edited_at"),
         ("by_staff", "staff_user"),
         "sender",
         "user_agent",
@@ -106,6 +106,7 @@ class CommentAdmin(admin.ModelAdmin):
         "moderation_note",
         "created_at",
         "approved_at",
+        "edited_at",
         "by_staff",
         "staff_user",
         "sender",
@@ -181,7 +182,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="posted", ordering="created_at")
     def posted(self, comment):
-        return date_format(timezone.localtime(comment.created_at), "j M Y, H:i")
+        posted = date_format(timezone.localtime(comment.created_at), "j M Y, H:i")
+        # The text a moderator reads may not be the one first posted.
+        return f"{posted} (edited)" if comment.edited_at else posted
 
     @admin.display(description="thread")
     def thread(self, comment):

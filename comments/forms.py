@@ -46,6 +46,20 @@ class CommentLineField(_ReaderTextField):
     clean_value = staticmethod(clean_line)
 
 
+def comment_body_field():
+    return CommentTextField(
+        label="Comment",
+        max_length=BODY_MAX_LENGTH,
+        help_text=f"Plain text, up to {BODY_MAX_LENGTH:,} characters. Links are allowed.",
+        error_messages={
+            "required": "Please write your comment.",
+            "max_length": f"Please shorten your comment to {BODY_MAX_LENGTH:,} characters or "
+            "fewer (it has %(show_value)d).",
+        },
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
 class CommentForm(forms.Form):
     """What a reader sends. The form timestamp and the honeypot are checked here too; the
     policy (hold, spam, flood, duplicates) is the services' business."""
@@ -73,17 +87,7 @@ class CommentForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    body = CommentTextField(
-        label="Comment",
-        max_length=BODY_MAX_LENGTH,
-        help_text=f"Plain text, up to {BODY_MAX_LENGTH:,} characters. Links are allowed.",
-        error_messages={
-            "required": "Please write your comment.",
-            "max_length": f"Please shorten your comment to {BODY_MAX_LENGTH:,} characters or "
-            "fewer (it has %(show_value)d).",
-        },
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
+    body = comment_body_field()
     notify_on_reply = forms.BooleanField(label="E-mail me when someone replies", required=False)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The honeypot: hidden from people by the stylesheet, filled in by form-filling bots.
@@ -129,3 +133,13 @@ class CommentForm(forms.Form):
         if hasattr(self, "cleaned_data"):
             return self.cleaned_data.get("parent")
         return None
+
+
+class CommentEditForm(forms.Form):
+    """A commenter's new text for their own comment; who may edit is the view's business."""
+
+    body = comment_body_field()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -37,7 +37,7 @@ class CommentQuerySet(models.QuerySet):
             # the query itself, and the thread only reads these fields.
             .values_list(
                 "pk", "parent_id", "author_name", "body", "body_html", "status", "by_staff",
-                "created_at", named=True,
+                "created_at", "edited_at", named=True,
             )
         )  # fmt: skip
 
@@ -98,6 +98,13 @@ class Comment(models.Model):
         blank=True,
         editable=False,
         help_text="When the parent comment's author was e-mailed about this reply.",
+    )
+    edited_at = models.DateTimeField(
+        "edited by its author",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When its author last changed the text (pages mark it as edited).",
     )
 
     objects = CommentQuerySet.as_manager()

@@ -6,11 +6,12 @@ time resolving the same dozen variables for each of them. Here each comment is a
 `make bench` measures it on a page with nothing cached.
 """
 
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.html import html_format, html_join, html_literal
 
-from .selectors import MAX_DEPTH, ThreadEntry
+from .selectors import MAX_DEPTH, ThreadEntry, minutes_left
 
 _OPEN_REPLIES = html_literal('<ol class="comment-replies">')
 _CLOSE_ITEM = html_literal("</li>")
@@ -18,6 +19,7 @@ _CLOSE_REPLIES = html_literal("</ol></li>")
 # After a comment: its item closed, then the reply lists it ends (at most one per level).
 _CLOSINGS = [html_join([_CLOSE_ITEM, *[_CLOSE_REPLIES] * ends]) for ends in range(MAX_DEPTH)]
 _STAFF_BADGE = html_literal('<span class="badge badge--staff">Staff</span>')
+_EDITED = html_literal(' <span class="comment__edited">· edited</span>')
 _NOTHING = html_literal("")
 
 
@@ -39,7 +41,18 @@ def _when(moment, zone):
     )
 
 
-def _item(entry: ThreadEntry, article_url: str, is_open: bool, zone):
+def _edit_link(pk, deadline):
+    left = minutes_left(deadline)
+    return html_format(
+        '<a class="comment__edit" href="{}">Edit<span class="visually-hidden"> your comment'
+        '</span></a> <span class="comment__edit-time">({} minute{} left)</span>',
+        reverse("comments:edit", args=[pk]),
+        left,
+        "" if left == 1 else "s",
+    )
+
+
+def _item(entry: ThreadEntry, article_url: str, is_open: bool, zone, editable):
     comment = entry.comment
     tail = _OPEN_REPLIES if entry.opens_replies else _CLOSINGS[entry.closes]
     if entry.removed:
@@ -59,16 +72,24 @@ def _item(entry: ThreadEntry, article_url: str, is_open: bool, zone):
         else _NOTHING
     )
     pk, name = comment.pk, comment.author_name
-    actions = (
+    reply = (
         html_format(
-            '<p class="comment__actions"><a class="comment__reply" href="{0}?reply_to={1}#reply" '
-            'rel="nofollow" data-reply-to="{1}" data-reply-name="{2}">Reply'
-            '<span class="visually-hidden"> to {2}</span></a></p>',
+            '<a class="comment__reply" href="{0}?reply_to={1}#reply" rel="nofollow" '
+            'data-reply-to="{1}" data-reply-name="{2}">Reply'
+            '<span class="visually-hidden"> to {2}</span></a>',
             article_url,
             pk,
             name,
         )
         if is_open
+        else _NOTHING
+    )
+    edit = _edit_link(pk, editable[pk]) if pk in editable else _NOTHING
+    actions = (
+        html_format(
+            '<p class="comment__actions">{}{}{}</p>', reply, " " if reply and edit else "", edit
+        )
+        if reply or edit
         else _NOTHING
     )
     machine_time, shown_time = _when(comment.created_at, zone)
@@ -77,8 +98,8 @@ def _item(entry: ThreadEntry, article_url: str, is_open: bool, zone):
         '<article class="comment" id="comment-{1}" aria-labelledby="comment-{1}-author">'
         '<header class="comment__meta">'
         '<span class="comment__author" id="comment-{1}-author"><bdi>{2}</bdi></span>{3}{4}'
-        '<a class="comment__permalink" href="#comment-{1}"><time datetime="{5}">{6}</time></a>'
-        '</header><div class="comment__body" dir="auto">{7}</div>{8}</article>{9}',
+        '<a class="comment__permalink" href="#comment-{1}"><time datetime="{5}">{6}</time></a>{7}'
+        '</header><div class="comment__body" dir="auto">{8}</div>{9}</article>{10}',
         entry.depth,
         pk,
         name,
@@ -86,19 +107,22 @@ def _item(entry: ThreadEntry, article_url: str, is_open: bool, zone):
         context,
         machine_time,
         shown_time,
+        _EDITED if comment.edited_at else _NOTHING,
         entry.html,
         actions,
         tail,
     )
 
 
-def render_thread(thread: list[ThreadEntry], *, article_url: str, is_open: bool):
-    """`<ol class="comment-list">` with nested reply lists, as the stylesheet expects."""
+def render_thread(thread: list[ThreadEntry], *, article_url: str, is_open: bool, editable=None):
+    """`<ol class="comment-list">` with nested reply lists, as the stylesheet expects.
+    `editable` maps the reader's own comments they may still edit to when that ends."""
     zone = timezone.get_current_timezone()
+    editable = editable or {}
     return html_join(
         [
             html_literal('<ol class="comment-list">'),
-            *(_item(entry, article_url, is_open, zone) for entry in thread),
+            *(_item(entry, article_url, is_open, zone, editable) for entry in thread),
             html_literal("</ol>"),
         ]
     )

@@ -20,6 +20,7 @@ from .text import render_comment
 MAX_DEPTH = 4
 
 AWAITING_SESSION_KEY = "comments_awaiting"
+EDITABLE_SESSION_KEY = "comments_editable"
 AWAITING_ANCHOR = "comment-awaiting"
 AWAITING_REMEMBERED = 20
 # How long a reader's session (and so the notice) lasts without a visit: moderation can
@@ -142,6 +143,11 @@ def remember_awaiting(request, comment):
         request.session.set_expiry(timezone.now() + AWAITING_SESSION_LIFETIME)
 
 
+def _end_if_empty(request):
+    if not request.user.is_authenticated and set(request.session.keys()) <= {"_session_expiry"}:
+        request.session.flush()
+
+
 def forget_reader_expiry(sender, request, user, **kwargs):
     """Signal receiver: a reader who signs in (as staff) gets the staff idle limit back."""
     if request is not None:
@@ -165,11 +171,78 @@ def awaiting_for(request, article) -> list[Comment]:
     )
     still_waiting = [pk for pk in ids if pk in {comment.pk for comment in waiting}]
     if not still_waiting:
-        # Every comment has been decided: a reader's session held nothing else, and ended
-        # now, the next page comes from the page cache again.
+        # Every comment has been decided: a reader's session that holds nothing else ends
+        # now, and the next page comes from the page cache again.
         del request.session[AWAITING_SESSION_KEY]
-        if not request.user.is_authenticated and set(request.session.keys()) <= {"_session_expiry"}:
-            request.session.flush()
+        _end_if_empty(request)
     elif still_waiting != ids:
         request.session[AWAITING_SESSION_KEY] = still_waiting
     return [comment for comment in waiting if comment.article_id == article.pk]
+
+
+# --- Editing: a commenter's own comments, for a while after posting ----------------------
+
+
+def edit_window() -> datetime.timedelta | None:
+    """How long after posting a comment may be edited (COMMENTS_EDIT_MINUTES), or None
+    when editing is off."""
+    minutes = settings.COMMENTS_EDIT_MINUTES
+    return datetime.timedelta(minutes=minutes) if minutes > 0 else None
+
+
+def remember_editable(request, comment):
+    """Note in the author's session that they may edit `comment` until its window ends.
+
+    A reader's session then lasts at least that long; one that holds nothing else ends
+    with the window, and their pages come from the page cache again."""
+    window = edit_window()
+    if window is None:
+        return
+    deadline = comment.created_at + window
+    session = request.session
+    entries = [[pk, ends] for pk, ends in _editable_in_session(request).items() if pk != comment.pk]
+    session[EDITABLE_SESSION_KEY] = [
+        [pk, ends.timestamp()] for pk, ends in [*entries, [comment.pk, deadline]]
+    ][-AWAITING_REMEMBERED:]
+    if not request.user.is_authenticated and (
+        "_session_expiry" not in session or session.get_expiry_date() < deadline
+    ):
+        session.set_expiry(deadline)
+
+
+def _editable_in_session(request) -> dict[int, datetime.datetime]:
+    """The comments this session may still edit, each with when that ends; entries whose
+    time is over are dropped, and a reader's session left with nothing else ends."""
+    entries = request.session.get(EDITABLE_SESSION_KEY)
+    if not entries:
+        return {}
+    now = timezone.now().timestamp()
+    live = {pk: ends for pk, ends in entries if ends > now}
+    if len(live) < len(entries):
+        if live:
+            request.session[EDITABLE_SESSION_KEY] = [[pk, ends] for pk, ends in live.items()]
+        else:
+            del request.session[EDITABLE_SESSION_KEY]
+            _end_if_empty(request)
+    return {pk: datetime.datetime.fromtimestamp(ends, datetime.UTC) for pk, ends in live.items()}
+
+
+def editable_for(request, article=None) -> dict[int, datetime.datetime]:
+    """This visitor's own comments (on `article`, if given) they may still edit, each
+    with the moment that ends. Visitors without a session cookie never touch the
+    session, so their page does not vary by cookie."""
+    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return {}
+    deadlines = _editable_in_session(request)
+    if not deadlines or edit_window() is None:
+        return {}
+    comments = Comment.objects.filter(pk__in=deadlines).exclude(status=Comment.Status.REMOVED)
+    if article is not None:
+        comments = comments.filter(article=article)
+    return {pk: deadlines[pk] for pk in comments.values_list("pk", flat=True)}
+
+
+def minutes_left(deadline: datetime.datetime) -> int:
+    """Whole minutes until `deadline`, rounded up: "1 minute left" until the end."""
+    seconds = (deadline - timezone.now()).total_seconds()
+    return max(1, int(-(-seconds // 60)))

@@ -109,6 +109,41 @@ def comment_create(
     return comment
 
 
+# From least to most withheld: an edit never moves a comment towards the start.
+_WITHHELD_ORDER = [Comment.Status.APPROVED, Comment.Status.PENDING, Comment.Status.SPAM]
+
+
+def comment_edit(*, comment: Comment, body: str, sender: moderation.Sender, base_url: str):
+    """Change `comment`'s text for its author. Moderation reads the new text as it reads
+    a new comment, and an edit never makes a comment more public than it was: a held
+    comment stays held, with its new text, for the moderator; an approved one that now
+    breaks a rule leaves the page, held (the moderators are e-mailed) or as spam.
+
+    Only the text changes, so a reply's place in its thread and any e-mail already sent
+    stay as they are. The same text again changes nothing."""
+    body = clean_text(body)
+    if body == comment.body:
+        return comment
+    verdict = moderation.moderate(
+        author_name=comment.author_name,
+        email=comment.email,
+        body=body,
+        sender=sender,
+        staff_user=comment.staff_user if comment.by_staff else None,
+    )
+    was_public = comment.status == Comment.Status.APPROVED
+    with transaction.atomic():
+        comment.status = max(comment.status, verdict.status, key=_WITHHELD_ORDER.index)
+        if verdict.status != Comment.Status.APPROVED:
+            comment.moderation_note = verdict.note
+        comment.body = body
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "status", "moderation_note", "edited_at"])
+        if was_public and comment.status == Comment.Status.PENDING:
+            notifications.queue_moderator_email(comment, base_url=base_url)
+    return comment
+
+
 def comment_set_status(*, comments, status: str, base_url: str) -> int:
     """Move `comments` (a queryset) to `status`; approving one publishes it and e-mails
     the author of the comment it answers, if they asked. Returns how many changed.

@@ -6,5 +6,6 @@ app_name = "comments"
 
 urlpatterns = [
     path("articles/<slug:slug>/comments/", views.comment_post, name="post"),
+    path("comments/<int:pk>/edit/", views.comment_edit_page, name="edit"),
     path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

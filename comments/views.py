@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -13,10 +14,17 @@ from articles.redirects import current_address
 from articles.views import article_page_context
 
 from . import moderation, notifications
-from .forms import CommentForm
+from .forms import CommentEditForm, CommentForm
 from .models import Comment
-from .selectors import AWAITING_ANCHOR, remember_awaiting
-from .services import comment_create, comment_unsubscribe, comments_open
+from .selectors import (
+    AWAITING_ANCHOR,
+    edit_window,
+    editable_for,
+    minutes_left,
+    remember_awaiting,
+    remember_editable,
+)
+from .services import comment_create, comment_edit, comment_unsubscribe, comments_open
 
 
 def _article_page(request, article, status, **comment_context):
@@ -103,6 +111,7 @@ def comment_post(request, slug):
 
     user = request.user
     staff_user = user if user.is_authenticated and user.is_staff else None
+    sender = moderation.sender_from_request(request)
     try:
         comment = comment_create(
             article=article,
@@ -111,7 +120,7 @@ def comment_post(request, slug):
             email=form.cleaned_data["email"],
             body=form.cleaned_data["body"],
             notify_on_reply=form.cleaned_data["notify_on_reply"],
-            sender=moderation.sender_from_request(request),
+            sender=sender,
             staff_user=staff_user,
             base_url=notifications.site_url(request),
         )
@@ -121,10 +130,128 @@ def comment_post(request, slug):
         response["Retry-After"] = str(limited.retry_after)
         return response
 
+    # A post sent twice lands on the first comment: its sender may edit it, not someone
+    # else who happened to send the same words from the same address.
+    if comment.sender_hash == sender.network_hash:
+        remember_editable(request, comment)
+    return _to_comment(request, comment)
+
+
+def _to_comment(request, comment):
+    """Where a reader goes after posting or editing: to their comment, or to the notice
+    that it awaits moderation."""
     if comment.status == Comment.Status.APPROVED:
         return HttpResponseRedirect(comment.get_absolute_url())
     remember_awaiting(request, comment)
-    return HttpResponseRedirect(f"{article.get_absolute_url()}#{AWAITING_ANCHOR}")
+    return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#{AWAITING_ANCHOR}")
+
+
+EDIT_NOT_YOURS_MESSAGE = (
+    "Only the person who wrote a comment can edit it, from the browser they posted it in, "
+    "within {minutes} minutes of posting."
+)
+EDIT_OVER_MESSAGE = "The time to edit this comment ended {minutes} minutes after it was posted."
+EDIT_OFF_MESSAGE = "Comments cannot be edited once posted."
+EDIT_GONE_MESSAGE = "This comment is not on the site any more."
+
+
+class EditRefused(Exception):
+    def __init__(self, message, status):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def _comment_to_edit(request, pk):
+    """The visitor's own comment `pk` and when their time to edit it ends, or
+    EditRefused saying why not."""
+    comment = (
+        Comment.objects.select_related("article", "staff_user")
+        .filter(pk=pk, article__in=Article.objects.published())
+        .exclude(status=Comment.Status.REMOVED)
+        .first()
+    )
+    if comment is None:
+        raise EditRefused(EDIT_GONE_MESSAGE, HTTPStatus.NOT_FOUND)
+    deadline = editable_for(request).get(comment.pk)
+    if deadline is not None:
+        return comment, deadline
+    window = edit_window()
+    if window is None:
+        raise EditRefused(EDIT_OFF_MESSAGE, HTTPStatus.FORBIDDEN)
+    over = comment.created_at + window <= timezone.now()
+    message = EDIT_OVER_MESSAGE if over else EDIT_NOT_YOURS_MESSAGE
+    minutes = int(window.total_seconds() // 60)
+    raise EditRefused(message.format(minutes=minutes), HTTPStatus.FORBIDDEN)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def comment_edit_page(request, pk):
+    """A commenter changes the text of their own comment: from the session it was posted
+    in, for COMMENTS_EDIT_MINUTES after posting. Moderation reads the new text (see
+    `comment_edit` in services). A refusal says why and gives back any text sent."""
+    try:
+        comment, deadline = _comment_to_edit(request, pk)
+    except EditRefused as refused:
+        if request.method == "GET" and refused.status == HTTPStatus.NOT_FOUND:
+            raise Http404(refused.message) from None
+        return _edit_refused(request, refused)
+    if request.method == "GET":
+        form = CommentEditForm(initial={"body": comment.body})
+        return _edit_page(request, comment, deadline, form, HTTPStatus.OK)
+    form = CommentEditForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, comment, deadline, form, HTTPStatus.BAD_REQUEST)
+    comment = comment_edit(
+        comment=comment,
+        body=form.cleaned_data["body"],
+        sender=moderation.sender_from_request(request),
+        base_url=notifications.site_url(request),
+    )
+    return _to_comment(request, comment)
+
+
+def comment_edit_csrf_failure(request, pk):
+    """An edit whose form token no longer matched the reader's cookie (see
+    config.security.csrf_failure): the edit page again, the text in place, a message and
+    a token that matches."""
+    try:
+        comment, deadline = _comment_to_edit(request, pk)
+    except EditRefused as refused:
+        return _edit_refused(request, refused)
+    form = CommentEditForm(request.POST)
+    form.is_valid()
+    form.add_error(None, CSRF_FAILED_MESSAGE)
+    return _edit_page(request, comment, deadline, form, HTTPStatus.FORBIDDEN)
+
+
+def _edit_page(request, comment, deadline, form, status):
+    return render(
+        request,
+        "comments/comment_edit.html",
+        {
+            "comment": comment,
+            "article": comment.article,
+            "form": form,
+            "minutes_left": minutes_left(deadline),
+            "back_url": comment.get_absolute_url()
+            if comment.status == Comment.Status.APPROVED
+            else f"{comment.article.get_absolute_url()}#{AWAITING_ANCHOR}",
+        },
+        status=status,
+    )
+
+
+def _edit_refused(request, refused):
+    return render(
+        request,
+        "comments/edit_refused.html",
+        {
+            "message": refused.message,
+            "posted_text": _posted_text(request) if request.method == "POST" else "",
+        },
+        status=refused.status,
+    )
 
 
 def _posted_text(request):

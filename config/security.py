@@ -148,19 +148,15 @@ def _is_token_mismatch(reason):
 
 def csrf_failure(request, reason=""):
     """The site's CSRF_FAILURE_VIEW: its own page (with the footer), not Django's bare one.
-    The comment form is the only form readers post, so a failed comment comes back on
-    its article page to be sent again."""
-    from comments.views import comment_csrf_failure
+    Readers post only comments and their edits, so a failed one comes back on its page
+    to be sent again, the text in place."""
+    from comments.views import comment_csrf_failure, comment_edit_csrf_failure
 
     match = request.resolver_match
     same_site = request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
-    if (
-        match is not None
-        and match.view_name == "comments:post"
-        and _is_token_mismatch(reason)
-        and same_site
-    ):
-        response = comment_csrf_failure(request, match.kwargs["slug"])
-        if response is not None:
-            return response
+    if match is not None and _is_token_mismatch(reason) and same_site:
+        if match.view_name == "comments:post":
+            return comment_csrf_failure(request, match.kwargs["slug"])
+        if match.view_name == "comments:edit":
+            return comment_edit_csrf_failure(request, match.kwargs["pk"])
     return render(request, "403_csrf.html", status=HTTPStatus.FORBIDDEN)

@@ -366,6 +366,9 @@ COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
 COMMENTS_HOLD_FIRST_COMMENT = env_bool("COMMENTS_HOLD_FIRST_COMMENT", default=True)
 # A comment with this many links or more waits for a moderator.
 COMMENTS_HOLD_LINKS = env.int("COMMENTS_HOLD_LINKS", default=2)
+# How long after posting a commenter may still edit their comment, from the browser they
+# posted it in; 0 turns editing off.
+COMMENTS_EDIT_MINUTES = env.int("COMMENTS_EDIT_MINUTES", default=15)
 # Flood-control bookkeeping and the moderation lists change no page.
 PAGE_CACHE_IGNORED_MODELS += ["comments.SenderActivity", "comments.ModerationTerm"]
 

@@ -14,7 +14,14 @@ from ..forms import CommentForm
 from ..models import Comment, CommentSettings
 from ..moderation import form_token, resent_form_token
 from ..rendering import render_thread
-from ..selectors import AWAITING_ANCHOR, approved_count, awaiting_for, comment_thread
+from ..selectors import (
+    AWAITING_ANCHOR,
+    approved_count,
+    awaiting_for,
+    comment_thread,
+    editable_for,
+    minutes_left,
+)
 from ..services import comments_open
 from ..text import crisis_html
 
@@ -37,18 +44,24 @@ def _reply_target(request, article):
     return (parent, "") if parent else (None, REPLY_GONE_MESSAGE)
 
 
-def _rendered_thread(article, is_open):
+def _rendered_thread(article, is_open, editable):
     """The thread's HTML and count, made once per change of content: the thread is the
-    most expensive part of a long discussion's page, and every reader sees the same."""
+    most expensive part of a long discussion's page, and every reader sees the same,
+    except a commenter who may still edit a comment of theirs (`editable`), whose page
+    is never cached either."""
 
     def render():
         thread = comment_thread(article)
         return {
-            "html": render_thread(thread, article_url=article.get_absolute_url(), is_open=is_open),
+            "html": render_thread(
+                thread, article_url=article.get_absolute_url(), is_open=is_open, editable=editable
+            ),
             "count": approved_count(thread),
             "shown": bool(thread),
         }
 
+    if editable:
+        return render()
     return cached_for_generation(f"comment-thread:{article.pk}:{int(is_open)}", render)
 
 
@@ -61,7 +74,8 @@ def comment_section(context, article):
     """
     request = context.get("request")
     is_open = comments_open(article)
-    thread = _rendered_thread(article, is_open)
+    editable = editable_for(request, article)
+    thread = _rendered_thread(article, is_open, editable)
     form = context.get("comment_form")
     reply_parent, reply_message = None, ""
     if form is None:
@@ -87,6 +101,7 @@ def comment_section(context, article):
         "crisis_resources": crisis_html(notes.crisis_resources) if sensitive else "",
         # For the awaiting-moderation notice inside the section.
         "request": request,
+        "editable": editable,
     }
 
 
@@ -101,9 +116,14 @@ def _initial_for(request):
 
 @register.inclusion_tag("comments/_awaiting_notice.html", takes_context=True)
 def comment_awaiting_notice(context, article):
-    """The author's own comments still waiting for moderation (from their session)."""
+    """The author's own comments still waiting for moderation (from their session),
+    each with a link to edit it while they still may."""
+    editable = context.get("editable", {})
     return {
-        "awaiting": awaiting_for(context.get("request"), article),
+        "awaiting": [
+            (comment, minutes_left(editable[comment.pk]) if comment.pk in editable else None)
+            for comment in awaiting_for(context.get("request"), article)
+        ],
         "anchor": AWAITING_ANCHOR,
     }
 

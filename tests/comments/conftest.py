@@ -47,4 +47,5 @@ def _comment_settings(settings):
     settings.COMMENTS_CLOSE_AFTER_DAYS = 0
     settings.COMMENTS_HOLD_FIRST_COMMENT = True
     settings.COMMENTS_HOLD_LINKS = 2
+    settings.COMMENTS_EDIT_MINUTES = 15
     settings.PAGE_CACHE_SECONDS = 0

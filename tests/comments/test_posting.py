@@ -67,8 +67,9 @@ def test_the_pending_notice_is_not_cached_for_other_readers(client, settings):
         assert "awaiting moderation" not in page
 
 
-def test_the_notice_goes_once_the_comment_is_approved(client, settings):
-    """And with it the reader's session: their next pages come from the page cache."""
+def test_the_notice_goes_once_the_comment_is_approved(client, settings, time_machine):
+    """And with it the reader's session, once their time to edit the comment is over too:
+    their next pages come from the page cache."""
     article = make_article()
     post_comment(client, article, body="Held then approved.")
     comment = Comment.objects.get()
@@ -76,6 +77,11 @@ def test_the_notice_goes_once_the_comment_is_approved(client, settings):
     comment.save()
     page = client.get(article.get_absolute_url()).content.decode()
     assert "awaiting moderation" not in page
+    assert page.count("Held then approved.") == 1
+    assert settings.SESSION_COOKIE_NAME in client.cookies  # "Edit" is still offered
+
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=16))
+    page = client.get(article.get_absolute_url()).content.decode()
     assert page.count("Held then approved.") == 1
     ended = client.cookies.pop(settings.SESSION_COOKIE_NAME)
     assert not ended.value and ended["max-age"] == 0  # a browser forgets it

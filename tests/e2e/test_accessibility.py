@@ -52,7 +52,15 @@ def test_comment_form_error_and_moderation_notice_are_accessible(axe_page, open_
     write_comment(
         axe_page, name="Alex", email="alex@example.com", text="A question.", loaded_at=loaded_at
     )
-    axe_page.get_by_role("status").filter(has_text="awaiting moderation").wait_for()
+    notice = axe_page.get_by_role("status").filter(has_text="awaiting moderation")
+    notice.wait_for()
     if violations := axe_violations(axe_page):
         found["moderation notice"] = violations
+
+    notice.get_by_role("link", name="Edit your comment").click()
+    axe_page.get_by_role("textbox", name="Comment").fill("A question, put better.")
+    if violations := axe_violations(axe_page):
+        found["comment edit page"] = violations
+    axe_page.get_by_role("button", name="Save changes").click()
+    notice.filter(has_text="A question, put better.").wait_for()
     assert not found, report(found)

@@ -1,6 +1,7 @@
 """The Nu Html Checker finds no error on any kind of public page."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
@@ -24,6 +25,15 @@ def test_public_pages_are_valid_html(client, java):
     notice = client.post(comment_url, comment_form_data(article), follow=True)
     assert "awaiting moderation" in notice.content.decode()
     pages["moderation notice"] = notice.content.decode()
+    held = article.comments.latest("pk")
+    edit_url = reverse("comments:edit", args=[held.pk])
+    pages["comment edit page"] = client.get(edit_url).content.decode()
+    edit_error = client.post(edit_url, {"body": ""})
+    assert edit_error.status_code == 400
+    pages["comment edit page with an error"] = edit_error.content.decode()
+    refused = Client().post(edit_url, {"body": "Not mine to edit."})
+    assert refused.status_code == 403
+    pages["comment edit refused"] = refused.content.decode()
 
     errors = vnu_errors(java, pages)
     assert not errors, "\n".join(
