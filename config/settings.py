@@ -42,6 +42,21 @@ def env_bool(name, default):
     return value in _TRUE_WORDS
 
 
+def env_service_url(name, default):
+    """A service's address (DATABASE_URL, CACHE_URL, EMAIL_URL). A password with `/`, `?`
+    or `#` in it, written as it is, ends the host part there: PostgreSQL's address fails
+    with a message about its port, and Redis's quietly becomes a socket file that does not
+    exist, leaving every page uncached. Refused with a message that says how to write it."""
+    url = env.str(name, default=default)
+    parts = urlsplit(url)
+    if parts.netloc and "@" not in parts.netloc and "@" in url.partition(parts.netloc)[2]:
+        raise ImproperlyConfigured(
+            f"{name} has a user name or password with / ? or # in it: write them as %2F %3F "
+            "%23 (and % as %25): a password ab/cd is written ab%2Fcd."
+        )
+    return url
+
+
 def env_project_path(name, default):
     """A file or folder; a relative one is taken from the project folder (as
     .env.example writes them), so a command run from elsewhere, by cron say, uses the
@@ -140,7 +155,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(
+        env_service_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+    ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] != ":memory:":
@@ -169,7 +186,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://publication")}
+CACHES = {
+    "default": env.cache_url_config(
+        env_service_url("CACHE_URL", default="locmemcache://publication")
+    )
+}
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Room for every page of a mid-sized site; the default of 300 would churn.
     CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 5000
@@ -227,7 +248,7 @@ PAGE_CACHE_IGNORED_MODELS += ["programs.ProgramClick"]
 
 # --- E-mail ---------------------------------------------------------------------------
 
-_email = env.email("EMAIL_URL", default="consolemail://")
+_email = env.email_url_config(env_service_url("EMAIL_URL", default="consolemail://"))
 # Port 465 speaks TLS from the first byte, where STARTTLS (what django-environ makes of
 # "smtps://") waits for a greeting that never comes; and an address without a port is
 # sent to the port its scheme's security uses, not to 25, which most providers refuse.

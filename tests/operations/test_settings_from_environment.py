@@ -10,6 +10,7 @@ from unittest import mock
 import environ
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from tests.security.conftest import load_settings
 
@@ -161,3 +162,39 @@ def test_a_shell_reads_env_example_as_the_site_does():
     assert "DEFAULT_FROM_EMAIL" in from_site
     for name, value in from_site.items():
         assert from_shell.get(name) == value, name
+
+
+@pytest.mark.parametrize(
+    ("name", "address"),
+    [
+        ("DATABASE_URL", "postgres://site:ab/cd@db.example.org:5432/site"),
+        ("DATABASE_URL", "postgres://site:ab?cd@db.example.org:5432/site"),
+        ("CACHE_URL", "redis://:ab/cd@cache.example.org:6379/1"),
+        ("CACHE_URL", "redis://:ab#cd@cache.example.org:6379/1"),
+        ("EMAIL_URL", "smtp+tls://site:ab/cd@mail.example.org:587"),
+    ],
+)
+def test_a_password_that_would_cut_a_service_address_short_is_refused(name, address):
+    """A generated password often holds `/`: written as it is, it ends the host part, and
+    Redis would be looked for at a socket file, leaving every page uncached in silence."""
+    with pytest.raises(ImproperlyConfigured, match=f"{name} has a user name or password") as error:
+        load_settings(**{name: address})
+    assert "ab/cd@" not in str(error.value)  # the message never repeats the password
+
+
+def test_a_password_written_with_percent_escapes_reaches_each_service():
+    loaded = load_settings(
+        DATABASE_URL="postgres://site:ab%2Fc%3Fd%23e@db.example.org:5432/site",
+        CACHE_URL="redis://:ab%2Fcd@cache.example.org:6379/1",
+        EMAIL_URL="smtp+tls://site:ab%2Fcd@mail.example.org:587",
+    )
+    database = loaded["DATABASES"]["default"]
+    assert (database["HOST"], database["PASSWORD"]) == ("db.example.org", "ab/c?d#e")
+    # Django hands the address to redis-py, which decodes the password itself.
+    assert loaded["CACHES"]["default"]["LOCATION"] == "redis://:ab%2Fcd@cache.example.org:6379/1"
+    assert (loaded["EMAIL_HOST"], loaded["EMAIL_HOST_PASSWORD"]) == ("mail.example.org", "ab/cd")
+    # A Redis socket file and a SQLite file are no passwords.
+    socket = load_settings(CACHE_URL="redis://:secret@/run/redis/redis.sock")
+    assert socket["CACHES"]["default"]["LOCATION"] == "unix://:secret@/run/redis/redis.sock"
+    sqlite = load_settings(DATABASE_URL="sqlite:////srv/site@example/db.sqlite3")
+    assert sqlite["DATABASES"]["default"]["NAME"] == "/srv/site@example/db.sqlite3"
