@@ -8,18 +8,27 @@ from pathlib import Path
 
 import environ
 
+
+class _EnvFile(environ.Env):
+    # read_env fills this rather than os.environ: the workers inherit gunicorn's
+    # environment, and their settings, which read .env themselves, would keep the values
+    # of gunicorn's first start through every reload (HUP) instead of the file's own.
+    ENVIRON = {}
+
+
 # The same .env as Django's settings: HOST, PORT, WEB_CONCURRENCY and FORWARDED_ALLOW_IPS
 # may be set there too (real environment variables still win).
-environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env")
+_EnvFile.read_env(Path(__file__).resolve().parent.parent / ".env")
+_environment = {**_EnvFile.ENVIRON, **os.environ}
 
-host = os.environ.get("HOST", "127.0.0.1")
+host = _environment.get("HOST", "127.0.0.1")
 # An IPv6 address (HOST=::) is written in brackets before its port.
 bind = f"[{host.strip('[]')}]" if ":" in host else host
-bind += f":{os.environ.get('PORT', '8000')}"
+bind += f":{_environment.get('PORT', '8000')}"
 # Sync workers, two per core, by measurement (README, "Why sync workers"): a page is a
 # cache hit or a render that holds the GIL, so threads add nothing, and the second
 # worker per core keeps the core busy while its pair waits on the database or SMTP.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+workers = int(_environment.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
 worker_class = "sync"
 timeout = 30
 graceful_timeout = 30
@@ -48,7 +57,7 @@ def _with_ipv4_mapped(entries):
     return ",".join(allowed)  # gunicorn takes the list as one string
 
 
-forwarded_allow_ips = _with_ipv4_mapped(os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))
+forwarded_allow_ips = _with_ipv4_mapped(_environment.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))
 # gunicorn's control socket is one path per user account: a second instance (another
 # port, the benchmark, a test) takes it over and removes it for the others on exit, and a
 # service account with no home logs an error at every start. Nothing here uses it.

@@ -83,33 +83,36 @@ def test_an_smtp_address_reaches_the_port_and_security_it_names(
     assert bool(loaded.get("EMAIL_USE_SSL")) is tls_from_the_start
 
 
-def test_gunicorn_reads_the_same_env_file():
-    """HOST, PORT, WEB_CONCURRENCY and FORWARDED_ALLOW_IPS set in .env reach gunicorn."""
-    env_file = {
-        "HOST": "10.0.0.2",
-        "PORT": "9123",
-        "WEB_CONCURRENCY": "3",
-        "FORWARDED_ALLOW_IPS": "10.0.0.5",
-    }
+def test_gunicorn_reads_the_same_env_file(tmp_path):
+    """HOST, PORT, WEB_CONCURRENCY and FORWARDED_ALLOW_IPS set in .env reach gunicorn,
+    and nothing of .env reaches the environment its workers inherit: their settings read
+    .env afresh, so a changed value takes effect at the next reload (HUP)."""
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "HOST=10.0.0.2\nPORT=9123\nWEB_CONCURRENCY=3\nFORWARDED_ALLOW_IPS=10.0.0.5\n"
+        "ALLOWED_HOSTS=example.org\n"
+    )
     read = []
+    real_read_env = environ.Env.read_env.__func__
 
-    def read_env(path):
+    def read_env(cls, path):
         read.append(path)
-        for name, value in env_file.items():
-            os.environ.setdefault(name, value)
+        real_read_env(cls, env_file)
 
-    without_them = {name: value for name, value in os.environ.items() if name not in env_file}
+    names = {"HOST", "PORT", "WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS", "ALLOWED_HOSTS"}
+    without_them = {name: value for name, value in os.environ.items() if name not in names}
     # patch.dict puts the environment back as it was, whatever the config file set.
     with (
         mock.patch.dict(os.environ, without_them, clear=True),
-        mock.patch("environ.Env.read_env", read_env),
+        mock.patch.object(environ.Env, "read_env", classmethod(read_env)),
     ):
         config = runpy.run_path(str(BASE_DIR / "config" / "gunicorn.conf.py"))
+        inherited = dict(os.environ)
     assert read == [BASE_DIR / ".env"]
     assert (config["bind"], config["workers"]) == ("10.0.0.2:9123", 3)
     # Also as a server listening on :: (HOST=::) sees an IPv4 proxy.
     assert config["forwarded_allow_ips"] == "10.0.0.5,::ffff:10.0.0.5/128"
-    assert "PORT" not in os.environ or os.environ["PORT"] != "9123"
+    assert inherited == without_them
 
 
 @pytest.mark.parametrize(
