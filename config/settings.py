@@ -321,7 +321,9 @@ if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
         "access_key": env("S3_ACCESS_KEY_ID", default=None),
         "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
         # A CDN or public bucket domain serves the files; signed URLs would defeat caching.
-        "custom_domain": env("S3_CUSTOM_DOMAIN", default=None),
+        # The host name alone: storages writes https:// before it, so "https://cdn/" would
+        # make every image address "https://https://cdn//...".
+        "custom_domain": env("S3_CUSTOM_DOMAIN", default="").split("://")[-1].strip("/") or None,
         "querystring_auth": False,
         "file_overwrite": False,
         "default_acl": None,

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PROBE = """
@@ -19,17 +20,22 @@ print(json.dumps({
     "cover_url": default_storage.url("covers/spines.jpg"),
     "rendition_url": default_storage.url(rendition_name("covers/spines.jpg", 800, "webp")),
     "serve_media": settings.SERVE_MEDIA,
+    "image_sources": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
 }))
 """
 
 
-def test_s3_settings_switch_media_to_the_bucket_without_code_changes():
+@pytest.mark.parametrize(
+    "custom_domain", ["media.example.org", "https://media.example.org", "media.example.org/"]
+)
+def test_s3_settings_switch_media_to_the_bucket_without_code_changes(custom_domain):
+    """The CDN's domain may be written as a host name or as the address it serves at."""
     env = {
         **os.environ,
         "MEDIA_STORAGE": "storages.backends.s3.S3Storage",
         "S3_BUCKET": "publication-media",
         "S3_ENDPOINT_URL": "https://objects.example.org",
-        "S3_CUSTOM_DOMAIN": "media.example.org",
+        "S3_CUSTOM_DOMAIN": custom_domain,
         "S3_ACCESS_KEY_ID": "key",
         "S3_SECRET_ACCESS_KEY": "secret",
     }
@@ -49,4 +55,6 @@ def test_s3_settings_switch_media_to_the_bucket_without_code_changes():
         "rendition_url": "https://media.example.org/renditions/covers/spines-800w.webp",
         # Every app server reads the same bucket, so none serves media itself.
         "serve_media": False,
+        # Pages may show images from there, and from nowhere else.
+        "image_sources": ["'self'", "https://media.example.org", "https://objects.example.org"],
     }
