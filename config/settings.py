@@ -42,6 +42,18 @@ def env_bool(name, default):
     return value in _TRUE_WORDS
 
 
+def env_int(name, default):
+    """A whole number. Anything else ("10m", "1y") refuses to start with a message that
+    names the variable, where int() would name only the value."""
+    value = env.str(name, default=str(default))
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a whole number: write it in digits ({name}={default})."
+        ) from None
+
+
 def env_service_url(name, default):
     """A service's address (DATABASE_URL, CACHE_URL, EMAIL_URL). A password with `/`, `?`
     or `#` in it, written as it is, ends the host part there: PostgreSQL's address fails
@@ -178,7 +190,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Persistent connections; PostgreSQL's are checked before reuse, so a restarted server
 # is no outage (Django has nothing to check for SQLite). With SQLite too: a connection
 # per request re-runs the pragmas above and re-reads the schema, 0.7 ms each time.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -201,7 +213,7 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
         CACHES["default"].setdefault("OPTIONS", {}).setdefault(option, 1)
 
 # Whole pages for anonymous readers (articles/page_cache.py). 0 switches it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_ALIAS = "default"
 # With the in-process cache, workers agree on what is fresh through this file.
 PAGE_CACHE_GENERATION_FILE = env_project_path(
@@ -232,7 +244,7 @@ PAGE_CACHE_SCHEDULE_PROVIDERS = [
 # Site-wide rows every page reads (publication settings, disclaimer, comment notes) and
 # each article's rendered comment thread, kept this long at most; any save of content or
 # scheduled change replaces them sooner. 0 switches this off.
-SITE_ROWS_CACHE_SECONDS = env.int("SITE_ROWS_CACHE_SECONDS", default=3600)
+SITE_ROWS_CACHE_SECONDS = env_int("SITE_ROWS_CACHE_SECONDS", default=3600)
 # Hidden form fields whose value is made afresh for each reader of a cached page.
 PAGE_CACHE_REFRESHED_FIELDS = {"timestamp": "comments.moderation.refresh_form_token"}
 # How long a browser's copy of a page with a form may be confirmed (304) at most: half
@@ -261,7 +273,7 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") and not _email.get("EMA
 vars().update(_email)
 # Reply and moderator e-mails are sent inside the reader's request: a stalled SMTP server
 # must give up well before gunicorn's 30-second timeout ends the request.
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=10)
 # An address alone is sent under the publication's name (comments.notifications).
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="editors@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -384,14 +396,14 @@ LOGGING = {
 # Who gets one e-mail per comment held for moderation (comma-separated addresses).
 COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", default=[])
 # Articles stop taking comments this many days after publication; 0 never closes them.
-COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
 # A first comment from an e-mail address waits for a moderator.
 COMMENTS_HOLD_FIRST_COMMENT = env_bool("COMMENTS_HOLD_FIRST_COMMENT", default=True)
 # A comment with this many links or more waits for a moderator.
-COMMENTS_HOLD_LINKS = env.int("COMMENTS_HOLD_LINKS", default=2)
+COMMENTS_HOLD_LINKS = env_int("COMMENTS_HOLD_LINKS", default=2)
 # How long after posting a commenter may still edit their comment, from the browser they
 # posted it in; 0 turns editing off.
-COMMENTS_EDIT_MINUTES = env.int("COMMENTS_EDIT_MINUTES", default=15)
+COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", default=15)
 # Flood-control bookkeeping and the moderation lists change no page.
 PAGE_CACHE_IGNORED_MODELS += ["comments.SenderActivity", "comments.ModerationTerm"]
 
@@ -433,7 +445,7 @@ if PRODUCTION:
 SECURE_SSL_REDIRECT = PRODUCTION
 # Load balancers probe the health check over plain http.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=31_536_000) if PRODUCTION else 0
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", default=31_536_000) if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
 # Consent to the browsers' preload list; the domain is listed only once someone submits it.
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", default=True)
@@ -468,7 +480,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "config.security.csrf_failure"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Staff are signed out after this many idle minutes; each request starts the clock again.
-SESSION_COOKIE_AGE = env.int("STAFF_IDLE_MINUTES", default=120) * 60
+SESSION_COOKIE_AGE = env_int("STAFF_IDLE_MINUTES", default=120) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 
 

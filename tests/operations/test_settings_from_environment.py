@@ -201,3 +201,19 @@ def test_a_password_written_with_percent_escapes_reaches_each_service():
     assert socket["CACHES"]["default"]["LOCATION"] == "unix://:secret@/run/redis/redis.sock"
     sqlite = load_settings(DATABASE_URL="sqlite:////srv/site@example/db.sqlite3")
     assert sqlite["DATABASES"]["default"]["NAME"] == "/srv/site@example/db.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("HSTS_SECONDS", "1y"),
+        ("STAFF_IDLE_MINUTES", "2h"),
+        ("PAGE_CACHE_SECONDS", "10m"),
+        ("CONN_MAX_AGE", "None"),
+        ("EMAIL_TIMEOUT", "10.5"),
+    ],
+)
+def test_a_number_written_otherwise_is_refused_by_its_name(name, value):
+    """A bare "invalid literal for int()" leaves an operator searching .env for the value."""
+    with pytest.raises(ImproperlyConfigured, match=f"{name}='{value}' is not a whole number"):
+        load_settings(**{name: value})
