@@ -55,6 +55,11 @@ TIME_MESSAGE = "Enter the time on the 24-hour clock, as 14:30, or pick it from t
 URL_MESSAGE = (
     "Enter the page's whole address, as the browser shows it: https://www.nature.com/articles/…"
 )
+# In place of Django's "Ensure this value has at most 200 characters (it has 258).".
+LENGTH_MESSAGE = (
+    "Please shorten this to %(limit_value)d characters or fewer (it has %(show_value)d)."
+)
+TEXT_FIELDS = {"error_messages": {"max_length": LENGTH_MESSAGE}}
 
 
 class SiteDateTimeField(forms.SplitDateTimeField):
@@ -103,7 +108,14 @@ def clock_change_message(typed: datetime.datetime) -> str:
 
 
 STAFF_FIELDS = {
-    models.URLField: {"assume_scheme": "https", "error_messages": {"invalid": URL_MESSAGE}},
+    # Subclasses (slugs, e-mail addresses) take their nearest class's entry.
+    models.CharField: TEXT_FIELDS,
+    models.TextField: TEXT_FIELDS,
+    models.EmailField: TEXT_FIELDS,
+    models.URLField: {
+        "assume_scheme": "https",
+        "error_messages": {"invalid": URL_MESSAGE, "max_length": LENGTH_MESSAGE},
+    },
     models.DateField: {"error_messages": {"invalid": DATE_MESSAGE}},
     models.DateTimeField: {
         "form_class": SiteDateTimeField,
@@ -302,6 +314,7 @@ class SourceForm(forms.ModelForm):
         max_length=300,
         required=False,
         help_text='The number, e.g. "34228959", or its PubMed link.',
+        error_messages={"max_length": LENGTH_MESSAGE},
     )
 
     def clean_pubmed_id(self):
@@ -738,6 +751,7 @@ class ArticleAdmin(NamedRowsDeletionMixin, WebAddressMixin, UploadNoticeMixin, K
 @admin.register(Author)
 class AuthorAdmin(NamedRowsDeletionMixin, WebAddressMixin, UploadNoticeMixin, admin.ModelAdmin):
     sharp_widths = {"photo": 240}
+    formfield_overrides = STAFF_FIELDS
     list_display = ["name", "credentials", "photo_thumbnail"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
@@ -777,6 +791,7 @@ class AuthorAdmin(NamedRowsDeletionMixin, WebAddressMixin, UploadNoticeMixin, ad
 
 @admin.register(Topic)
 class TopicAdmin(NamedRowsDeletionMixin, WebAddressMixin, admin.ModelAdmin):
+    formfield_overrides = STAFF_FIELDS
     list_display = ["name", "slug", "is_sensitive"]
     list_filter = ["is_sensitive"]
     search_fields = ["name"]
@@ -876,6 +891,8 @@ class SingleRowAdmin(admin.ModelAdmin):
     until someone saves it (saving makes the row). Staff allowed to change it need no
     permission to add, and nobody adds a second row or deletes it."""
 
+    formfield_overrides = STAFF_FIELDS
+
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
@@ -946,7 +963,7 @@ class RedirectAdmin(admin.ModelAdmin):
     """Added by themselves when a published page's address changes; staff may add more."""
 
     form = RedirectForm
-
+    formfield_overrides = STAFF_FIELDS
     list_display = ["old_path", "new_path", "created_at"]
     search_fields = ["old_path", "new_path"]
     readonly_fields = ["created_at"]

@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from articles.admin import SingleRowAdmin
+from articles.admin import STAFF_FIELDS, SingleRowAdmin
 from articles.models import Article
 
 from . import notifications
@@ -85,6 +85,7 @@ class CommentAdmin(admin.ModelAdmin):
     # search and the filters.
     show_full_result_count = False
     actions = ["approve", "mark_spam", "remove"]
+    formfield_overrides = STAFF_FIELDS
     fields = [
         "article_page",
         "thread",
@@ -299,6 +300,7 @@ class ModerationTermAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["value", "note"]
     fields = ["kind", "value", "note"]
+    formfield_overrides = STAFF_FIELDS
 
 
 @admin.register(CommentSettings)

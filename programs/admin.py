@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 
 from articles.admin import (
     STAFF_FIELDS,
+    TEXT_FIELDS,
     KeptVersionsAdmin,
     NamedRowsDeletionMixin,
     SavedSinceOpenedForm,
@@ -55,21 +56,27 @@ class ModuleInline(admin.StackedInline):
     model = Module
     extra = 0
     fields = [("title", "position"), "summary"]
-    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget({"rows": 2})}}
+    formfield_overrides = STAFF_FIELDS | {
+        models.TextField: TEXT_FIELDS | {"widget": AdminTextareaWidget({"rows": 2})}
+    }
 
 
 class FAQInline(admin.StackedInline):
     model = FAQ
     extra = 0
     fields = [("question", "position"), "answer"]
-    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget({"rows": 3})}}
+    formfield_overrides = STAFF_FIELDS | {
+        models.TextField: TEXT_FIELDS | {"widget": AdminTextareaWidget({"rows": 3})}
+    }
 
 
 class TestimonialInline(admin.StackedInline):
     model = Testimonial
     extra = 0
     fields = [("name", "role", "position"), "quote", "is_approved"]
-    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget({"rows": 3})}}
+    formfield_overrides = STAFF_FIELDS | {
+        models.TextField: TEXT_FIELDS | {"widget": AdminTextareaWidget({"rows": 3})}
+    }
 
 
 def clicks_since(since: datetime.date):

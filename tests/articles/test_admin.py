@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
+from django import forms as django_forms
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -17,7 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from pytest_django.asserts import assertContains, assertNotContains
 
+from articles.admin import LENGTH_MESSAGE
 from articles.models import Article, Author, Publication, Redirect, Topic
 from comments.models import CommentSettings
 from tests.admin_forms import form_as_shown
@@ -122,6 +125,33 @@ def test_staff_create_an_article_with_a_cover(staff_client):
     article = Article.objects.get(slug="a-new-study")
     assert article.cover_image
     assert staff_client.get(article.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+def test_a_text_too_long_says_how_long_it_may_be_in_plain_words(staff_client):
+    """A pasted standfirst or alt text past its limit comes back with its length and the
+    limit, not Django's "Ensure this value has at most 300 characters"."""
+    response = staff_client.post(
+        reverse("admin:articles_article_add"), article_form(standfirst="s" * 301)
+    )
+    assert response.status_code == HTTPStatus.OK
+    assertContains(response, "Please shorten this to 300 characters or fewer (it has 301).")
+    assertNotContains(response, "Ensure this value")
+
+
+def test_every_staff_form_words_a_text_too_long_plainly(staff_client, rf):
+    """Every text field of every admin form and inline row, in every app."""
+    request = rf.get("/")
+    request.user = staff_client.user
+    for model_admin in admin.site._registry.values():
+        if model_admin.opts.app_label not in ("articles", "programs", "comments"):
+            continue
+        forms = [model_admin.get_form(request)] + [
+            inline.get_formset(request).form for inline in model_admin.get_inline_instances(request)
+        ]
+        for form in forms:
+            for name, field in form.base_fields.items():
+                if isinstance(field, django_forms.CharField) and field.max_length:
+                    assert field.error_messages.get("max_length") == LENGTH_MESSAGE, (form, name)
 
 
 def opened_version(response):

@@ -229,7 +229,7 @@ def test_a_pasted_address_longer_than_the_field_is_not_cut_short(open_browser, s
     staff.get_by_role("button", name="Save", exact=True).first.click()
     expect(staff.locator(".errornote")).to_be_visible()
     expect(staff.locator("#content-main")).to_contain_text(
-        f"at most 200 characters (it has {len(long_address)})"
+        f"Please shorten this to 200 characters or fewer (it has {len(long_address)})"
     )
     expect(field).to_have_value(long_address)
     article.refresh_from_db()
