@@ -632,7 +632,10 @@ class ArticleAdmin(NamedRowsDeletionMixin, WebAddressMixin, UploadNoticeMixin, K
         "comments_enabled",
     ]
     list_select_related = ["reviewed_by"]
-    search_fields = ["title", "standfirst", "excerpt", "body", "slug"]
+    # "Which articles did she write?" is asked of the list when an author leaves or a
+    # correction concerns them all.
+    search_fields = ["title", "standfirst", "excerpt", "body", "slug", "authors__name"]
+    search_help_text = "Finds words of the title or text, the web address, or an author's name."
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topics", "related_picks", "reviewed_by"]

@@ -154,7 +154,10 @@ class ProgramAdmin(NamedRowsDeletionMixin, WebAddressMixin, UploadNoticeMixin, K
     ]
     list_editable = ["sort_order"]
     list_filter = ["status", "kind", "format", "is_featured", PromotionFilter, "topics"]
-    search_fields = ["title", "tagline", "summary", "slug"]
+    search_fields = ["title", "tagline", "summary", "slug", "instructors__name"]
+    search_help_text = (
+        "Finds words of the title or summary, the web address, or an instructor's name."
+    )
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["instructors", "topics"]
     readonly_fields = ["image_preview", "click_report", "created_at", "updated_at"]

@@ -94,6 +94,20 @@ def test_article_changelist_filters_open(staff_client, query):
     assert staff_client.get(url).status_code == HTTPStatus.OK
 
 
+def test_an_author_name_finds_their_articles_in_the_list(staff_client):
+    """Staff look for everything one person wrote (they left, or a correction concerns
+    all their articles); an article by two people is listed once."""
+    maya, ana = make_author(name="Maya Lindqvist"), make_author(name="Ana Ruiz")
+    make_article(title="Sleep and memory", authors=[maya, ana])
+    make_article(title="Breathing slowly", authors=[ana])
+    url = reverse("admin:articles_article_changelist")
+    response = staff_client.get(url, {"q": "lindqvist"})
+    assert response.context["cl"].result_count == 1
+    assertContains(response, "Sleep and memory")
+    assertNotContains(response, "Breathing slowly")
+    assert staff_client.get(url, {"q": "Ana Ruiz"}).context["cl"].result_count == 2
+
+
 def article_form(**overrides):
     data = {
         "title": "A new study",

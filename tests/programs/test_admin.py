@@ -320,6 +320,16 @@ def test_changelist_filters_open(staff_client, query):
     assert staff_client.get(url).status_code == HTTPStatus.OK
 
 
+def test_an_instructor_name_finds_their_programs_in_the_list(staff_client):
+    ingrid = make_author(name="Ingrid Halvorsen")
+    make_program(title="Winter breathwork intensive", instructors=[ingrid])
+    make_program(title="Sleep basics")
+    url = reverse("admin:programs_program_changelist")
+    response = staff_client.get(url, {"q": "Halvorsen"})
+    assert response.context["cl"].result_count == 1
+    assert "Winter breathwork intensive" in response.content.decode()
+
+
 def test_promotion_filter_finds_the_right_programs(staff_client):
     today = timezone.localdate()
     make_program(title="Running course")
