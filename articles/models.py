@@ -690,7 +690,8 @@ class Redirect(models.Model):
             )
         if self.old_path and self.old_path == self.new_path:
             raise ValidationError({"new_path": "The new address must differ from the old one."})
-        if loop := self._loop():
+        # Without both addresses (one left empty or refused) there is no way to go round.
+        if self.old_path and self.new_path and (loop := self._loop()):
             raise ValidationError(
                 {"new_path": "Readers would be sent round in a circle: " + " → ".join(loop)}
             )

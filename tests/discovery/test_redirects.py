@@ -155,6 +155,16 @@ def test_admin_refuses_redirects_that_would_send_readers_round_in_a_circle(staff
     assert response.status_code == HTTPStatus.FOUND
 
 
+def test_a_redirect_saved_with_both_addresses_empty_asks_for_them_only(staff_client):
+    """Save pressed on the empty form: no circle of two empty addresses is reported."""
+    response = staff_client.post(
+        reverse("admin:articles_redirect_add"), {"old_path": "", "new_path": ""}
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert response.content.decode().count("This field is required.") == 2
+    assert "round in a circle" not in response.content.decode()
+
+
 def test_staff_add_a_redirect_by_hand(staff_client, client):
     response = staff_client.post(
         reverse("admin:articles_redirect_add"),
