@@ -187,6 +187,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON;"
         ),
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that stops answering (packets dropped, not refused) would hold each
+    # request until gunicorn's 30-second timeout, and /healthz would answer too late for a
+    # load balancer: a connection is given 5 seconds to open, and one whose packets go
+    # unanswered for 10 is dropped. Options in the URL (?connect_timeout=) win.
+    for option, value in {"connect_timeout": 5, "tcp_user_timeout": 10_000}.items():
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(option, value)
 # Persistent connections; PostgreSQL's are checked before reuse, so a restarted server
 # is no outage (Django has nothing to check for SQLite). With SQLite too: a connection
 # per request re-runs the pragmas above and re-reads the schema, 0.7 ms each time.

@@ -62,6 +62,13 @@ def test_a_stalled_mail_or_cache_server_cannot_hold_a_request_for_long():
     assert load_settings(EMAIL_TIMEOUT="5")["EMAIL_TIMEOUT"] == 5
 
 
+def test_a_database_host_that_stops_answering_cannot_hold_a_request_for_long():
+    database = load_settings(DATABASE_URL="postgres://site@db.example.org/site")["DATABASES"]
+    assert database["default"]["OPTIONS"] == {"connect_timeout": 5, "tcp_user_timeout": 10_000}
+    given = load_settings(DATABASE_URL="postgres://site@db.example.org/site?connect_timeout=2")
+    assert given["DATABASES"]["default"]["OPTIONS"]["connect_timeout"] == 2
+
+
 @pytest.mark.parametrize(
     ("address", "port", "starttls", "tls_from_the_start"),
     [
