@@ -111,6 +111,9 @@ def test_staff_rename_an_article_in_the_admin_and_see_the_redirect_listed(staff_
     listing = staff_client.get(reverse("admin:articles_redirect_changelist"))
     assert listing.status_code == HTTPStatus.OK
     assert "/articles/old-name/" in listing.content.decode()
+    # When, written as everywhere else in the admin ("27 Nov 2026, 23:06").
+    created = timezone.localtime(Redirect.objects.get().created_at)
+    assert f"{created.day} {created:%b %Y, %H:%M}" in listing.content.decode()
     assert staff_client.get("/articles/old-name/")["Location"] == "/articles/new-name/"
 
 

@@ -22,3 +22,10 @@ DATETIME_INPUT_FORMATS = [
     "%Y-%m-%d %H:%M:%S.%f",
     "%Y-%m-%d %H:%M",
 ]
+
+# Dates and times the admin shows (lists, read-only fields) as the site's own pages and
+# the comment queue write them, "27 Nov 2026, 23:06", not Django's English
+# "Nov. 27, 2026, 11:06 p.m.".
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
+TIME_FORMAT = "H:i"
