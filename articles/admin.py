@@ -417,6 +417,22 @@ class WebAddressMixin:
             )
         return field
 
+    def save_model(self, request, obj, form, change):
+        # Said once it is done: staff who rename a public page wonder about the links
+        # already shared, newsletters sent and search results.
+        moved_from = None
+        if change and "slug" in form.changed_data:
+            published = type(obj)._default_manager.published().filter(pk=obj.pk).first()
+            moved_from = published.get_absolute_url() if published else None
+        super().save_model(request, obj, form, change)
+        moved_to = obj.get_absolute_url()
+        if moved_from and Redirect.objects.filter(old_path=moved_from, new_path=moved_to).exists():
+            self.message_user(
+                request,
+                f"The old address {moved_from} now forwards readers to {moved_to}: links "
+                "already shared keep working.",
+            )
+
 
 class SavedSinceOpenedForm(forms.ModelForm):
     """Refuses to save over changes someone saved after this form was opened: Django saves

@@ -104,9 +104,12 @@ def test_staff_rename_an_article_in_the_admin_and_see_the_redirect_listed(staff_
     assert add.status_code == HTTPStatus.FOUND
     article = Article.objects.get()
     change_url = reverse("admin:articles_article_change", args=[article.pk])
-    response = staff_client.post(change_url, admin_article_form(slug="new-name"))
-    assert response.status_code == HTTPStatus.FOUND
+    response = staff_client.post(change_url, admin_article_form(slug="new-name"), follow=True)
     assert Article.objects.get().slug == "new-name"
+    assert (
+        "The old address /articles/old-name/ now forwards readers to /articles/new-name/: "
+        "links already shared keep working."
+    ) in html.unescape(response.content.decode())
 
     listing = staff_client.get(reverse("admin:articles_redirect_changelist"))
     assert listing.status_code == HTTPStatus.OK
