@@ -120,10 +120,16 @@ def comment_edit(*, comment: Comment, body: str, sender: moderation.Sender, base
     breaks a rule leaves the page, held (the moderators are e-mailed) or as spam.
 
     Only the text changes, so a reply's place in its thread and any e-mail already sent
-    stay as they are. The same text again changes nothing."""
+    stay as they are. The same text again changes nothing. Raises
+    moderation.FloodLimited for a change within 15 seconds of the last: each change to a
+    published comment empties the page cache, for every page."""
     body = clean_text(body)
     if body == comment.body:
         return comment
+    now = timezone.now()
+    if comment.edited_at and now - comment.edited_at < moderation.FLOOD_MIN_INTERVAL:
+        wait = moderation.FLOOD_MIN_INTERVAL - (now - comment.edited_at)
+        raise moderation.FloodLimited(-int(-wait.total_seconds() // 1))
     verdict = moderation.moderate(
         author_name=comment.author_name,
         email=comment.email,
@@ -137,7 +143,7 @@ def comment_edit(*, comment: Comment, body: str, sender: moderation.Sender, base
         if verdict.status != Comment.Status.APPROVED:
             comment.moderation_note = verdict.note
         comment.body = body
-        comment.edited_at = timezone.now()
+        comment.edited_at = now
         comment.save(update_fields=["body", "status", "moderation_note", "edited_at"])
         if was_public and comment.status == Comment.Status.PENDING:
             notifications.queue_moderator_email(comment, base_url=base_url)

@@ -202,12 +202,23 @@ def comment_edit_page(request, pk):
     form = CommentEditForm(request.POST)
     if not form.is_valid():
         return _edit_page(request, comment, deadline, form, HTTPStatus.BAD_REQUEST)
-    comment = comment_edit(
-        comment=comment,
-        body=form.cleaned_data["body"],
-        sender=moderation.sender_from_request(request),
-        base_url=notifications.site_url(request),
-    )
+    try:
+        comment = comment_edit(
+            comment=comment,
+            body=form.cleaned_data["body"],
+            sender=moderation.sender_from_request(request),
+            base_url=notifications.site_url(request),
+        )
+    except moderation.FloodLimited as limited:
+        seconds = limited.retry_after
+        form.add_error(
+            None,
+            f"You saved a change a moment ago. Please wait {seconds} second"
+            f"{'s' if seconds != 1 else ''} and save again; your text is still here.",
+        )
+        response = _edit_page(request, comment, deadline, form, HTTPStatus.TOO_MANY_REQUESTS)
+        response["Retry-After"] = str(limited.retry_after)
+        return response
     return _to_comment(request, comment)
 
 

@@ -145,6 +145,25 @@ def test_an_edit_that_breaks_a_rule_takes_the_comment_off_the_page_for_a_moderat
     assert "(edited)" in queue
 
 
+def test_changes_in_quick_succession_wait_their_turn(client, time_machine):
+    """Each change to a published comment empties the page cache: a script changing one
+    every moment would keep every page of the site uncached."""
+    time_machine.move_to(timezone.now(), tick=False)
+    article = make_article()
+    comment = post_approved(client, article, "First.")
+    client.post(edit_url(comment), {"body": "Second."})
+    time_machine.move_to(timezone.now() + datetime.timedelta(seconds=5))
+    response = client.post(edit_url(comment), {"body": "Third."})
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert response["Retry-After"] == "10"
+    page = html.unescape(response.content.decode())
+    assert "You saved a change a moment ago. Please wait 10 seconds and save again" in page
+    assert "Third.</textarea>" in page
+    time_machine.move_to(timezone.now() + datetime.timedelta(seconds=10))
+    assert client.post(edit_url(comment), {"body": "Third."}).status_code == HTTPStatus.FOUND
+    assert Comment.objects.get(pk=comment.pk).body == "Third."
+
+
 def test_the_same_text_again_is_no_edit(client):
     article = make_article()
     comment = post_approved(client, article, "Unchanged.")
