@@ -150,6 +150,30 @@ def comment_edit(*, comment: Comment, body: str, sender: moderation.Sender, base
     return comment
 
 
+def comment_withdraw(*, comment: Comment) -> None:
+    """Take `comment` off the site for good, for its author (who may have said more than
+    they meant to on a health site): deleted, or, when other comments answer it,
+    emptied (no name, e-mail, text or sender data) and left as "removed", so the thread
+    under it keeps its shape."""
+    with transaction.atomic():
+        if not comment.replies.exists():
+            comment.delete()
+            return
+        Comment.objects.filter(pk=comment.pk).update(
+            status=Comment.Status.REMOVED,
+            author_name="",
+            email="",
+            body="",
+            body_html="",
+            notify_on_reply=False,
+            sender_hash="",
+            user_agent="",
+            moderation_note="Withdrawn by its author.",
+        )
+        if comment.status == Comment.Status.APPROVED:
+            page_cache.invalidate()  # an update sends no signal
+
+
 def comment_set_status(*, comments, status: str, base_url: str) -> int:
     """Move `comments` (a queryset) to `status`; approving one publishes it and e-mails
     the author of the comment it answers, if they asked. Returns how many changed.

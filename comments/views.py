@@ -24,7 +24,13 @@ from .selectors import (
     remember_awaiting,
     remember_editable,
 )
-from .services import comment_create, comment_edit, comment_unsubscribe, comments_open
+from .services import (
+    comment_create,
+    comment_edit,
+    comment_unsubscribe,
+    comment_withdraw,
+    comments_open,
+)
 
 
 def _article_page(request, article, status, **comment_context):
@@ -220,6 +226,32 @@ def comment_edit_page(request, pk):
         response["Retry-After"] = str(limited.retry_after)
         return response
     return _to_comment(request, comment)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def comment_withdraw_page(request, pk):
+    """A commenter deletes their own comment, under the same rules as editing it: the
+    page asks first, since a tap on a phone is easily made."""
+    try:
+        comment, deadline = _comment_to_edit(request, pk)
+    except EditRefused as refused:
+        if request.method == "GET" and refused.status == HTTPStatus.NOT_FOUND:
+            raise Http404(refused.message) from None
+        return _edit_refused(request, refused)
+    if request.method == "GET":
+        return render(
+            request,
+            "comments/comment_withdraw.html",
+            {
+                "comment": comment,
+                "article": comment.article,
+                "minutes_left": minutes_left(deadline),
+            },
+        )
+    article = comment.article
+    comment_withdraw(comment=comment)
+    return HttpResponseRedirect(f"{article.get_absolute_url()}#comments")
 
 
 def comment_edit_csrf_failure(request, pk):

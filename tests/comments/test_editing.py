@@ -236,3 +236,61 @@ def test_a_comment_no_longer_on_the_site_is_not_found_and_sent_text_comes_back(c
     response = client.post(edit_url(comment), {"body": "My edit, kept."})
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert "My edit, kept." in html.unescape(response.content.decode())
+
+
+def withdraw_url(comment):
+    return reverse("comments:withdraw", args=[comment.pk])
+
+
+def test_the_author_deletes_a_comment_they_regret_after_being_asked(client, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    article = make_article()
+    comment = post_approved(
+        client, article, "My therapist at Elm Street Clinic knows all about this."
+    )
+    other = Client()
+    assert "Elm Street Clinic" in page_of(other, article)
+
+    edit_page = html.unescape(client.get(edit_url(comment)).content.decode())
+    assert f'<a href="{withdraw_url(comment)}">Delete this comment</a>' in edit_page
+    confirm = html.unescape(client.get(withdraw_url(comment)).content.decode())
+    assert "Delete your comment?" in confirm
+    assert "My therapist at Elm Street Clinic knows all about this." in confirm
+    assert Comment.objects.filter(pk=comment.pk).exists()  # asking deletes nothing
+
+    response = client.post(withdraw_url(comment))
+    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+    assert "Elm Street Clinic" not in page_of(other, article)
+
+
+def test_a_deleted_comment_with_replies_leaves_a_placeholder_and_nothing_of_its_author(client):
+    article = make_article()
+    comment = post_approved(client, article, "Something I regret.")
+    make_comment(article, parent=comment, author_name="Ben", body="A reply that stays.")
+    client.post(withdraw_url(comment))
+    emptied = Comment.objects.get(pk=comment.pk)
+    assert (emptied.status, emptied.author_name, emptied.email, emptied.body) == (
+        Comment.Status.REMOVED,
+        "",
+        "",
+        "",
+    )
+    page = page_of(Client(), article)
+    assert "This comment was removed." in page
+    assert "A reply that stays." in page
+    assert "Something I regret." not in page
+    assert "Ada Reader" not in page
+
+
+def test_only_the_author_may_delete_and_only_while_they_may_edit(client, time_machine):
+    article = make_article()
+    comment = post_approved(client, article, "Still here.")
+    stranger = Client()
+    assert stranger.get(withdraw_url(comment)).status_code == HTTPStatus.FORBIDDEN
+    assert stranger.post(withdraw_url(comment)).status_code == HTTPStatus.FORBIDDEN
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=16))
+    response = client.post(withdraw_url(comment))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert "The time to edit this comment ended" in response.content.decode()
+    assert Comment.objects.get(pk=comment.pk).body == "Still here."

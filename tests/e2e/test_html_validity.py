@@ -31,6 +31,8 @@ def test_public_pages_are_valid_html(client, java):
     edit_error = client.post(edit_url, {"body": ""})
     assert edit_error.status_code == 400
     pages["comment edit page with an error"] = edit_error.content.decode()
+    withdraw_url = reverse("comments:withdraw", args=[held.pk])
+    pages["comment delete page"] = client.get(withdraw_url).content.decode()
     refused = Client().post(edit_url, {"body": "Not mine to edit."})
     assert refused.status_code == 403
     pages["comment edit refused"] = refused.content.decode()
