@@ -136,11 +136,20 @@ def comment_post(request, slug):
         response["Retry-After"] = str(limited.retry_after)
         return response
 
-    # A post sent twice lands on the first comment: its sender may edit it, not someone
-    # else who happened to send the same words from the same address.
-    if comment.sender_hash == sender.network_hash:
+    if _sent_by(comment, sender, staff_user):
         remember_editable(request, comment)
     return _to_comment(request, comment)
+
+
+def _sent_by(comment, sender, staff_user):
+    """Whether `comment` came from this sender. A post sent twice lands on the first
+    comment: its sender may edit it, not someone else who happened to send the same words
+    from the same network, least of all a staff member's, whose edits skip moderation."""
+    return (
+        comment.sender_hash == sender.network_hash
+        and comment.by_staff == (staff_user is not None)
+        and comment.staff_user_id == (staff_user.pk if staff_user else None)
+    )
 
 
 def _to_comment(request, comment):

@@ -294,3 +294,26 @@ def test_only_the_author_may_delete_and_only_while_they_may_edit(client, time_ma
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert "The time to edit this comment ended" in response.content.decode()
     assert Comment.objects.get(pk=comment.pk).body == "Still here."
+
+
+def test_a_staff_members_words_sent_again_by_a_reader_give_the_reader_no_edit(
+    client, django_user_model
+):
+    """A duplicate lands on the earlier comment; a reader on the staff member's network
+    (a shared office, a café) sending their public words under their address must not
+    gain the staff comment to edit, whose edits skip moderation."""
+    article = make_article()
+    staff = django_user_model.objects.create_user(
+        "editor", email="editor@example.com", password="x" * 16, is_staff=True
+    )
+    client.force_login(staff)
+    words = {"author_name": "The Editor", "email": "editor@example.com", "body": "Staff words."}
+    post_comment(client, article, remote_addr="203.0.113.7", **words)
+    comment = Comment.objects.get(body="Staff words.")
+    assert comment.by_staff
+
+    reader = Client()
+    response = post_comment(reader, article, remote_addr="203.0.113.7", **words)
+    assert response["Location"] == comment.get_absolute_url()
+    assert reader.get(edit_url(comment)).status_code == HTTPStatus.FORBIDDEN
+    assert 'class="comment__edit"' not in page_of(reader, article)
