@@ -201,10 +201,23 @@
       return true; // no Navigation Timing: a comment's address is nearly always a post's end
     }
   }
+  // Saving an edit of an earlier comment leads to the same addresses, from its own page
+  // (/comments/N/edit/): a comment sent from here meanwhile and refused (wait a moment)
+  // is still unsent. Without a referrer, as before.
+  function sentFromHere() {
+    try {
+      return new URL(document.referrer).pathname.indexOf(articlePath) === 0;
+    } catch (error) {
+      return true;
+    }
+  }
   function settleSentDraft(fresh) {
     var draft = stored(draftKey);
     if (!draft || !draft.sent) { return; }
-    if (fresh && arrivedAnew() && /^#comment-(\d+|awaiting)$/.test(location.hash)) {
+    if (
+      fresh && arrivedAnew() && sentFromHere() &&
+      /^#comment-(\d+|awaiting)$/.test(location.hash)
+    ) {
       store(readerKey, {
         author_name: asText(draft.author_name),
         email: asText(draft.email),

@@ -708,3 +708,25 @@ def test_with_storage_switched_off_the_comment_form_works_as_before(open_browser
     assert Comment.objects.get(body="Kept nowhere.").parent_id == first.pk
     page.reload()
     expect_empty_form(page)
+
+
+@ON_A_PHONE
+def test_a_comment_refused_for_now_survives_editing_an_earlier_one(open_browser):
+    """Told to wait a moment before sending another comment, the reader mends their
+    earlier one meanwhile. Saving the edit leads to that comment's address, as a post
+    does, but the comment still waiting to be sent is no post that arrived: it stays."""
+    open_browser.watcher.allow("status of 429")
+    page = watch_pageshow(open_browser().new_page())
+    post_a_reply_to_jordan(page)
+    loaded_at = time.monotonic()
+    fields = comment_fields(page)
+    fields["body"].fill("A second thought, to send in a moment.")
+    post_after_a_pause(page, loaded_at)
+    expect(page.locator(".form-errors")).to_contain_text("Please wait")
+
+    page.get_by_role("link", name="Edit your comment").click()
+    page.get_by_role("textbox", name="Comment", exact=True).fill("A reply, mended.")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".comment__body").filter(has_text="A reply, mended.")).to_be_visible()
+    wait_for_pageshow(page)
+    expect(fields["body"]).to_have_value("A second thought, to send in a moment.")
