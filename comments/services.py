@@ -117,28 +117,49 @@ def comment_edit(*, comment: Comment, body: str, sender: moderation.Sender, base
     """Change `comment`'s text for its author. Moderation reads the new text as it reads
     a new comment, and an edit never makes a comment more public than it was: a held
     comment stays held, with its new text, for the moderator; an approved one that now
-    breaks a rule leaves the page, held (the moderators are e-mailed) or as spam.
+    breaks a rule leaves the page, held (the moderators are e-mailed) or as spam. A rule
+    the approved text broke already (a moderation word in a harmless sentence) was the
+    moderator's to judge, and mending a typo around it does not ask them again.
 
     Only the text changes, so a reply's place in its thread and any e-mail already sent
-    stay as they are. The same text again changes nothing. Raises
-    moderation.FloodLimited for a change within 15 seconds of the last: each change to a
-    published comment empties the page cache, for every page."""
+    stay as they are. The same text again changes nothing. Raises Comment.DoesNotExist
+    when the comment was removed meanwhile, and moderation.FloodLimited for a change
+    within 15 seconds of the last: each change to a published comment empties the page
+    cache, for every page."""
     body = clean_text(body)
     if body == comment.body:
         return comment
-    now = timezone.now()
-    if comment.edited_at and now - comment.edited_at < moderation.FLOOD_MIN_INTERVAL:
-        wait = moderation.FLOOD_MIN_INTERVAL - (now - comment.edited_at)
-        raise moderation.FloodLimited(-int(-wait.total_seconds() // 1))
-    verdict = moderation.moderate(
-        author_name=comment.author_name,
-        email=comment.email,
-        body=body,
-        sender=sender,
-        staff_user=comment.staff_user if comment.by_staff else None,
-    )
-    was_public = comment.status == Comment.Status.APPROVED
+
+    def verdict_on(text):
+        return moderation.moderate(
+            author_name=comment.author_name,
+            email=comment.email,
+            body=text,
+            sender=sender,
+            staff_user=comment.staff_user if comment.by_staff else None,
+        )
+
+    verdict = verdict_on(body)
     with transaction.atomic():
+        # Read again under a lock: a moderator's decision since the page was opened
+        # stands, and two edits sent at once take turns.
+        comment = (
+            Comment.objects.select_for_update()
+            .exclude(status=Comment.Status.REMOVED)
+            .select_related("article", "staff_user")
+            .get(pk=comment.pk)
+        )
+        now = timezone.now()
+        if comment.edited_at and now - comment.edited_at < moderation.FLOOD_MIN_INTERVAL:
+            wait = moderation.FLOOD_MIN_INTERVAL - (now - comment.edited_at)
+            raise moderation.FloodLimited(-int(-wait.total_seconds() // 1))
+        was_public = comment.status == Comment.Status.APPROVED
+        if (
+            was_public
+            and verdict.status == Comment.Status.PENDING
+            and set(verdict.reasons) <= set(verdict_on(comment.body).reasons)
+        ):
+            verdict = moderation.Verdict(Comment.Status.APPROVED)
         comment.status = max(comment.status, verdict.status, key=_WITHHELD_ORDER.index)
         if verdict.status != Comment.Status.APPROVED:
             comment.moderation_note = verdict.note

@@ -224,6 +224,8 @@ def comment_edit_page(request, pk):
             sender=moderation.sender_from_request(request),
             base_url=notifications.site_url(request),
         )
+    except Comment.DoesNotExist:
+        return _edit_refused(request, EditRefused(EDIT_GONE_MESSAGE, HTTPStatus.NOT_FOUND))
     except moderation.FloodLimited as limited:
         seconds = limited.retry_after
         form.add_error(

@@ -12,7 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from comments import moderation
 from comments.models import Comment
+from comments.services import comment_edit
 from tests.comments.conftest import post_comment
 from tests.factories import make_article, make_comment
 
@@ -317,3 +319,36 @@ def test_a_staff_members_words_sent_again_by_a_reader_give_the_reader_no_edit(
     assert response["Location"] == comment.get_absolute_url()
     assert reader.get(edit_url(comment)).status_code == HTTPStatus.FORBIDDEN
     assert 'class="comment__edit"' not in page_of(reader, article)
+
+
+def test_mending_a_typo_around_words_a_moderator_approved_does_not_ask_again(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_MODERATOR_EMAILS = ["mod@example.com"]
+    article = make_article()
+    make_comment(article, email="ada@example.com")
+    post_comment(client, article, body="Nobody here will tell you where to buy it. Good.")
+    comment = Comment.objects.get(body__startswith="Nobody")
+    assert comment.status == Comment.Status.PENDING  # "where to buy" is a moderation word
+    Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.APPROVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(edit_url(comment), {"body": "Nobody here will tell you where to buy it. Good!"})
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert mail.outbox == []
+
+
+def test_an_edit_sent_as_a_moderator_decides_leaves_the_decision_standing(rf):
+    """The edit page was opened before a moderator marked the comment as spam or
+    removed it; the edit saved a moment after must not bring it back."""
+    article = make_article()
+    comment = make_comment(article, body="Before.")
+    sender = moderation.sender_from_request(rf.get("/"))
+    for decision in [Comment.Status.SPAM, Comment.Status.REMOVED]:
+        opened = Comment.objects.get(pk=comment.pk)
+        Comment.objects.filter(pk=comment.pk).update(status=decision, edited_at=None)
+        try:
+            comment_edit(comment=opened, body=f"After {decision}.", sender=sender, base_url="")
+        except Comment.DoesNotExist:
+            assert decision == Comment.Status.REMOVED
+        assert Comment.objects.get(pk=comment.pk).status == decision
