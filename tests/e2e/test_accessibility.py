@@ -14,10 +14,19 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def axe_page(open_browser):
+def color_scheme():
+    return "light"
+
+
+@pytest.fixture
+def axe_page(open_browser, color_scheme):
     reason = node_package_missing_reason(AXE_SCRIPT)
     require(reason is None, reason)
-    return open_browser(axe=True).new_page()
+    return open_browser(axe=True, color_scheme=color_scheme).new_page()
+
+
+# Phones at night ask for the dark scheme.
+PHONE_IN_THE_DARK = pytest.mark.parametrize(("viewport", "color_scheme"), [("phone", "dark")])
 
 
 def report(found):
@@ -34,6 +43,24 @@ def test_public_pages_have_no_accessibility_violations(axe_page, open_browser):
     assert not found, report(found)
 
 
+@PHONE_IN_THE_DARK
+def test_public_pages_in_the_dark_scheme_have_no_accessibility_violations(axe_page, open_browser):
+    """Its colours keep their contrast, and the page really is dark (not the light page
+    with a few colours changed)."""
+    open_browser.watcher.allow("status of 404")
+    found = {}
+    for name, url in judged_pages().items():
+        axe_page.goto(url)
+        background = axe_page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(18, 22, 20)", name
+        if violations := axe_violations(axe_page):
+            found[name] = violations
+    assert not found, report(found)
+
+
+@pytest.mark.parametrize(
+    ("viewport", "color_scheme"), [("phone", "light"), ("desktop", "light"), ("phone", "dark")]
+)
 def test_comment_form_error_and_moderation_notice_are_accessible(axe_page, open_browser):
     open_browser.watcher.allow("status of 400")
     article = make_full_article()
