@@ -144,7 +144,7 @@ def comment_edit(*, comment: Comment, body: str, sender: moderation.Sender, base
         # Read again under a lock: a moderator's decision since the page was opened
         # stands, and two edits sent at once take turns.
         comment = (
-            Comment.objects.select_for_update()
+            Comment.objects.select_for_update(of=("self",))
             .exclude(status=Comment.Status.REMOVED)
             .select_related("article", "staff_user")
             .get(pk=comment.pk)
@@ -171,6 +171,20 @@ def comment_edit(*, comment: Comment, body: str, sender: moderation.Sender, base
     return comment
 
 
+# A comment emptied of everything about its author, kept as "This comment was removed"
+# while other comments answer it.
+_EMPTIED = {
+    "status": Comment.Status.REMOVED,
+    "author_name": "",
+    "email": "",
+    "body": "",
+    "body_html": "",
+    "notify_on_reply": False,
+    "sender_hash": "",
+    "user_agent": "",
+}
+
+
 def comment_withdraw(*, comment: Comment) -> None:
     """Take `comment` off the site for good, for its author (who may have said more than
     they meant to on a health site): deleted, or, when other comments answer it,
@@ -181,15 +195,7 @@ def comment_withdraw(*, comment: Comment) -> None:
             comment.delete()
             return
         Comment.objects.filter(pk=comment.pk).update(
-            status=Comment.Status.REMOVED,
-            author_name="",
-            email="",
-            body="",
-            body_html="",
-            notify_on_reply=False,
-            sender_hash="",
-            user_agent="",
-            moderation_note="Withdrawn by its author.",
+            **_EMPTIED, moderation_note="Withdrawn by its author."
         )
         if comment.status == Comment.Status.APPROVED:
             page_cache.invalidate()  # an update sends no signal
@@ -324,15 +330,7 @@ def comments_purge(*, now=None) -> PurgeResult:
                 break
             deleted += count
         scrubbed = Comment.objects.filter(expired).update(
-            status=Comment.Status.REMOVED,
-            author_name="",
-            email="",
-            body="",
-            body_html="",
-            notify_on_reply=False,
-            sender_hash="",
-            user_agent="",
-            moderation_note="Emptied by the retention purge.",
+            **_EMPTIED, moderation_note="Emptied by the retention purge."
         )
         cleared = (
             Comment.objects.filter(created_at__lt=now - moderation.SENDER_DATA_RETENTION)

@@ -208,8 +208,6 @@ def comment_edit_page(request, pk):
     try:
         comment, deadline = _comment_to_edit(request, pk)
     except EditRefused as refused:
-        if request.method == "GET" and refused.status == HTTPStatus.NOT_FOUND:
-            raise Http404(refused.message) from None
         return _edit_refused(request, refused)
     if request.method == "GET":
         form = CommentEditForm(initial={"body": comment.body})
@@ -247,8 +245,6 @@ def comment_withdraw_page(request, pk):
     try:
         comment, deadline = _comment_to_edit(request, pk)
     except EditRefused as refused:
-        if request.method == "GET" and refused.status == HTTPStatus.NOT_FOUND:
-            raise Http404(refused.message) from None
         return _edit_refused(request, refused)
     if request.method == "GET":
         return render(
@@ -297,6 +293,8 @@ def _edit_page(request, comment, deadline, form, status):
 
 
 def _edit_refused(request, refused):
+    if request.method == "GET" and refused.status == HTTPStatus.NOT_FOUND:
+        raise Http404(refused.message)
     return render(
         request,
         "comments/edit_refused.html",
