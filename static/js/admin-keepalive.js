@@ -67,8 +67,13 @@
   // Saving is not leaving; but first, make sure the save can land.
   var checked = false;
   var checking = false;
+  // The form is on its way: a click on Save while the next page loads (a slow server)
+  // would send it again.
+  var sent = false;
+  window.addEventListener("pageshow", function () { sent = false; });  // back to this page
   document.addEventListener("submit", function (event) {
     if (!inPageForm(event)) { return; }
+    if (sent) { event.preventDefault(); return; }
     if (checked) { unsaved = false; return; }
     event.preventDefault();
     // A second click on Save while the first is checked would send the form twice.
@@ -105,6 +110,12 @@
       if (signedIn) { send(); } else { checking = false; showSignedOut(); }
     }, send);  // the server out of reach: the save says so itself
   }, true);
+
+  // Last to hear the save (the window is the end of its way): unless a script stopped
+  // it, the browser now sends it.
+  window.addEventListener("submit", function (event) {
+    if (inPageForm(event) && checked && !event.defaultPrevented) { sent = true; }
+  });
 
   window.addEventListener("beforeunload", function (event) {
     if (unsaved) { event.preventDefault(); event.returnValue = ""; }

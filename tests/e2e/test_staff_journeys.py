@@ -481,6 +481,30 @@ def test_a_double_click_on_save_sends_the_form_once(open_browser, staff_user):
 
 
 @AT_A_DESK
+def test_a_click_on_save_while_the_next_page_loads_sends_nothing_more(open_browser, staff_user):
+    """A slow server: the first save is on its way when the editor clicks again."""
+    staff = open_browser().new_page()
+    sign_in(staff, staff_user)
+    staff.goto(reverse("admin:articles_topic_add"))
+    staff.get_by_role("textbox", name="Name:").fill("Breathwork")
+    held = []
+    staff.route(
+        "**" + reverse("admin:articles_topic_add"),
+        lambda route: held.append(route) if route.request.method == "POST" else route.fallback(),
+    )
+    # The editor's second click, a moment after the first: set up beforehand, since a
+    # page that is loading the next one takes no more commands from the test.
+    staff.evaluate("setTimeout(() => document.querySelector('input[name=_save]').click(), 1000)")
+    staff.get_by_role("button", name="Save", exact=True).click(no_wait_after=True)
+    staff.wait_for_timeout(2000)
+    assert held, "the first save was sent"
+    assert len(held) == 1
+    held[0].fallback()
+    expect(staff.locator(".messagelist")).to_contain_text("was added successfully")
+    assert Topic.objects.filter(name="Breathwork").count() == 1
+
+
+@AT_A_DESK
 def test_a_browser_without_request_submit_still_saves_with_the_button_pressed(
     open_browser, staff_user
 ):
