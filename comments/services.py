@@ -109,6 +109,7 @@ def comment_create(
     return comment
 
 
+_BEFORE_EDIT = " (before it was edited)"
 # From least to most withheld: an edit never moves a comment towards the start.
 _WITHHELD_ORDER = [Comment.Status.APPROVED, Comment.Status.PENDING, Comment.Status.SPAM]
 
@@ -163,6 +164,10 @@ def comment_edit(*, comment: Comment, body: str, sender: moderation.Sender, base
         comment.status = max(comment.status, verdict.status, key=_WITHHELD_ORDER.index)
         if verdict.status != Comment.Status.APPROVED:
             comment.moderation_note = verdict.note
+        elif comment.status != Comment.Status.APPROVED and comment.moderation_note:
+            # Held for what the text said before; the moderator reads the new one.
+            note = comment.moderation_note.removesuffix(_BEFORE_EDIT)
+            comment.moderation_note = f"{note[: 300 - len(_BEFORE_EDIT)]}{_BEFORE_EDIT}"
         comment.body = body
         comment.edited_at = now
         comment.save(update_fields=["body", "status", "moderation_note", "edited_at"])

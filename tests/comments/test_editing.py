@@ -352,3 +352,20 @@ def test_an_edit_sent_as_a_moderator_decides_leaves_the_decision_standing(rf):
         except Comment.DoesNotExist:
             assert decision == Comment.Status.REMOVED
         assert Comment.objects.get(pk=comment.pk).status == decision
+
+
+def test_a_held_comment_mended_to_break_no_rule_says_why_it_was_held_before(client):
+    """It still waits for a moderator, who reads what held it as the earlier text's."""
+    article = make_article()
+    make_comment(article, email="ada@example.com")
+    post_comment(client, article, body="See https://a.example and https://b.example too.")
+    comment = Comment.objects.get(body__startswith="See")
+    assert comment.moderation_note == "2 links"
+    client.post(edit_url(comment), {"body": "See the paper itself."})
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.moderation_note == "2 links (before it was edited)"
+    Comment.objects.filter(pk=comment.pk).update(edited_at=None)  # a while later
+    client.post(edit_url(comment), {"body": "See the paper itself, page 3."})
+    comment.refresh_from_db()
+    assert comment.moderation_note == "2 links (before it was edited)"
