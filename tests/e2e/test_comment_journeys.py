@@ -730,3 +730,31 @@ def test_a_comment_refused_for_now_survives_editing_an_earlier_one(open_browser)
     expect(page.locator(".comment__body").filter(has_text="A reply, mended.")).to_be_visible()
     wait_for_pageshow(page)
     expect(fields["body"]).to_have_value("A second thought, to send in a moment.")
+
+
+@ON_A_PHONE
+def test_an_author_mends_their_comment_and_a_reload_keeps_the_change(open_browser):
+    article = make_full_article()
+    make_comment(article, author_name="Robin", email="robin@example.com")  # known to trust
+    reader = open_browser().new_page()
+    loaded_at = open_article(reader, article)
+    write_comment(
+        reader,
+        name="Robin",
+        email="robin@example.com",
+        text="The spines grew by 10 precent.",
+        loaded_at=loaded_at,
+    )
+    mine = reader.locator(".comment").filter(has_text="10 precent")
+    mine.get_by_role("link", name="Edit your comment").click()
+
+    text = reader.get_by_role("textbox", name="Comment")
+    text.fill("The spines grew by about 10 percent.")
+    reader.reload()  # a pull-to-refresh on a phone
+    expect(text).to_have_value("The spines grew by about 10 percent.")
+    reader.get_by_role("button", name="Save changes").click()
+    mended = reader.locator(".comment").filter(has_text="about 10 percent.")
+    expect(mended).to_contain_text("· edited")
+    assert Comment.objects.get(author_name="Robin", body__contains="spines").body == (
+        "The spines grew by about 10 percent."
+    )
