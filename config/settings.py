@@ -58,10 +58,12 @@ def env_service_url(name, default):
     """A service's address (DATABASE_URL, CACHE_URL, EMAIL_URL). A password with `/`, `?`
     or `#` in it, written as it is, ends the host part there: PostgreSQL's address fails
     with a message about its port, and Redis's quietly becomes a socket file that does not
-    exist, leaving every page uncached. Refused with a message that says how to write it."""
+    exist, leaving every page uncached. Refused with a message that says how to write it.
+    An @ after the host part means it was cut short, also when the password holds an @
+    before the / (p@ss/word): the host would then be what lies between them."""
     url = env.str(name, default=default)
     parts = urlsplit(url)
-    if parts.netloc and "@" not in parts.netloc and "@" in url.partition(parts.netloc)[2]:
+    if parts.netloc and "@" in url.partition(parts.netloc)[2]:
         raise ImproperlyConfigured(
             f"{name} has a user name or password with / ? or # in it: write them as %2F %3F "
             "%23 (and % as %25): a password ab/cd is written ab%2Fcd."

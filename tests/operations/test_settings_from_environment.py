@@ -182,6 +182,10 @@ def test_a_shell_reads_env_example_as_the_site_does():
         ("CACHE_URL", "redis://:ab/cd@cache.example.org:6379/1"),
         ("CACHE_URL", "redis://:ab#cd@cache.example.org:6379/1"),
         ("EMAIL_URL", "smtp+tls://site:ab/cd@mail.example.org:587"),
+        # An @ before the / too: the address still ends at the /, at a host "cd".
+        ("DATABASE_URL", "postgres://site:ab@cd/ef@db.example.org:5432/site"),
+        ("CACHE_URL", "redis://:ab@cd/ef@cache.example.org:6379/1"),
+        ("EMAIL_URL", "smtp+tls://site@example.org:ab/cd@mail.example.org:587"),
     ],
 )
 def test_a_password_that_would_cut_a_service_address_short_is_refused(name, address):
