@@ -148,8 +148,8 @@ def _is_token_mismatch(reason):
 
 def csrf_failure(request, reason=""):
     """The site's CSRF_FAILURE_VIEW: its own page (with the footer), not Django's bare one.
-    Readers post only comments and their edits, so a failed one comes back on its page
-    to be sent again, the text in place."""
+    A failed comment or edit of one, the forms readers write in, comes back on its page
+    to be sent again, the text in place; a deletion, with no text to lose, gets this page."""
     from comments.views import comment_csrf_failure, comment_edit_csrf_failure
 
     match = request.resolver_match
