@@ -22,7 +22,8 @@ MAX_DEPTH = 4
 AWAITING_SESSION_KEY = "comments_awaiting"
 EDITABLE_SESSION_KEY = "comments_editable"
 AWAITING_ANCHOR = "comment-awaiting"
-AWAITING_REMEMBERED = 20
+# The reader's own comments a session keeps, awaiting moderation or still to edit.
+REMEMBERED_COMMENTS = 20
 # How long a reader's session (and so the notice) lasts without a visit: moderation can
 # take a day or two. Staff sessions keep their short idle limit (STAFF_IDLE_MINUTES).
 AWAITING_SESSION_LIFETIME = datetime.timedelta(days=30)
@@ -136,7 +137,7 @@ def approved_count(thread: list[ThreadEntry]) -> int:
 def remember_awaiting(request, comment):
     """Note in the author's session that `comment` waits for moderation."""
     ids = [pk for pk in request.session.get(AWAITING_SESSION_KEY, []) if pk != comment.pk]
-    request.session[AWAITING_SESSION_KEY] = [*ids, comment.pk][-AWAITING_REMEMBERED:]
+    request.session[AWAITING_SESSION_KEY] = [*ids, comment.pk][-REMEMBERED_COMMENTS:]
     if not request.user.is_authenticated:
         # A fixed end, not one that every visit pushes back (sessions are saved on every
         # request): the note is for one wait, not a cookie for good.
@@ -203,7 +204,7 @@ def remember_editable(request, comment):
     entries = [[pk, ends] for pk, ends in _editable_in_session(request).items() if pk != comment.pk]
     session[EDITABLE_SESSION_KEY] = [
         [pk, ends.timestamp()] for pk, ends in [*entries, [comment.pk, deadline]]
-    ][-AWAITING_REMEMBERED:]
+    ][-REMEMBERED_COMMENTS:]
     if not request.user.is_authenticated and (
         "_session_expiry" not in session or session.get_expiry_date() < deadline
     ):

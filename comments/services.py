@@ -167,7 +167,8 @@ def comment_edit(*, comment: Comment, body: str, sender: moderation.Sender, base
         elif comment.status != Comment.Status.APPROVED and comment.moderation_note:
             # Held for what the text said before; the moderator reads the new one.
             note = comment.moderation_note.removesuffix(_BEFORE_EDIT)
-            comment.moderation_note = f"{note[: 300 - len(_BEFORE_EDIT)]}{_BEFORE_EDIT}"
+            room = Comment._meta.get_field("moderation_note").max_length - len(_BEFORE_EDIT)
+            comment.moderation_note = f"{note[:room]}{_BEFORE_EDIT}"
         comment.body = body
         comment.edited_at = now
         comment.save(update_fields=["body", "status", "moderation_note", "edited_at"])
@@ -196,6 +197,11 @@ def comment_withdraw(*, comment: Comment) -> None:
     emptied (no name, e-mail, text or sender data) and left as "removed", so the thread
     under it keeps its shape."""
     with transaction.atomic():
+        # Read again under a lock: a reply saved meanwhile waits for this, or is seen
+        # here, and is never deleted with the comment it answers.
+        comment = Comment.objects.select_for_update(of=("self",)).filter(pk=comment.pk).first()
+        if comment is None:
+            return
         if not comment.replies.exists():
             comment.delete()
             return

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from comments import moderation
 from comments.models import Comment
-from comments.services import comment_edit
+from comments.services import comment_edit, comment_withdraw
 from tests.comments.conftest import post_comment
 from tests.factories import make_article, make_comment
 
@@ -369,3 +369,20 @@ def test_a_held_comment_mended_to_break_no_rule_says_why_it_was_held_before(clie
     client.post(edit_url(comment), {"body": "See the paper itself, page 3."})
     comment.refresh_from_db()
     assert comment.moderation_note == "2 links (before it was edited)"
+
+
+def test_a_deletion_sent_as_a_moderator_approves_still_clears_the_cached_page(settings):
+    """The delete page was opened while the comment waited; a moderator approved it, and
+    its replies, a moment before the author confirmed."""
+    settings.PAGE_CACHE_SECONDS = 600
+    article = make_article()
+    opened = make_comment(article, body="Regretted words.", status=Comment.Status.PENDING)
+    Comment.objects.filter(pk=opened.pk).update(status=Comment.Status.APPROVED)
+    make_comment(article, parent=opened, body="A reply.")
+    reader = Client()
+    assert "Regretted words." in page_of(reader, article)  # now in the page cache
+
+    comment_withdraw(comment=opened)
+    page = page_of(reader, article)
+    assert "Regretted words." not in page
+    assert "This comment was removed." in page
