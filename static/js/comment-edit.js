@@ -21,7 +21,10 @@
     } else {
       sessionStorage.removeItem(key);
     }
-    field.addEventListener("input", function () { sessionStorage.setItem(key, field.value); });
+    var keep = function () { sessionStorage.setItem(key, field.value); };
+    field.addEventListener("input", keep);
+    // Also what was typed before this script ran, once the page goes (the reload).
+    window.addEventListener("pagehide", keep);
   } catch (error) {
     // Storage refused (private browsing, full): the page works as it would without this.
   }
