@@ -266,10 +266,11 @@ def check_flood(sender_hash, *, now=None):
         .values_list("created_at", flat=True)[:FLOOD_MAX_IN_WINDOW]
     )
     if recent and now - recent[0] < FLOOD_MIN_INTERVAL:
-        raise FloodLimited(_seconds_until(recent[0] + FLOOD_MIN_INTERVAL, now))
+        raise FloodLimited(seconds_until(recent[0] + FLOOD_MIN_INTERVAL, now))
     if len(recent) >= FLOOD_MAX_IN_WINDOW:
-        raise FloodLimited(_seconds_until(recent[-1] + FLOOD_WINDOW, now))
+        raise FloodLimited(seconds_until(recent[-1] + FLOOD_WINDOW, now))
 
 
-def _seconds_until(moment, now):
+def seconds_until(moment, now):
+    """Whole seconds from `now` to `moment`, rounded up: what Retry-After says."""
     return int(-(-(moment - now).total_seconds() // 1))

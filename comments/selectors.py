@@ -212,8 +212,8 @@ def remember_editable(request, comment):
 
 
 def _editable_in_session(request) -> dict[int, datetime.datetime]:
-    """The comments this session may still edit, each with when that ends; entries whose
-    time is over are dropped, and a reader's session left with nothing else ends."""
+    """The comments the reader's session may still edit, each with when that ends;
+    entries whose time is over are dropped, and a session left with nothing else ends."""
     entries = request.session.get(EDITABLE_SESSION_KEY)
     if not entries:
         return {}

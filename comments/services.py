@@ -152,8 +152,8 @@ def comment_edit(*, comment: Comment, body: str, sender: moderation.Sender, base
         )
         now = timezone.now()
         if comment.edited_at and now - comment.edited_at < moderation.FLOOD_MIN_INTERVAL:
-            wait = moderation.FLOOD_MIN_INTERVAL - (now - comment.edited_at)
-            raise moderation.FloodLimited(-int(-wait.total_seconds() // 1))
+            ready = comment.edited_at + moderation.FLOOD_MIN_INTERVAL
+            raise moderation.FloodLimited(moderation.seconds_until(ready, now))
         was_public = comment.status == Comment.Status.APPROVED
         if (
             was_public

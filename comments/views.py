@@ -155,10 +155,16 @@ def _sent_by(comment, sender, staff_user):
 def _to_comment(request, comment):
     """Where a reader goes after posting or editing: to their comment, or to the notice
     that it awaits moderation."""
+    if comment.status != Comment.Status.APPROVED:
+        remember_awaiting(request, comment)
+    return HttpResponseRedirect(_where_shown(comment))
+
+
+def _where_shown(comment):
+    """The comment in its thread, or the notice only its author sees while it waits."""
     if comment.status == Comment.Status.APPROVED:
-        return HttpResponseRedirect(comment.get_absolute_url())
-    remember_awaiting(request, comment)
-    return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#{AWAITING_ANCHOR}")
+        return comment.get_absolute_url()
+    return f"{comment.article.get_absolute_url()}#{AWAITING_ANCHOR}"
 
 
 EDIT_NOT_YOURS_MESSAGE = (
@@ -284,9 +290,7 @@ def _edit_page(request, comment, deadline, form, status):
             "article": comment.article,
             "form": form,
             "minutes_left": minutes_left(deadline),
-            "back_url": comment.get_absolute_url()
-            if comment.status == Comment.Status.APPROVED
-            else f"{comment.article.get_absolute_url()}#{AWAITING_ANCHOR}",
+            "back_url": _where_shown(comment),
         },
         status=status,
     )
