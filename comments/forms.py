@@ -88,7 +88,11 @@ class CommentForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     body = comment_body_field()
-    notify_on_reply = forms.BooleanField(label="E-mail me when someone replies", required=False)
+    notify_on_reply = forms.BooleanField(
+        label="E-mail me when someone replies",
+        required=False,
+        help_text="The first time, we e-mail you a link to confirm the address.",
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The honeypot: hidden from people by the stylesheet, filled in by form-filling bots.
     homepage = forms.CharField(required=False)

@@ -72,6 +72,23 @@ class Comment(models.Model):
         default=False,
         help_text="The commenter asked for an e-mail when a reply is approved.",
     )
+    # Reply e-mails go only to an address its owner confirmed from a link sent to it:
+    # anyone can type anyone's address into a comment form.
+    notify_confirmed_at = models.DateTimeField(
+        "address confirmed",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the commenter confirmed, from the link e-mailed to them, that reply "
+        "e-mails may go to this address. None are sent before.",
+    )
+    confirmation_sent_at = models.DateTimeField(
+        "confirmation link sent",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the link to confirm reply e-mails was e-mailed for this comment.",
+    )
     # The badge stays even if the staff account is deleted later.
     by_staff = models.BooleanField("posted by staff", default=False)
     staff_user = models.ForeignKey(

@@ -69,6 +69,45 @@ def unsubscribe_target(token: str) -> UnsubscribeTarget | None:
     return None
 
 
+CONFIRM_SALT = "comments.confirm-replies"
+# A confirmation link works for a week; a later comment with the box ticked sends another.
+CONFIRM_LINK_MAX_AGE = 7 * 24 * 3600
+
+
+def confirmation_token(comment) -> str:
+    """A signed token for the link that confirms reply e-mails to `comment`'s address,
+    naming the comment and (keyed) its address, as an unsubscribe token does."""
+    return signing.dumps([comment.pk, address_key(comment.email)], salt=CONFIRM_SALT)
+
+
+@dataclass(frozen=True)
+class ConfirmationTarget:
+    comment_id: int
+    address_key: str
+    expired: bool
+
+
+def confirmation_target(token: str) -> ConfirmationTarget | None:
+    """What a confirmation token names, or None for a token not signed here."""
+    try:
+        value = signing.loads(token, salt=CONFIRM_SALT)
+    except signing.BadSignature:
+        return None
+    if not (
+        isinstance(value, list)
+        and len(value) == 2
+        and isinstance(value[0], int)
+        and isinstance(value[1], str)
+    ):
+        return None
+    try:
+        signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_LINK_MAX_AGE)
+        expired = False
+    except signing.SignatureExpired:
+        expired = True
+    return ConfirmationTarget(value[0], value[1], expired)
+
+
 def _sender():
     """DEFAULT_FROM_EMAIL, under the publication's name when the operator gave the
     address alone: readers know the site by its name, not by "editors@"."""
@@ -132,6 +171,24 @@ def queue_moderator_email(comment, *, base_url):
         to=recipients,
     )
     _send_after_commit([message], "moderation")
+
+
+def queue_confirmation_email(comment, *, base_url):
+    """The link that confirms reply e-mails may go to `comment`'s address."""
+    context = {
+        "comment": comment,
+        "article": comment.article,
+        "confirm_url": base_url
+        + reverse("comments:confirm_replies", args=[confirmation_token(comment)]),
+        "days": CONFIRM_LINK_MAX_AGE // (24 * 3600),
+    }
+    message = EmailMessage(
+        subject=_subject(f"Confirm e-mails about replies on “{comment.article.title}”"),
+        from_email=_sender(),
+        body=render_to_string("comments/email/confirm_replies.txt", context),
+        to=[comment.email],
+    )
+    _send_after_commit([message], "address confirmation")
 
 
 def queue_reply_emails(replies, *, base_url):

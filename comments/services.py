@@ -84,6 +84,13 @@ def comment_create(
             sender=sender,
             staff_user=staff_user,
         )
+        confirmed = notify_on_reply and _address_confirmed(email)
+        asks_to_confirm = (
+            notify_on_reply
+            and not confirmed
+            and verdict.status != Comment.Status.SPAM
+            and not _confirmation_sent_lately(email, now)
+        )
         comment = Comment.objects.create(
             article=article,
             parent=parent,
@@ -91,6 +98,8 @@ def comment_create(
             email=email,
             body=body,
             notify_on_reply=notify_on_reply,
+            notify_confirmed_at=now if confirmed else None,
+            confirmation_sent_at=now if asks_to_confirm else None,
             status=verdict.status,
             moderation_note=verdict.note,
             by_staff=staff_user is not None,
@@ -102,11 +111,28 @@ def comment_create(
         )
         SenderActivity.objects.filter(pk=activity.pk).update(last_posted_at=now)
 
+        if asks_to_confirm:
+            notifications.queue_confirmation_email(comment, base_url=base_url)
         if comment.status == Comment.Status.PENDING:
             notifications.queue_moderator_email(comment, base_url=base_url)
         elif comment.status == Comment.Status.APPROVED:
             _queue_reply_notifications([comment.pk] if comment.parent_id else [], base_url=base_url)
     return comment
+
+
+# One confirmation link a day at most, however often the box is ticked: a form anyone can
+# fill in must not become a way to fill someone's inbox.
+CONFIRMATION_RESEND_AFTER = datetime.timedelta(days=1)
+
+
+def _address_confirmed(email):
+    return Comment.objects.filter(email=email, notify_confirmed_at__isnull=False).exists()
+
+
+def _confirmation_sent_lately(email, now):
+    return Comment.objects.filter(
+        email=email, confirmation_sent_at__gt=now - CONFIRMATION_RESEND_AFTER
+    ).exists()
 
 
 _BEFORE_EDIT = " (before it was edited)"
@@ -186,6 +212,8 @@ _EMPTIED = {
     "body": "",
     "body_html": "",
     "notify_on_reply": False,
+    "notify_confirmed_at": None,
+    "confirmation_sent_at": None,
     "sender_hash": "",
     "user_agent": "",
 }
@@ -227,7 +255,9 @@ def comment_set_status(*, comments, status: str, base_url: str) -> int:
             # Only replies whose parent's author asked for e-mail may need one.
             reply_ids = list(
                 changing.filter(
-                    parent__notify_on_reply=True, reply_notified_at__isnull=True
+                    parent__notify_on_reply=True,
+                    parent__notify_confirmed_at__isnull=False,
+                    reply_notified_at__isnull=True,
                 ).values_list("pk", flat=True)
             )
             changing.filter(approved_at__isnull=True).update(approved_at=timezone.now())
@@ -249,8 +279,9 @@ def comment_published(*, comment: Comment, base_url: str) -> None:
 
 def _queue_reply_notifications(reply_ids, *, base_url):
     """E-mail the parent author of each approved reply in `reply_ids` once, if they
-    opted in and readers can see the article: its link would otherwise lead to "not
-    found" (a moderator may approve replies on an article taken back to draft)."""
+    opted in and confirmed their address, and readers can see the article: its link
+    would otherwise lead to "not found" (a moderator may approve replies on an article
+    taken back to draft)."""
     if not reply_ids:
         return
     due = Comment.objects.filter(
@@ -260,6 +291,7 @@ def _queue_reply_notifications(reply_ids, *, base_url):
         reply_notified_at__isnull=True,
         parent__status=Comment.Status.APPROVED,
         parent__notify_on_reply=True,
+        parent__notify_confirmed_at__isnull=False,
     ).select_related("parent", "article")
     now = timezone.now()
     claimed = []
@@ -276,11 +308,29 @@ def _queue_reply_notifications(reply_ids, *, base_url):
     notifications.queue_reply_emails(claimed, base_url=base_url)
 
 
-# --- Unsubscribing ----------------------------------------------------------------------
+# --- Confirming and unsubscribing -------------------------------------------------------
+
+
+def comment_confirm_replies(*, comment_id: int, address_key: str) -> bool:
+    """Let reply e-mails go to the address of comment `comment_id`, for each of that
+    address's comments that asks for them. False when the comment is gone, or no longer
+    asks (its author unsubscribed); repeating it changes nothing."""
+    email = (
+        Comment.objects.filter(pk=comment_id, notify_on_reply=True)
+        .values_list("email", flat=True)
+        .first()
+    )
+    if not email or not notifications.address_matches(email, address_key):
+        return False
+    Comment.objects.filter(
+        email__iexact=email, notify_on_reply=True, notify_confirmed_at__isnull=True
+    ).update(notify_confirmed_at=timezone.now())
+    return True
 
 
 def comment_unsubscribe(*, token: str) -> bool:
-    """Stop reply e-mails to the address behind `token`, for all its comments.
+    """Stop reply e-mails to the address behind `token`, for all its comments. Asking
+    for them again, later, means confirming the address again.
 
     Returns False for a token that was not signed here; repeating it changes nothing.
     """
@@ -301,9 +351,10 @@ def comment_unsubscribe(*, token: str) -> bool:
     else:
         addresses = []
     for address in addresses:
-        Comment.objects.filter(email__iexact=address, notify_on_reply=True).update(
-            notify_on_reply=False
-        )
+        Comment.objects.filter(
+            Q(notify_on_reply=True) | Q(notify_confirmed_at__isnull=False),
+            email__iexact=address,
+        ).update(notify_on_reply=False, notify_confirmed_at=None)
     return True
 
 

@@ -25,6 +25,7 @@ from .selectors import (
     remember_editable,
 )
 from .services import (
+    comment_confirm_replies,
     comment_create,
     comment_edit,
     comment_unsubscribe,
@@ -354,6 +355,51 @@ def _flood_message(seconds):
         "To keep out spam, only a few comments may come from one connection in a short "
         f"time. Please wait {wait} and send this one again; your text is still here."
     )
+
+
+CONFIRM_LINK_INVALID = (
+    "This confirmation link is not valid",
+    "It may have been cut short when it was copied. Please open the whole link from the e-mail.",
+)
+CONFIRM_LINK_EXPIRED = (
+    "This confirmation link has expired",
+    "Links to confirm reply e-mails work for {days} days. Tick “E-mail me when someone "
+    "replies” the next time you comment, and we will send a new one.",
+)
+CONFIRM_LINK_GONE = (
+    "There is nothing to confirm any more",
+    "The comment this link was sent for has been deleted, or its author stopped the "
+    "e-mails about replies. Tick “E-mail me when someone replies” the next time you "
+    "comment, and we will send a new link.",
+)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_replies(request, token):
+    """Confirm that reply e-mails may go to an address: the link in the e-mail opens a
+    page with a button, and the button confirms. Opening the link changes nothing, since
+    mail scanners open every link in a message."""
+    target = notifications.confirmation_target(token)
+    failed = None
+    if target is None:
+        failed, status = CONFIRM_LINK_INVALID, HTTPStatus.BAD_REQUEST
+    elif target.expired:
+        failed, status = CONFIRM_LINK_EXPIRED, HTTPStatus.GONE
+    elif request.method == "POST" and not comment_confirm_replies(
+        comment_id=target.comment_id, address_key=target.address_key
+    ):
+        failed, status = CONFIRM_LINK_GONE, HTTPStatus.GONE
+    if failed:
+        heading, text = failed
+        context = {
+            "heading": heading,
+            "text": text.format(days=notifications.CONFIRM_LINK_MAX_AGE // (24 * 3600)),
+        }
+        return render(request, "comments/confirm_failed.html", context, status=status)
+    if request.method == "GET":
+        return render(request, "comments/confirm_replies.html")
+    return render(request, "comments/replies_confirmed.html")
 
 
 # Mail programs confirm a one-click unsubscribe with a POST that carries no CSRF token

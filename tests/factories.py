@@ -70,7 +70,8 @@ def make_source(article, **overrides):
 
 
 def make_comment(article, **overrides):
-    """An approved comment by a reader, unless overridden."""
+    """An approved comment by a reader, unless overridden. One that asks for reply
+    e-mails has its address confirmed, unless `notify_confirmed_at=None`."""
     from comments.models import Comment
 
     number = next(_sequence)
@@ -81,4 +82,6 @@ def make_comment(article, **overrides):
         "status": Comment.Status.APPROVED,
         "approved_at": timezone.now(),
     }
+    if overrides.get("notify_on_reply"):
+        fields["notify_confirmed_at"] = timezone.now()
     return Comment.objects.create(article=article, **(fields | overrides))

@@ -39,6 +39,14 @@ def post_comment(client, article, *, remote_addr=None, meta=None, **fields):
     )
 
 
+def approve_in_admin(staff_client, *comments):
+    """Approve `comments` from the moderation queue's action, as a moderator does."""
+    return staff_client.post(
+        reverse("admin:comments_comment_changelist"),
+        {"action": "approve", "_selected_action": [comment.pk for comment in comments]},
+    )
+
+
 @pytest.fixture(autouse=True)
 def _comment_settings(settings):
     """The shipped policy, no moderators to e-mail, and no page cache unless a test

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.notifications import queue_reply_emails, unsubscribe_target, unsubscribe_token
-from tests.comments.conftest import post_comment
+from tests.comments.conftest import approve_in_admin, post_comment
 from tests.factories import make_article, make_comment, make_draft, make_scheduled
 
 pytestmark = pytest.mark.django_db
@@ -88,13 +88,6 @@ def test_a_mail_failure_is_logged_and_keeps_the_comment(
     assert Comment.objects.filter(body="Kept despite the mail server.").exists()
     assert "Could not send the moderation e-mail" in caplog.text
     assert "awaiting moderation" in client.get(article.get_absolute_url()).content.decode()
-
-
-def approve_in_admin(staff_client, *comments):
-    return staff_client.post(
-        reverse("admin:comments_comment_changelist"),
-        {"action": "approve", "_selected_action": [comment.pk for comment in comments]},
-    )
 
 
 def test_an_approved_reply_notifies_the_opted_in_parent_once(

@@ -1,0 +1,218 @@
+"""Reply e-mails go only to an address its owner confirmed: anyone can type anyone's
+address into the comment form."""
+
+import datetime
+import re
+from http import HTTPStatus
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import Comment
+from comments.notifications import confirmation_token, unsubscribe_token
+from tests.comments.conftest import approve_in_admin, post_comment
+from tests.factories import make_article, make_comment
+
+pytestmark = pytest.mark.django_db
+
+CONFIRM_PREFIX = "http://testserver" + reverse("comments:confirm_replies", args=["T"])[:-2]
+
+
+def confirm_url_in(message):
+    return re.search(re.escape(CONFIRM_PREFIX) + r"\S+", message.body).group(0)
+
+
+def reply_to(article, parent, **fields):
+    return make_comment(article, parent=parent, status="pending", approved_at=None, **fields)
+
+
+def test_ticking_the_box_sends_a_link_and_no_reply_email_goes_before_it_is_used(
+    client, staff_client, django_capture_on_commit_callbacks
+):
+    article = make_article(title="Spines in mice")
+    make_comment(article, email="pat@example.com")  # known: the next comment goes straight up
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(
+            client, article, author_name="Pat", email="pat@example.com", notify_on_reply="on"
+        )
+    asked = Comment.objects.get(author_name="Pat")
+    assert asked.status == Comment.Status.APPROVED and asked.notify_confirmed_at is None
+    [message] = mail.outbox
+    assert message.to == ["pat@example.com"]
+    assert message.subject == "Confirm e-mails about replies on “Spines in mice”"
+    assert "Hello Pat," in message.body
+    assert "The link works for 7 days" in message.body
+    link = confirm_url_in(message)
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_in_admin(staff_client, reply_to(article, asked))
+    assert mail.outbox == []
+
+    # Mail scanners open every link: opening it asks, the button confirms.
+    page = client.get(link)
+    assert page.status_code == HTTPStatus.OK
+    assert "Yes, e-mail me about replies</button>" in page.content.decode()
+    asked.refresh_from_db()
+    assert asked.notify_confirmed_at is None
+    done = client.post(link)
+    assert "Reply e-mails confirmed" in done.content.decode()
+    asked.refresh_from_db()
+    assert asked.notify_confirmed_at is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_in_admin(staff_client, reply_to(article, asked, author_name="Rae"))
+    assert [message.subject for message in mail.outbox] == [
+        "Rae replied to your comment on “Spines in mice”"
+    ]
+
+
+def test_a_confirmed_address_is_not_asked_again(client, django_capture_on_commit_callbacks):
+    article = make_article()
+    make_comment(make_article(), email="pat@example.com", notify_on_reply=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, email="Pat@Example.com", notify_on_reply="on", body="Hi.")
+    assert mail.outbox == []
+    assert Comment.objects.get(body="Hi.").notify_confirmed_at is not None
+
+
+def test_one_link_a_day_however_often_the_box_is_ticked(client, django_capture_on_commit_callbacks):
+    """Someone filling in another person's address cannot fill their inbox."""
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(3):
+            post_comment(
+                client, article, email="victim@example.com", notify_on_reply="on",
+                body=f"Comment {number}.",
+            )  # fmt: skip
+    assert [message.to for message in mail.outbox] == [["victim@example.com"]]
+
+    mail.outbox.clear()
+    with (
+        time_machine.travel(timezone.now() + datetime.timedelta(days=1, minutes=1)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        post_comment(client, article, email="victim@example.com", notify_on_reply="on")
+    assert [message.to for message in mail.outbox] == [["victim@example.com"]]
+
+
+def test_no_link_for_spam_or_without_the_box(client, django_capture_on_commit_callbacks):
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        # "casino" is on the shipped block list.
+        post_comment(client, article, body="Casino bonus", notify_on_reply="on")
+        post_comment(client, article, body="No e-mails for me, thanks.")
+    assert Comment.objects.get(body="Casino bonus").status == Comment.Status.SPAM
+    assert mail.outbox == []
+
+
+def test_confirming_covers_every_comment_of_the_address_that_asked(client):
+    first = make_comment(make_article(), email="pat@example.com", notify_on_reply=True)
+    first.notify_confirmed_at = None
+    first.save()
+    second = make_comment(
+        make_article(), email="pat@example.com", notify_on_reply=True, notify_confirmed_at=None
+    )
+    quiet = make_comment(make_article(), email="pat@example.com")
+    client.post(reverse("comments:confirm_replies", args=[confirmation_token(second)]))
+    first.refresh_from_db(), second.refresh_from_db(), quiet.refresh_from_db()
+    assert first.notify_confirmed_at and second.notify_confirmed_at
+    assert not quiet.notify_on_reply and quiet.notify_confirmed_at is None
+
+
+def test_after_unsubscribing_the_address_must_be_confirmed_again(
+    client, django_capture_on_commit_callbacks
+):
+    article = make_article()
+    earlier = make_comment(article, email="pat@example.com", notify_on_reply=True)
+    client.post(reverse("comments:unsubscribe", args=[unsubscribe_token(earlier)]))
+    earlier.refresh_from_db()
+    assert earlier.notify_confirmed_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, email="pat@example.com", notify_on_reply="on", body="Back.")
+    assert Comment.objects.get(body="Back.").notify_confirmed_at is None
+    assert [message.to for message in mail.outbox] == [["pat@example.com"]]
+
+
+def test_a_tampered_link_is_a_clear_400(client):
+    comment = make_comment(make_article(), notify_on_reply=True, notify_confirmed_at=None)
+    token = confirmation_token(comment)
+    for forged in ("garbage", token[:-3] + "abc", unsubscribe_token(comment)):
+        response = client.post(reverse("comments:confirm_replies", args=[forged]))
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert "This confirmation link is not valid" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.notify_confirmed_at is None
+
+
+def test_a_link_older_than_a_week_has_expired_and_says_what_to_do(client):
+    comment = make_comment(make_article(), notify_on_reply=True, notify_confirmed_at=None)
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=8)):
+        token = confirmation_token(comment)
+    response = client.post(reverse("comments:confirm_replies", args=[token]))
+    assert response.status_code == HTTPStatus.GONE
+    html = response.content.decode()
+    assert "This confirmation link has expired" in html
+    assert "we will send a new one" in html
+    comment.refresh_from_db()
+    assert comment.notify_confirmed_at is None
+
+
+@pytest.mark.parametrize("change", ["deleted", "unsubscribed"])
+def test_a_link_for_a_comment_gone_or_unsubscribed_confirms_nothing(client, change):
+    comment = make_comment(
+        make_article(), email="pat@example.com", notify_on_reply=True, notify_confirmed_at=None
+    )
+    other = make_comment(
+        make_article(), email="pat@example.com", notify_on_reply=True, notify_confirmed_at=None
+    )
+    token = confirmation_token(comment)
+    if change == "deleted":
+        comment.delete()
+    else:
+        client.post(reverse("comments:unsubscribe", args=[unsubscribe_token(comment)]))
+    response = client.post(reverse("comments:confirm_replies", args=[token]))
+    assert response.status_code == HTTPStatus.GONE
+    assert "There is nothing to confirm any more" in response.content.decode()
+    other.refresh_from_db()
+    assert other.notify_confirmed_at is None
+
+
+def test_the_form_says_the_address_is_confirmed_first(client):
+    html = client.get(make_article().get_absolute_url()).content.decode()
+    assert re.search(
+        r'<input type="checkbox" name="notify_on_reply"[^>]* '
+        r'aria-describedby="id_notify_on_reply_helptext"',
+        html,
+    )
+    assert (
+        '<div class="helptext" id="id_notify_on_reply_helptext">The first time, we e-mail you '
+        "a link to confirm the address.</div>"
+    ) in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_who_asked_before_confirmation_existed_keep_their_emails():
+    executor = MigrationExecutor(connection)
+    before = [("comments", "0004_comment_edited_at")]
+    latest = executor.loader.graph.leaf_nodes("comments")
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    OldComment = old_apps.get_model("comments", "Comment")
+    article = make_article()
+    asked = OldComment.objects.create(
+        article_id=article.pk, author_name="Pat", email="pat@example.com", body="Hi.",
+        notify_on_reply=True,
+    )  # fmt: skip
+    quiet = OldComment.objects.create(
+        article_id=article.pk, author_name="Sam", email="sam@example.com", body="Hello."
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(latest)
+    assert Comment.objects.get(pk=asked.pk).notify_confirmed_at is not None
+    assert Comment.objects.get(pk=quiet.pk).notify_confirmed_at is None
