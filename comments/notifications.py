@@ -1,6 +1,6 @@
 """E-mails about comments. Each is composed inside the transaction that made it due and
-sent only once that transaction commits; a failure to send is logged and never undoes
-or blocks the comment."""
+sent only once that transaction commits and the response has gone out; a failure to send
+is logged and never undoes or blocks the comment."""
 
 import logging
 from dataclasses import dataclass
@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 from articles.models import Publication
+from config.after_response import after_response
 
 from .text import clean_line, plain_excerpt
 
@@ -123,10 +124,10 @@ def _subject(text):
 
 
 def _send_after_commit(messages: list[EmailMessage], what: str):
-    """Send `messages` once the transaction commits, over one connection: a mail server
-    that accepts connections and never answers then costs one EMAIL_TIMEOUT, not one per
-    e-mail (a moderator approving a page of replies would otherwise wait minutes). A
-    failure is logged; the comments are saved whatever happens here."""
+    """Send `messages` once the transaction commits and the reader or moderator has their
+    page, over one connection: a mail server that accepts connections and never answers
+    then costs one EMAIL_TIMEOUT, not one per e-mail. A failure is logged; the comments
+    are saved whatever happens here."""
 
     def send():
         connection = get_connection()
@@ -147,7 +148,7 @@ def _send_after_commit(messages: list[EmailMessage], what: str):
         finally:
             connection.close()
 
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: after_response(send))
 
 
 def queue_moderator_email(comment, *, base_url):

@@ -116,6 +116,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: e-mails queued while a request is served go out once the reader has the page.
+    "config.after_response.AfterResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static and media files carry the policy headers too.
     "csp.middleware.CSPMiddleware",

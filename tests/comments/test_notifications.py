@@ -1,22 +1,26 @@
 """E-mails: moderators hear of held comments, commenters of approved replies."""
 
 import base64
+import io
 import logging
 import re
 import smtplib
 import socket
 import threading
 from http import HTTPStatus
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.core import mail, signing
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.wsgi import get_wsgi_application
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
 from comments.models import Comment
 from comments.notifications import queue_reply_emails, unsubscribe_target, unsubscribe_token
-from tests.comments.conftest import approve_in_admin, post_comment
+from tests.comments.conftest import approve_in_admin, comment_data, post_comment
 from tests.factories import make_article, make_comment, make_draft, make_scheduled
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +76,35 @@ def test_emails_wait_for_the_commit(client, moderators, django_capture_on_commit
     for callback in callbacks:
         callback()
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reader_has_their_page_before_any_email_goes_out(moderators, settings):
+    """A WSGI server sends the whole response, then calls its close(): e-mails wait for
+    that, so a slow mail server never holds up the reader who posted."""
+    article = make_article()
+    secret = "a" * 32  # a CSRF cookie's secret; the form may carry it as it is
+    body = encode_multipart(
+        BOUNDARY, comment_data(article, csrfmiddlewaretoken=secret, body="Where to buy this?")
+    )
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": reverse("comments:post", args=[article.slug]),
+        "CONTENT_TYPE": MULTIPART_CONTENT,
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "HTTP_COOKIE": f"{settings.CSRF_COOKIE_NAME}={secret}",
+        "REMOTE_ADDR": "10.200.0.1",
+    }
+    setup_testing_defaults(environ)
+    statuses = []
+    response = get_wsgi_application()(environ, lambda status, headers: statuses.append(status))
+    b"".join(response)
+    assert statuses == ["302 Found"]
+    assert Comment.objects.get().status == Comment.Status.PENDING
+    assert mail.outbox == []
+    response.close()
+    assert [message.to for message in mail.outbox] == [["mod1@example.com", "mod2@example.com"]]
 
 
 def test_a_mail_failure_is_logged_and_keeps_the_comment(
