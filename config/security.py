@@ -4,10 +4,67 @@ import functools
 import ipaddress
 from http import HTTPStatus
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http.request import validate_host
 from django.middleware import csrf
 from django.shortcuts import render
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the policy of a plain response built once.
+
+    django-csp builds the header for every response, copying and joining the whole
+    policy: on a page served from the page cache, that was a seventh of the request. A
+    response with no nonce and no policy of its own (every public page) gets the same
+    header each time, so the headers django-csp gave the first one are reused until the
+    policy settings change. Everything else goes through django-csp itself."""
+
+    # Set on a response by django-csp's view decorators, each with a "_ro" twin.
+    OWN_POLICY = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+    plain_headers = None
+
+    def process_response(self, request, response):
+        if not self.is_plain(request, response):
+            return super().process_response(request, response)
+        headers = ContentSecurityPolicyMiddleware.plain_headers
+        if headers is None:
+            response = super().process_response(request, response)
+            ContentSecurityPolicyMiddleware.plain_headers = {
+                name: response[name] for name in (HEADER, HEADER_REPORT_ONLY) if name in response
+            }
+            return response
+        for name, value in headers.items():
+            response[name] = value
+        # As django-csp does: a nonce asked for now would be in no header.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+    def is_plain(self, request, response):
+        policies = (
+            settings.CONTENT_SECURITY_POLICY or {},
+            getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) or {},
+        )
+        return not (
+            settings.DEBUG  # django-csp leaves Django's debug pages alone
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(
+                hasattr(response, name) or hasattr(response, f"{name}_ro")
+                for name in self.OWN_POLICY
+            )
+            or HEADER in response
+            or HEADER_REPORT_ONLY in response
+            or any(policy.get("EXCLUDE_URL_PREFIXES") for policy in policies)
+        )
+
+
+@receiver(setting_changed)
+def _forget_plain_policy(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        ContentSecurityPolicyMiddleware.plain_headers = None
 
 
 class CrossOriginResourcePolicyMiddleware:

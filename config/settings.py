@@ -120,7 +120,7 @@ MIDDLEWARE = [
     "config.after_response.AfterResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static and media files carry the policy headers too.
-    "csp.middleware.CSPMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
     "config.security.CrossOriginResourcePolicyMiddleware",
     # Load balancers ask by the server's own address: answered before any Host check
     # (CommonMiddleware's), with the policy headers above.

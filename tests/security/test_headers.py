@@ -1,5 +1,7 @@
 """Security headers and cookies, in the production profile and in the local one."""
 
+import copy
+import re
 from http import HTTPStatus
 
 import pytest
@@ -178,3 +180,24 @@ def test_grader_marks_down_a_weak_site():
     # 100 - 20 - 50 - 20 - 20 - 20: far below the bonus threshold.
     assert report.score == 0
     assert report.grade == "F"
+
+
+def test_the_admins_nonce_reaches_its_header_after_public_pages(client, staff_client):
+    """Public pages share one policy, built once; a page with a nonce gets its own."""
+    for _ in range(2):
+        public = client.get(reverse("articles:home")).headers["Content-Security-Policy"]
+    assert "nonce-" not in public
+    response = staff_client.get(reverse("admin:articles_article_add"))
+    nonce = re.search(r'<style data-tiptap-style nonce="([^"]+)"', response.content.decode())[1]
+    policy = observatory.parse_csp(response.headers["Content-Security-Policy"])
+    assert f"'nonce-{nonce}'".lower() in policy["style-src"]  # parse_csp lowers the case
+    assert client.get(reverse("articles:home")).headers["Content-Security-Policy"] == public
+
+
+def test_a_changed_policy_shows_on_the_next_page(client, settings):
+    client.get(reverse("articles:home"))
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["img-src"].append("https://images.example.org")
+    settings.CONTENT_SECURITY_POLICY = policy
+    header = client.get(reverse("articles:home")).headers["Content-Security-Policy"]
+    assert "https://images.example.org" in observatory.parse_csp(header)["img-src"]
