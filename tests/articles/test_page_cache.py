@@ -129,6 +129,17 @@ def test_readers_with_a_session_and_staff_never_get_or_fill_the_cache(staff_clie
     assert "X-Page-Cache" not in Client().get(article.get_absolute_url())
 
 
+def test_a_new_reader_served_from_the_cache_gets_304_on_their_next_visit(client):
+    """A cached page's ETag names the reader's CSRF cookie: the one this very response
+    gives a first-time visitor, so their browser's next visit is a 304."""
+    article = make_article()
+    Client().get(article.get_absolute_url())  # someone else's visit stores the page
+    first = client.get(article.get_absolute_url())
+    assert first["X-Page-Cache"] == "hit"
+    again = client.get(article.get_absolute_url(), headers={"if-none-match": first["ETag"]})
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+
+
 def test_conditional_get_answers_304(client):
     article = make_article()
     first = client.get(article.get_absolute_url())
