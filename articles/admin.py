@@ -294,6 +294,14 @@ class ArticleAuthorInline(admin.TabularInline):
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "author" and field is not None:
+            # As beside the reviewer: its ✖ reads as "take this author off the byline"
+            # but opens the author's delete page; the row's own "Delete?" does that.
+            field.widget.can_delete_related = False
+        return field
+
 
 class SourceForm(forms.ModelForm):
     """Staff paste DOIs and PubMed IDs in the shapes journals print them; links need the

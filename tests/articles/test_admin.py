@@ -815,6 +815,19 @@ def test_an_author_who_reviewed_or_wrote_articles_is_kept_until_they_are_changed
     assert 'id="delete_id_reviewed_by"' not in form.content.decode()
 
 
+def test_a_byline_row_offers_no_button_that_deletes_its_author(staff_client):
+    """Beside a byline's author, Django's ✖ reads as "take them off this article" but
+    deletes the author (one just added has no other article to protect them): the row's
+    own "Delete?" box takes them off, and the author can still be changed or edited."""
+    article = make_article()
+    article.author_credits.create(author=make_author(name="Maya Lindqvist"))
+    response = staff_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assertContains(response, 'id="change_id_author_credits-0-author"')
+    assertNotContains(response, 'id="delete_id_author_credits-0-author"')
+    # Nor in the blank row that "Add another Author" copies.
+    assertNotContains(response, 'id="delete_id_author_credits-__prefix__-author"')
+
+
 def test_the_article_form_names_its_time_zone_and_explains_the_web_address(staff_client, settings):
     settings.TIME_ZONE = "America/New_York"
     page = staff_client.get(reverse("admin:articles_article_add")).content.decode()
