@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.template.defaultfilters import linebreaksbr
@@ -12,7 +13,7 @@ from articles.models import Article
 
 from . import notifications
 from .models import Comment, CommentSettings, ModerationTerm
-from .services import comment_published, comment_set_status
+from .services import comment_ask_to_confirm, comment_published, comment_set_status
 
 # How much of a thread a comment's page shows around it: threads are rarely deeper, and
 # a comment with more replies than this is one to read on the public page.
@@ -57,6 +58,13 @@ class ArticleFilter(admin.SimpleListFilter):
         return int(value) if value.isascii() and value.isdigit() else None
 
 
+class CommentForm(forms.ModelForm):
+    def clean_email(self):
+        # In lower case, as the comment form stores them: moderation and reply
+        # confirmations match addresses as stored.
+        return self.cleaned_data["email"].lower()
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: pending comments first, newest first within each status."""
@@ -85,6 +93,7 @@ class CommentAdmin(admin.ModelAdmin):
     # search and the filters.
     show_full_result_count = False
     actions = ["approve", "mark_spam", "remove"]
+    form = CommentForm
     formfield_overrides = STAFF_FIELDS
     fields = [
         "article_page",
@@ -268,9 +277,31 @@ class CommentAdmin(admin.ModelAdmin):
         return lookup == "sender_hash" or super().lookup_allowed(lookup, value, request)
 
     def save_model(self, request, obj, form, change):
+        readdressed = change and obj.email != form.initial.get("email")
+        if readdressed:
+            # A confirmation belongs to the address it was e-mailed to: reply e-mails
+            # would otherwise go to an address nobody confirmed.
+            obj.notify_confirmed_at = obj.confirmation_sent_at = None
         super().save_model(request, obj, form, change)
+        base_url = notifications.site_url(request)
+        if (
+            obj.notify_on_reply
+            and obj.notify_confirmed_at is None
+            and (readdressed or "notify_on_reply" in form.changed_data)
+        ):
+            sent = comment_ask_to_confirm(comment=obj, base_url=base_url)
+            if obj.notify_confirmed_at is None:
+                self.message_user(
+                    request,
+                    f"A link to confirm reply e-mails went to {obj.email}: none go there "
+                    "before its owner uses it."
+                    if sent
+                    else f"No reply e-mails go to {obj.email} before its owner confirms it, "
+                    "from a link e-mailed to it (one a day at most).",
+                    messages.INFO if sent else messages.WARNING,
+                )
         if obj.status == Comment.Status.APPROVED:
-            comment_published(comment=obj, base_url=notifications.site_url(request))
+            comment_published(comment=obj, base_url=base_url)
 
     def _set_status(self, request, queryset, status, verb):
         changed = comment_set_status(

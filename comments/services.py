@@ -135,6 +135,26 @@ def _confirmation_sent_lately(email, now):
     ).exists()
 
 
+def comment_ask_to_confirm(*, comment: Comment, base_url: str) -> bool:
+    """Reply e-mails for `comment`, saved by staff with a new address or with "e-mail on
+    reply" newly ticked, and not confirmed: a confirmation belongs to the address it was
+    e-mailed to. As for a comment posted with that address: confirmed at once when its
+    owner confirmed it on another comment, else a link is sent (at most one a day, none
+    for spam) and no reply e-mail goes before it is used. Returns whether a link was sent."""
+    now = timezone.now()
+    with transaction.atomic():
+        if _address_confirmed(comment.email):
+            comment.notify_confirmed_at = now
+            Comment.objects.filter(pk=comment.pk).update(notify_confirmed_at=now)
+            return False
+        if comment.status == Comment.Status.SPAM or _confirmation_sent_lately(comment.email, now):
+            return False
+        comment.confirmation_sent_at = now
+        Comment.objects.filter(pk=comment.pk).update(confirmation_sent_at=now)
+        notifications.queue_confirmation_email(comment, base_url=base_url)
+    return True
+
+
 _BEFORE_EDIT = " (before it was edited)"
 # From least to most withheld: an edit never moves a comment towards the start.
 _WITHHELD_ORDER = [Comment.Status.APPROVED, Comment.Status.PENDING, Comment.Status.SPAM]

@@ -12,9 +12,11 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from comments.models import Comment
 from comments.notifications import confirmation_token, unsubscribe_token
+from tests.admin_forms import form_as_shown
 from tests.comments.conftest import approve_in_admin, post_comment
 from tests.factories import make_article, make_comment
 
@@ -216,3 +218,55 @@ def test_readers_who_asked_before_confirmation_existed_keep_their_emails():
     executor.migrate(latest)
     assert Comment.objects.get(pk=asked.pk).notify_confirmed_at is not None
     assert Comment.objects.get(pk=quiet.pk).notify_confirmed_at is None
+
+
+def test_an_address_a_moderator_changes_is_asked_to_confirm_before_reply_emails(
+    client, staff_client, django_capture_on_commit_callbacks
+):
+    """A confirmation belongs to the address it was e-mailed to. A moderator who mends a
+    commenter's address (asked to by someone who may not be them) sends no reply e-mail
+    to the new one until its owner confirms it, from a link it gets as a new comment's
+    address would; the page says so."""
+    article = make_article(title="Spines in mice")
+    asked = make_comment(article, email="pat@example.com", notify_on_reply=True)
+    change = reverse("admin:comments_comment_change", args=[asked.pk])
+    data = form_as_shown(staff_client.get(change), email="Pat@Elsewhere.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = staff_client.post(change, data, follow=True)
+    assertContains(
+        saved,
+        "A link to confirm reply e-mails went to pat@elsewhere.example: none go there "
+        "before its owner uses it.",
+    )
+    asked.refresh_from_db()
+    assert asked.email == "pat@elsewhere.example" and asked.notify_confirmed_at is None
+    [message] = mail.outbox
+    assert message.to == ["pat@elsewhere.example"]
+    assert message.subject == "Confirm e-mails about replies on “Spines in mice”"
+    link = confirm_url_in(message)
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_in_admin(staff_client, reply_to(article, asked))
+    assert mail.outbox == []
+
+    client.post(link)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_in_admin(staff_client, reply_to(article, asked, author_name="Rae"))
+    assert [message.to for message in mail.outbox] == [["pat@elsewhere.example"]]
+
+
+def test_a_moderator_who_changes_an_address_to_a_confirmed_one_sends_no_link(
+    staff_client, django_capture_on_commit_callbacks
+):
+    make_comment(make_article(), email="pat@example.com", notify_on_reply=True)
+    mistyped = make_comment(
+        make_article(), email="pta@example.com", notify_on_reply=True, notify_confirmed_at=None
+    )
+    change = reverse("admin:comments_comment_change", args=[mistyped.pk])
+    data = form_as_shown(staff_client.get(change), email="pat@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(change, data)
+    mistyped.refresh_from_db()
+    assert mistyped.notify_confirmed_at is not None
+    assert mail.outbox == []
