@@ -42,16 +42,23 @@ def env_bool(name, default):
     return value in _TRUE_WORDS
 
 
-def env_int(name, default):
+def env_int(name, default, *, minimum=None, too_small=""):
     """A whole number. Anything else ("10m", "1y") refuses to start with a message that
-    names the variable, where int() would name only the value."""
+    names the variable, where int() would name only the value; so does one under
+    `minimum`, saying what it would do (`too_small`)."""
     value = env.str(name, default=str(default))
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(
             f"{name}={value!r} is not a whole number: write it in digits ({name}={default})."
         ) from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is less than {minimum}, {too_small}: write {minimum} or more "
+            f"({name}={default})."
+        )
+    return number
 
 
 def env_service_url(name, default):
@@ -284,7 +291,11 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") and not _email.get("EMA
 vars().update(_email)
 # Reply and moderator e-mails are sent inside the reader's request: a stalled SMTP server
 # must give up well before gunicorn's 30-second timeout ends the request.
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=10)
+# 0 does not mean "no limit": Python refuses a socket with no wait at all, so no e-mail
+# would ever leave.
+EMAIL_TIMEOUT = env_int(
+    "EMAIL_TIMEOUT", default=10, minimum=1, too_small="with which no e-mail could be sent"
+)
 # An address alone is sent under the publication's name (comments.notifications).
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="editors@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -491,7 +502,16 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "config.security.csrf_failure"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Staff are signed out after this many idle minutes; each request starts the clock again.
-SESSION_COOKIE_AGE = env_int("STAFF_IDLE_MINUTES", default=120) * 60
+# 0 does not mean "never": the session cookie would expire as it is set.
+SESSION_COOKIE_AGE = (
+    env_int(
+        "STAFF_IDLE_MINUTES",
+        default=120,
+        minimum=1,
+        too_small="which would sign staff out as soon as they sign in",
+    )
+    * 60
+)
 SESSION_SAVE_EVERY_REQUEST = True
 
 

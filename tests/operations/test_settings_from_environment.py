@@ -228,3 +228,22 @@ def test_a_number_written_otherwise_is_refused_by_its_name(name, value):
     """A bare "invalid literal for int()" leaves an operator searching .env for the value."""
     with pytest.raises(ImproperlyConfigured, match=f"{name}='{value}' is not a whole number"):
         load_settings(**{name: value})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "consequence"),
+    [
+        ("STAFF_IDLE_MINUTES", "0", "which would sign staff out as soon as they sign in"),
+        ("STAFF_IDLE_MINUTES", "-30", "which would sign staff out as soon as they sign in"),
+        ("EMAIL_TIMEOUT", "0", "with which no e-mail could be sent"),
+    ],
+)
+def test_a_zero_that_cannot_mean_no_limit_is_refused_by_its_name(name, value, consequence):
+    """Elsewhere 0 switches a limit off (PAGE_CACHE_SECONDS, COMMENTS_EDIT_MINUTES); here
+    it would expire every staff session as it is set, leaving nobody able to sign in, or
+    fail every e-mail ("Non-blocking socket (timeout=0) is not supported") in the log only."""
+    with pytest.raises(ImproperlyConfigured, match=f"{name}='{value}' is less than 1, ") as error:
+        load_settings(**{name: value})
+    assert consequence in str(error.value)
+    assert f"({name}=" in str(error.value)  # the default, to write instead
+    assert load_settings(**{name: "1"})  # the least that works still starts
