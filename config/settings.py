@@ -6,6 +6,7 @@ real thing.
 """
 
 import datetime
+import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -391,6 +392,14 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
 
 # --- Logging --------------------------------------------------------------------------
 
+# Checked here: logging itself would stop the start with "Unable to configure root
+# logger", naming neither the variable nor the word.
+LOG_LEVEL = env("LOG_LEVEL", default="INFO").strip().upper()
+if LOG_LEVEL not in logging.getLevelNamesMapping():
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL={env('LOG_LEVEL')!r} is not a log level: write DEBUG, INFO, WARNING, "
+        "ERROR or CRITICAL (LOG_LEVEL=INFO)."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -403,7 +412,7 @@ LOGGING = {
         }
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO").upper()},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Expected 404s and bad input are not worth a log line each in production.
         "django.request": {"level": "ERROR"},

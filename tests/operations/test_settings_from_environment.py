@@ -52,6 +52,15 @@ def test_relative_paths_from_env_example_are_taken_from_the_project_folder(tmp_p
 
 def test_log_level_may_be_written_in_lower_case():
     assert load_settings(LOG_LEVEL="debug")["LOGGING"]["root"]["level"] == "DEBUG"
+    assert load_settings(LOG_LEVEL="warn")["LOGGING"]["root"]["level"] == "WARN"
+
+
+@pytest.mark.parametrize("value", ["verbose", "10", "info,debug"])
+def test_a_log_level_that_is_none_is_refused_by_its_name(value):
+    """logging's own refusal reads "Unable to configure root logger", naming neither the
+    variable nor the word to change."""
+    with pytest.raises(ImproperlyConfigured, match=f"LOG_LEVEL='{value}' is not a log level"):
+        load_settings(LOG_LEVEL=value)
 
 
 def test_a_stalled_mail_or_cache_server_cannot_hold_a_request_for_long():
