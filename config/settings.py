@@ -348,7 +348,9 @@ STORAGES = {
 }
 # Several app servers share uploads through S3-compatible object storage (AWS S3,
 # Cloudflare R2, MinIO, ...): set MEDIA_STORAGE=storages.backends.s3.S3Storage and these.
-if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
+# The class's older name, which many guides still give, is the same class.
+_S3_STORAGE_CLASSES = ["storages.backends.s3.S3Storage", "storages.backends.s3boto3.S3Boto3Storage"]
+if STORAGES["default"]["BACKEND"] in _S3_STORAGE_CLASSES:
     STORAGES["default"]["OPTIONS"] = {
         "bucket_name": env("S3_BUCKET"),
         "endpoint_url": env("S3_ENDPOINT_URL", default=None),

@@ -25,14 +25,11 @@ print(json.dumps({
 """
 
 
-@pytest.mark.parametrize(
-    "custom_domain", ["media.example.org", "https://media.example.org", "media.example.org/"]
-)
-def test_s3_settings_switch_media_to_the_bucket_without_code_changes(custom_domain):
-    """The CDN's domain may be written as a host name or as the address it serves at."""
+def probe_storage(media_storage, custom_domain):
+    """What the site makes of the S3 variables, in a process of its own."""
     env = {
         **os.environ,
-        "MEDIA_STORAGE": "storages.backends.s3.S3Storage",
+        "MEDIA_STORAGE": media_storage,
         "S3_BUCKET": "publication-media",
         "S3_ENDPOINT_URL": "https://objects.example.org",
         "S3_CUSTOM_DOMAIN": custom_domain,
@@ -47,7 +44,15 @@ def test_s3_settings_switch_media_to_the_bucket_without_code_changes(custom_doma
         text=True,
         check=True,
     )
-    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "custom_domain", ["media.example.org", "https://media.example.org", "media.example.org/"]
+)
+def test_s3_settings_switch_media_to_the_bucket_without_code_changes(custom_domain):
+    """The CDN's domain may be written as a host name or as the address it serves at."""
+    probe = probe_storage("storages.backends.s3.S3Storage", custom_domain)
     assert probe == {
         "storage": "storages.backends.s3.S3Storage",
         "bucket": "publication-media",
@@ -58,3 +63,17 @@ def test_s3_settings_switch_media_to_the_bucket_without_code_changes(custom_doma
         # Pages may show images from there, and from nowhere else.
         "image_sources": ["'self'", "https://media.example.org", "https://objects.example.org"],
     }
+
+
+def test_the_s3_storage_class_by_its_older_name_reads_the_same_settings():
+    """django-storages' guides long named the class `s3boto3.S3Boto3Storage`, and it is
+    still the same class: given that name, the S3 variables were ignored, and every page
+    with an image failed ("Required parameter name not set") with S3_BUCKET set."""
+    probe = probe_storage("storages.backends.s3boto3.S3Boto3Storage", "media.example.org")
+    assert probe["bucket"] == "publication-media"
+    assert probe["cover_url"] == "https://media.example.org/covers/spines.jpg"
+    assert probe["image_sources"] == [
+        "'self'",
+        "https://media.example.org",
+        "https://objects.example.org",
+    ]
