@@ -26,11 +26,13 @@ $(BIN)/.installed: $(LOCK) pyproject.toml
 # Never for a production site: each of its servers must carry the same key, or a reader
 # signed in (or a comment form opened) on one is refused by the next.
 # .env holds that key and the services' passwords: this account's alone, however made.
+# Lines are read as the settings read them: `export NAME=value`, and values in quotes.
 PRODUCTION_IN_ENV = $(shell printf '%s\n' "$$PRODUCTION" | grep -Eiqx 'true|on|ok|y|yes|1' || \
-	grep -Eiqs '^PRODUCTION=(true|on|ok|y|yes|1)[[:space:]]*$$' .env && echo yes)
+	grep -Eiqs '^(export )?PRODUCTION=["'\'']?(true|on|ok|y|yes|1)["'\'']?[[:space:]]*$$' .env \
+	&& echo yes)
 secret-key:
 	@test ! -f .env || chmod 600 .env
-	@test -n "$$SECRET_KEY" || grep -qs '^SECRET_KEY=.' .env || { \
+	@test -n "$$SECRET_KEY" || grep -Eqs '^(export )?SECRET_KEY=.' .env || { \
 		if [ "$(PRODUCTION_IN_ENV)" = yes ]; then \
 		echo "PRODUCTION is true and no SECRET_KEY is set: put the key this site's other" \
 		"servers use in .env (SECRET_KEY=...), or a new one on the first server:" \

@@ -72,6 +72,30 @@ def test_a_production_site_is_given_no_key_of_its_own(checkout, where):
     assert "SECRET_KEY" not in env.read_text()
 
 
+def test_a_key_written_with_export_is_kept(checkout):
+    """`export SECRET_KEY=...` (a .env also sourced by a shell) is the site's key to the
+    settings: a second key added after it would take its place, signing everyone out and,
+    with several servers, refusing readers whose form came from another."""
+    env = checkout / ".env"
+    env.write_text("export SECRET_KEY=" + "k" * 50 + "\n")
+    make(checkout, "secret-key")
+    assert env.read_text() == "export SECRET_KEY=" + "k" * 50 + "\n"
+
+
+@pytest.mark.parametrize(
+    "line", ['PRODUCTION="true"', "PRODUCTION='yes'", "export PRODUCTION=true"]
+)
+def test_a_production_site_is_recognised_as_the_settings_read_env(checkout, line):
+    """The settings take quoted values and `export` lines as they are meant: so does
+    make, which gives a production server no key of its own."""
+    env = checkout / ".env"
+    env.write_text(line + "\n")
+    done = make(checkout, "secret-key", check=False)
+    assert done.returncode != 0
+    assert "PRODUCTION is true and no SECRET_KEY is set" in done.stderr
+    assert env.read_text() == line + "\n"
+
+
 def test_a_env_made_by_hand_is_made_the_owners_alone(checkout):
     """Copied from .env.example with a key and passwords filled in, it was readable by
     every account on the server."""
