@@ -28,7 +28,15 @@ bind += f":{_environment.get('PORT', '8000')}"
 # Sync workers, two per core, by measurement (README, "Why sync workers"): a page is a
 # cache hit or a render that holds the GIL, so threads add nothing, and the second
 # worker per core keeps the core busy while its pair waits on the database or SMTP.
-workers = int(_environment.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+workers = _environment.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2))
+# 0 would start a server that takes connections and never answers them (nor /healthz),
+# and a word would stop it with a bare "invalid literal for int()".
+if not workers.strip().isdigit() or int(workers) < 1:
+    raise ValueError(
+        f"WEB_CONCURRENCY={workers!r}: write the number of workers in digits, 1 or more "
+        "(or leave it out for two per core)."
+    )
+workers = int(workers)
 worker_class = "sync"
 timeout = 30
 graceful_timeout = 30

@@ -145,6 +145,18 @@ def test_gunicorn_binds_ipv6_addresses_as_written(host, bind):
     assert config["bind"] == bind
 
 
+@pytest.mark.parametrize("workers", ["0", "four", "-2"])
+def test_gunicorn_refuses_a_worker_count_it_cannot_serve_with(workers):
+    """WEB_CONCURRENCY=0 started a server that listened and never answered, /healthz
+    included; a word stopped it with a bare "invalid literal for int()"."""
+    with (
+        mock.patch.dict(os.environ, {"WEB_CONCURRENCY": workers}),
+        mock.patch("environ.Env.read_env"),
+        pytest.raises(ValueError, match=f"WEB_CONCURRENCY='{workers}': write the number"),
+    ):
+        runpy.run_path(str(BASE_DIR / "config" / "gunicorn.conf.py"))
+
+
 @pytest.mark.parametrize(
     "trusted", [["127.0.0.1"], ["127.0.0.0/8"], ["10.0.0.5", "127.0.0.1"], ["*"]]
 )
