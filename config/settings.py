@@ -203,7 +203,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database host that stops answering (packets dropped, not refused) would hold each
     # request until gunicorn's 30-second timeout, and /healthz would answer too late for a
     # load balancer: a connection is given 5 seconds to open, and one whose packets go
-    # unanswered for 10 is dropped. Options in the URL (?connect_timeout=) win.
+    # unanswered for 10 is dropped. Options in the URL (?connect_timeout=, in seconds, as
+    # libpq reads it; tcp_user_timeout in milliseconds) win.
     for option, value in {"connect_timeout": 5, "tcp_user_timeout": 10_000}.items():
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault(option, value)
 # Persistent connections; PostgreSQL's are checked before reuse, so a restarted server
