@@ -178,11 +178,22 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 
-DATABASES = {
-    "default": env.db_url_config(
-        env_service_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
-    ),
-}
+_database_url = env_service_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+# With two slashes the path's first folder is read as a host and dropped with a mere
+# warning (sqlite://var/db.sqlite3 is ./db.sqlite3), or the whole name is
+# (sqlite://db.sqlite3 is a database in memory, gone with each connection): the site
+# would run on another database than the one it was given, an empty one.
+if (
+    urlsplit(_database_url).scheme == "sqlite"
+    and not _database_url.startswith("sqlite:///")
+    and _database_url != "sqlite://:memory:"
+):
+    raise ImproperlyConfigured(
+        f"DATABASE_URL={_database_url!r} names no database file: write sqlite:/// and the "
+        "path, three slashes before a path in the project folder (sqlite:///var/db.sqlite3), "
+        "four before a full one (sqlite:////srv/db.sqlite3)."
+    )
+DATABASES = {"default": env.db_url_config(_database_url)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] != ":memory:":
         DATABASES["default"]["NAME"] = str(BASE_DIR / DATABASES["default"]["NAME"])

@@ -50,6 +50,17 @@ def test_relative_paths_from_env_example_are_taken_from_the_project_folder(tmp_p
     assert absolute["DATABASES"]["default"]["NAME"] == f"{tmp_path}/site.sqlite3"
 
 
+@pytest.mark.parametrize(
+    "address", ["sqlite://var/db.sqlite3", "sqlite://db.sqlite3", "sqlite:var/db.sqlite3"]
+)
+def test_a_sqlite_address_that_names_no_file_is_refused(address):
+    """Read as written, these were ./db.sqlite3 (after a warning that "var" was ignored),
+    a database in memory that every connection starts empty, and ./ar/db.sqlite3: the
+    site, `migrate` and `restore` quietly worked on another database than the site's."""
+    with pytest.raises(ImproperlyConfigured, match="names no database file: write sqlite:///"):
+        load_settings(DATABASE_URL=address)
+
+
 def test_log_level_may_be_written_in_lower_case():
     assert load_settings(LOG_LEVEL="debug")["LOGGING"]["root"]["level"] == "DEBUG"
     assert load_settings(LOG_LEVEL="warn")["LOGGING"]["root"]["level"] == "WARN"
