@@ -84,13 +84,6 @@ def comment_create(
             sender=sender,
             staff_user=staff_user,
         )
-        confirmed = notify_on_reply and _address_confirmed(email)
-        asks_to_confirm = (
-            notify_on_reply
-            and not confirmed
-            and verdict.status != Comment.Status.SPAM
-            and not _confirmation_sent_lately(email, now)
-        )
         comment = Comment.objects.create(
             article=article,
             parent=parent,
@@ -98,8 +91,6 @@ def comment_create(
             email=email,
             body=body,
             notify_on_reply=notify_on_reply,
-            notify_confirmed_at=now if confirmed else None,
-            confirmation_sent_at=now if asks_to_confirm else None,
             status=verdict.status,
             moderation_note=verdict.note,
             by_staff=staff_user is not None,
@@ -111,8 +102,8 @@ def comment_create(
         )
         SenderActivity.objects.filter(pk=activity.pk).update(last_posted_at=now)
 
-        if asks_to_confirm:
-            notifications.queue_confirmation_email(comment, base_url=base_url)
+        if notify_on_reply:
+            comment_ask_to_confirm(comment=comment, base_url=base_url)
         if comment.status == Comment.Status.PENDING:
             notifications.queue_moderator_email(comment, base_url=base_url)
         elif comment.status == Comment.Status.APPROVED:
@@ -136,11 +127,11 @@ def _confirmation_sent_lately(email, now):
 
 
 def comment_ask_to_confirm(*, comment: Comment, base_url: str) -> bool:
-    """Reply e-mails for `comment`, saved by staff with a new address or with "e-mail on
-    reply" newly ticked, and not confirmed: a confirmation belongs to the address it was
-    e-mailed to. As for a comment posted with that address: confirmed at once when its
-    owner confirmed it on another comment, else a link is sent (at most one a day, none
-    for spam) and no reply e-mail goes before it is used. Returns whether a link was sent."""
+    """Reply e-mails for `comment`, just posted with "e-mail me" ticked, or saved by staff
+    with a new address or with "e-mail on reply" newly ticked: a confirmation belongs to
+    the address it was e-mailed to. Confirmed at once when its owner confirmed it on
+    another comment; else a link is sent (at most one a day, none for spam), and no reply
+    e-mail goes before it is used. Returns whether a link was sent."""
     now = timezone.now()
     with transaction.atomic():
         if _address_confirmed(comment.email):
