@@ -100,3 +100,21 @@ def test_the_header_is_as_tall_on_every_page(open_browser):
         page.goto(url)
         heights.append(page.locator(".site-header").bounding_box()["height"])
     assert len(set(heights)) == 1, heights
+
+
+def test_the_reply_email_box_keeps_its_label_and_help_beside_it_in_a_nested_reply(page):
+    """A reply to a reply has a narrower form: the label wraps beside its box, as labels
+    do, rather than dropping under the box alone, and the help below lines up with it."""
+    article = make_full_article()
+    comment = make_comment(article)
+    for _ in range(3):
+        comment = make_comment(article, parent=comment)
+    page.goto(article.get_absolute_url())
+    page.locator(f'[data-reply-to="{comment.pk}"]').click()
+    box = page.get_by_role("checkbox", name="E-mail me when someone replies").bounding_box()
+    label = page.locator('label[for="id_notify_on_reply"]').bounding_box()
+    help_text = page.locator("#id_notify_on_reply_helptext").bounding_box()
+    assert label["x"] >= box["x"] + box["width"]
+    assert label["y"] < box["y"] + box["height"]
+    assert round(help_text["x"]) == round(label["x"])
+    assert help_text["y"] >= label["y"] + label["height"]
