@@ -340,3 +340,19 @@ class SenderActivity(models.Model):
 
     def __str__(self):
         return self.sender_hash[:12]
+
+
+class ConfirmationLinkSent(models.Model):
+    """When a link to confirm reply e-mails last went to an address, named by its keyed
+    digest. Kept apart from the comment that asked, which its author may delete at once:
+    the one-link-a-day limit must outlive it."""
+
+    address_key = models.CharField(max_length=32, unique=True)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "confirmation link sent"
+        verbose_name_plural = "confirmation links sent"
+
+    def __str__(self):
+        return self.address_key[:12]

@@ -12,7 +12,7 @@ from articles import page_cache
 from articles.models import Article
 
 from . import moderation, notifications
-from .models import Comment, SenderActivity
+from .models import Comment, ConfirmationLinkSent, SenderActivity
 from .text import clean_text
 
 
@@ -120,10 +120,19 @@ def _address_confirmed(email):
     return Comment.objects.filter(email=email, notify_confirmed_at__isnull=False).exists()
 
 
-def _confirmation_sent_lately(email, now):
-    return Comment.objects.filter(
-        email=email, confirmation_sent_at__gt=now - CONFIRMATION_RESEND_AFTER
-    ).exists()
+def _claim_confirmation_link(email, now):
+    """Whether a confirmation link may go to `email` now, noting that it does: none has
+    gone in the last day. The note is kept by address, not on the comment, which its
+    author may delete at once (and post again, and delete again)."""
+    key = notifications.address_key(email)
+    if ConfirmationLinkSent.objects.filter(
+        address_key=key, sent_at__lte=now - CONFIRMATION_RESEND_AFTER
+    ).update(sent_at=now):
+        return True
+    _, created = ConfirmationLinkSent.objects.get_or_create(
+        address_key=key, defaults={"sent_at": now}
+    )
+    return created
 
 
 def comment_ask_to_confirm(*, comment: Comment, base_url: str) -> bool:
@@ -138,7 +147,9 @@ def comment_ask_to_confirm(*, comment: Comment, base_url: str) -> bool:
             comment.notify_confirmed_at = now
             Comment.objects.filter(pk=comment.pk).update(notify_confirmed_at=now)
             return False
-        if comment.status == Comment.Status.SPAM or _confirmation_sent_lately(comment.email, now):
+        if comment.status == Comment.Status.SPAM or not _claim_confirmation_link(
+            comment.email, now
+        ):
             return False
         comment.confirmation_sent_at = now
         Comment.objects.filter(pk=comment.pk).update(confirmation_sent_at=now)
@@ -380,8 +391,9 @@ class PurgeResult:
 
 
 def comments_purge(*, now=None) -> PurgeResult:
-    """Delete spam older than 15 days and pending comments older than 30 days, and clear
-    sender data older than 30 days on every comment.
+    """Delete spam older than 15 days and pending comments older than 30 days, clear
+    sender data older than 30 days on every comment, and forget confirmation links sent
+    more than a day ago.
 
     An expired comment that other comments answer is emptied instead (no name, e-mail,
     text or sender data) and left as "removed", so the thread under it keeps its shape.
@@ -411,4 +423,5 @@ def comments_purge(*, now=None) -> PurgeResult:
             .update(sender_hash="", user_agent="")
         )
         SenderActivity.objects.filter(last_posted_at__lt=now - moderation.FLOOD_WINDOW).delete()
+        ConfirmationLinkSent.objects.filter(sent_at__lt=now - CONFIRMATION_RESEND_AFTER).delete()
     return PurgeResult(deleted=deleted, scrubbed=scrubbed, sender_data_cleared=cleared)

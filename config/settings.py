@@ -449,8 +449,13 @@ COMMENTS_HOLD_LINKS = env_int("COMMENTS_HOLD_LINKS", default=2)
 # How long after posting a commenter may still edit their comment, from the browser they
 # posted it in; 0 turns editing off.
 COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", default=15)
-# Flood-control bookkeeping and the moderation lists change no page.
-PAGE_CACHE_IGNORED_MODELS += ["comments.SenderActivity", "comments.ModerationTerm"]
+# Flood-control bookkeeping, the moderation lists and the record of confirmation links
+# sent change no page.
+PAGE_CACHE_IGNORED_MODELS += [
+    "comments.SenderActivity",
+    "comments.ModerationTerm",
+    "comments.ConfirmationLinkSent",
+]
 
 
 # --- Discovery: feeds, sitemap, search, redirects --------------------------------------

@@ -103,6 +103,24 @@ def test_one_link_a_day_however_often_the_box_is_ticked(client, django_capture_o
     assert [message.to for message in mail.outbox] == [["victim@example.com"]]
 
 
+def test_deleting_the_comment_does_not_make_room_for_another_link(
+    client, django_capture_on_commit_callbacks
+):
+    """Whoever posted a comment may delete it at once: that must not let them send the
+    address a link for each comment they post and delete."""
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(3):
+            post_comment(
+                client, article, email="victim@example.com", notify_on_reply="on",
+                body=f"Comment {number}.",
+            )  # fmt: skip
+            posted = Comment.objects.get(body=f"Comment {number}.")
+            client.post(reverse("comments:withdraw", args=[posted.pk]))
+    assert not Comment.objects.exists()
+    assert [message.to for message in mail.outbox] == [["victim@example.com"]]
+
+
 def test_no_link_for_spam_or_without_the_box(client, django_capture_on_commit_callbacks):
     article = make_article()
     with django_capture_on_commit_callbacks(execute=True):

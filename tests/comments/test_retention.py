@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, ConfirmationLinkSent
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +73,15 @@ def test_sender_data_is_cleared_after_30_days_on_every_comment():
     recent.refresh_from_db()
     assert (old.sender_hash, old.user_agent) == ("", "")
     assert (recent.sender_hash, recent.user_agent) == ("b" * 64, "Safari")
+
+
+def test_the_note_of_a_confirmation_link_sent_goes_after_a_day():
+    """It stands in for an address (a keyed digest) only while it limits the links."""
+    now = timezone.now()
+    ConfirmationLinkSent.objects.create(address_key="old", sent_at=now - DAY - DAY / 24)
+    ConfirmationLinkSent.objects.create(address_key="recent", sent_at=now - DAY / 2)
+    purge()
+    assert list(ConfirmationLinkSent.objects.values_list("address_key", flat=True)) == ["recent"]
 
 
 def test_purging_twice_changes_nothing_more():
