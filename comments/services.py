@@ -352,7 +352,8 @@ def comment_confirm_replies(*, comment_id: int, address_key: str) -> bool:
 
 def comment_unsubscribe(*, token: str) -> bool:
     """Stop reply e-mails to the address behind `token`, for all its comments. Asking
-    for them again, later, means confirming the address again.
+    for them again, later, means confirming the address again; when its owner had
+    confirmed it, the link to do so goes at once.
 
     Returns False for a token that was not signed here; repeating it changes nothing.
     """
@@ -373,10 +374,15 @@ def comment_unsubscribe(*, token: str) -> bool:
     else:
         addresses = []
     for address in addresses:
-        Comment.objects.filter(
-            Q(notify_on_reply=True) | Q(notify_confirmed_at__isnull=False),
-            email__iexact=address,
-        ).update(notify_on_reply=False, notify_confirmed_at=None)
+        comments = Comment.objects.filter(email__iexact=address)
+        if comments.filter(notify_confirmed_at__isnull=False).exists():
+            # Its owner confirmed it, so a link asked for again may go at once; only then,
+            # or a token passed on would make room for one link after another.
+            key = notifications.address_key(address)
+            ConfirmationLinkSent.objects.filter(address_key=key).delete()
+        comments.filter(Q(notify_on_reply=True) | Q(notify_confirmed_at__isnull=False)).update(
+            notify_on_reply=False, notify_confirmed_at=None
+        )
     return True
 
 

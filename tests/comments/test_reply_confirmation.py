@@ -159,6 +159,45 @@ def test_after_unsubscribing_the_address_must_be_confirmed_again(
     assert [message.to for message in mail.outbox] == [["pat@example.com"]]
 
 
+def test_asking_again_after_unsubscribing_sends_a_link_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    """Unsubscribing the same day the address was confirmed, then ticking the box again,
+    must not leave the reader a day without a way to confirm."""
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, email="pat@example.com", notify_on_reply="on", body="One.")
+    client.post(confirm_url_in(mail.outbox[0]))
+    first = Comment.objects.get(body="One.")
+    client.post(reverse("comments:unsubscribe", args=[unsubscribe_token(first)]))
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, email="pat@example.com", notify_on_reply="on", body="Two.")
+    [message] = mail.outbox
+    assert message.to == ["pat@example.com"]
+    client.post(confirm_url_in(message))
+    assert Comment.objects.get(body="Two.").notify_confirmed_at is not None
+
+
+def test_unsubscribing_an_address_not_confirmed_makes_no_room_for_another_link(
+    client, django_capture_on_commit_callbacks
+):
+    """An unsubscribe link passed on to someone else cannot be used, between comments, to
+    send its owner one confirmation link after another."""
+    article = make_article()
+    earlier = make_comment(article, email="pat@example.com", notify_on_reply=True)
+    client.post(reverse("comments:unsubscribe", args=[unsubscribe_token(earlier)]))
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(3):
+            post_comment(
+                client, article, email="pat@example.com", notify_on_reply="on",
+                body=f"Comment {number}.",
+            )  # fmt: skip
+            client.post(reverse("comments:unsubscribe", args=[unsubscribe_token(earlier)]))
+    assert [message.to for message in mail.outbox] == [["pat@example.com"]]
+
+
 def test_a_tampered_link_is_a_clear_400(client):
     comment = make_comment(make_article(), notify_on_reply=True, notify_confirmed_at=None)
     token = confirmation_token(comment)
