@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 
 from articles.html import render_comment_html
 
+from . import notifications
 from .models import Comment
 from .text import render_comment
 
@@ -247,3 +248,17 @@ def minutes_left(deadline: datetime.datetime) -> int:
     """Whole minutes until `deadline`, rounded up: "1 minute left" until the end."""
     seconds = (deadline - timezone.now()).total_seconds()
     return max(1, int(-(-seconds // 60)))
+
+
+def confirmation_state(*, comment_id: int, address_key: str) -> str:
+    """Where the reply e-mails a confirmation link was sent for stand: "asked" (waiting
+    for the confirmation), "confirmed", or "gone" (the comment was deleted, or its author
+    stopped the e-mails)."""
+    row = (
+        Comment.objects.filter(pk=comment_id, notify_on_reply=True)
+        .values_list("email", "notify_confirmed_at")
+        .first()
+    )
+    if row is None or not row[0] or not notifications.address_matches(row[0], address_key):
+        return "gone"
+    return "confirmed" if row[1] else "asked"

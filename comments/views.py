@@ -18,6 +18,7 @@ from .forms import CommentEditForm, CommentForm
 from .models import Comment
 from .selectors import (
     AWAITING_ANCHOR,
+    confirmation_state,
     edit_window,
     editable_for,
     minutes_left,
@@ -379,15 +380,25 @@ CONFIRM_LINK_GONE = (
 def confirm_replies(request, token):
     """Confirm that reply e-mails may go to an address: the link in the e-mail opens a
     page with a button, and the button confirms. Opening the link changes nothing, since
-    mail scanners open every link in a message."""
+    mail scanners open every link in a message; it says at once when there is nothing
+    left to confirm, or when it is done already."""
     target = notifications.confirmation_target(token)
+    state = target and confirmation_state(
+        comment_id=target.comment_id, address_key=target.address_key
+    )
     failed = None
     if target is None:
         failed, status = CONFIRM_LINK_INVALID, HTTPStatus.BAD_REQUEST
+    elif state == "confirmed":
+        # Opened again, even after a week: it is done, whatever the link's age.
+        return render(request, "comments/replies_confirmed.html")
     elif target.expired:
         failed, status = CONFIRM_LINK_EXPIRED, HTTPStatus.GONE
-    elif request.method == "POST" and not comment_confirm_replies(
-        comment_id=target.comment_id, address_key=target.address_key
+    elif state == "gone" or (
+        request.method == "POST"
+        and not comment_confirm_replies(
+            comment_id=target.comment_id, address_key=target.address_key
+        )
     ):
         failed, status = CONFIRM_LINK_GONE, HTTPStatus.GONE
     if failed:

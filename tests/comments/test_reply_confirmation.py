@@ -242,6 +242,40 @@ def test_a_link_for_a_comment_gone_or_unsubscribed_confirms_nothing(client, chan
     assert other.notify_confirmed_at is None
 
 
+def test_a_link_for_a_deleted_comment_says_so_when_opened(client):
+    """Not a question whose only button leads to "nothing to confirm"."""
+    comment = make_comment(make_article(), notify_on_reply=True, notify_confirmed_at=None)
+    link = reverse("comments:confirm_replies", args=[confirmation_token(comment)])
+    comment.delete()
+    response = client.get(link)
+    assert response.status_code == HTTPStatus.GONE
+    html = response.content.decode()
+    assert "There is nothing to confirm any more" in html
+    assert "<button" not in html.split("<main", 1)[1]
+
+
+def test_a_link_opened_again_after_confirming_says_it_is_done(client):
+    comment = make_comment(make_article(), notify_on_reply=True, notify_confirmed_at=None)
+    link = reverse("comments:confirm_replies", args=[confirmation_token(comment)])
+    client.post(link)
+    response = client.get(link)
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "Reply e-mails confirmed" in html
+    assert "Yes, e-mail me about replies" not in html
+
+
+def test_a_link_opened_after_a_week_for_a_confirmed_address_says_it_is_done(client):
+    """Not "expired, tick the box again" to a reader who confirmed in time."""
+    comment = make_comment(make_article(), notify_on_reply=True, notify_confirmed_at=None)
+    link = reverse("comments:confirm_replies", args=[confirmation_token(comment)])
+    client.post(link)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        response = client.get(link)
+    assert response.status_code == HTTPStatus.OK
+    assert "Reply e-mails confirmed" in response.content.decode()
+
+
 def test_the_form_says_the_address_is_confirmed_first(client):
     html = client.get(make_article().get_absolute_url()).content.decode()
     assert re.search(
