@@ -47,7 +47,7 @@ def test_ticking_the_box_sends_a_link_and_no_reply_email_goes_before_it_is_used(
     [message] = mail.outbox
     assert message.to == ["pat@example.com"]
     assert message.subject == "Confirm e-mails about replies on “Spines in mice”"
-    assert "Hello Pat," in message.body
+    assert message.body.startswith("Hello,\n")
     assert "The link works for 7 days" in message.body
     link = confirm_url_in(message)
 
@@ -81,6 +81,21 @@ def test_a_confirmed_address_is_not_asked_again(client, django_capture_on_commit
         post_comment(client, article, email="Pat@Example.com", notify_on_reply="on", body="Hi.")
     assert mail.outbox == []
     assert Comment.objects.get(body="Hi.").notify_confirmed_at is not None
+
+
+def test_the_link_carries_nothing_the_stranger_typed(client, django_capture_on_commit_callbacks):
+    """The address has not agreed to anything yet: whoever typed it must not get their
+    words (a name that reads as a web address, say) into its inbox under our name."""
+    article = make_article(title="Spines in mice")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(
+            client, article, author_name="Claim your refund at pay-back.example",
+            email="pat@example.com", notify_on_reply="on", body="Read the refund page.",
+        )  # fmt: skip
+    [message] = mail.outbox
+    assert "pay-back.example" not in message.body + message.subject
+    assert "refund" not in message.body
+    assert "A comment on “Spines in mice” was posted with this e-mail address" in message.body
 
 
 def test_one_link_a_day_however_often_the_box_is_ticked(client, django_capture_on_commit_callbacks):
