@@ -169,7 +169,15 @@ def awaiting_for(request, article) -> list[Comment]:
     waiting = list(
         Comment.objects.filter(
             pk__in=ids, status__in=[Comment.Status.PENDING, Comment.Status.SPAM]
-        ).only("pk", "article_id", "author_name", "body", "created_at")
+        ).only(
+            "pk",
+            "article_id",
+            "author_name",
+            "body",
+            "created_at",
+            "notify_confirmed_at",
+            "confirmation_sent_at",
+        )
     )
     still_waiting = [pk for pk in ids if pk in {comment.pk for comment in waiting}]
     if not still_waiting:

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from comments.models import Comment
 from comments.notifications import confirmation_token, unsubscribe_token
@@ -376,3 +376,41 @@ def test_a_moderator_who_changes_an_address_to_a_confirmed_one_sends_no_link(
     mistyped.refresh_from_db()
     assert mistyped.notify_confirmed_at is not None
     assert mail.outbox == []
+
+
+CONFIRM_NOTE = "To get e-mails about replies, open the link we have just sent to your address"
+
+
+def test_a_held_first_comment_tells_its_author_to_open_the_link(
+    client, django_capture_on_commit_callbacks
+):
+    """A first comment waits for moderation; the note only its author sees says what the
+    box they ticked needs from them, until the link is used."""
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, notify_on_reply="on")
+    page = client.get(article.get_absolute_url())
+    assert Comment.objects.get().status == Comment.Status.PENDING
+    assertContains(page, "Your comment is awaiting moderation")
+    assertContains(page, CONFIRM_NOTE)
+
+    client.post(confirm_url_in(mail.outbox[0]))
+    assertNotContains(client.get(article.get_absolute_url()), CONFIRM_NOTE)
+
+
+def test_no_such_note_without_the_box(client):
+    article = make_article()
+    post_comment(client, article)
+    page = client.get(article.get_absolute_url())
+    assertContains(page, "Your comment is awaiting moderation")
+    assertNotContains(page, CONFIRM_NOTE)
+
+
+def test_the_admin_shows_when_a_link_was_sent(client, staff_client):
+    post_comment(client, make_article(), notify_on_reply="on")
+    comment = Comment.objects.get()
+    page = staff_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    assertContains(page, "Confirmation link sent")
+    assertContains(page, "Address confirmed")
+    sent = timezone.localtime(comment.confirmation_sent_at)
+    assertContains(page, f"{sent.day} {sent:%b %Y, %H:%M}")
