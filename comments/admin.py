@@ -65,6 +65,15 @@ class CommentForm(forms.ModelForm):
         return self.cleaned_data["email"].lower()
 
 
+# How a comment's last moderation reads: "Marked as spam by Maya Lind, 28 Nov 2026, 09:12".
+MODERATED_AS = {
+    Comment.Status.APPROVED: "Approved",
+    Comment.Status.PENDING: "Put back to pending",
+    Comment.Status.SPAM: "Marked as spam",
+    Comment.Status.REMOVED: "Removed",
+}
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: pending comments first, newest first within each status."""
@@ -104,6 +113,7 @@ class CommentAdmin(admin.ModelAdmin):
         "moderation_note",
         ("notify_on_reply", "notify_confirmed_at", "confirmation_sent_at"),
         ("created_at", "approved_at", "edited_at"),
+        "last_moderated",
         ("by_staff", "staff_user"),
         "sender",
         "user_agent",
@@ -119,6 +129,7 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
         "approved_at",
         "edited_at",
+        "last_moderated",
         "by_staff",
         "staff_user",
         "sender",
@@ -257,6 +268,16 @@ class CommentAdmin(admin.ModelAdmin):
             return comment.get_absolute_url()
         return None
 
+    @admin.display(description="last moderated")
+    def last_moderated(self, comment):
+        if comment.moderated_at is None:
+            return "—"
+        by = comment.moderated_by
+        # A name rather than a link: a moderator may not open staff accounts.
+        who = (by.get_full_name() or by.get_username()) if by else "a staff account since deleted"
+        when = date_format(timezone.localtime(comment.moderated_at), "j M Y, H:i")
+        return f"{MODERATED_AS[comment.status]} by {who}, {when}"
+
     @admin.display(description="sender network")
     def sender(self, comment):
         if not comment.sender_hash:
@@ -278,6 +299,8 @@ class CommentAdmin(admin.ModelAdmin):
         return lookup == "sender_hash" or super().lookup_allowed(lookup, value, request)
 
     def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            obj.moderated_by, obj.moderated_at = request.user, timezone.now()
         readdressed = change and obj.email != form.initial.get("email")
         if readdressed:
             # A confirmation belongs to the address it was e-mailed to: reply e-mails
@@ -306,7 +329,10 @@ class CommentAdmin(admin.ModelAdmin):
 
     def _set_status(self, request, queryset, status, verb):
         changed = comment_set_status(
-            comments=queryset, status=status, base_url=notifications.site_url(request)
+            comments=queryset,
+            status=status,
+            base_url=notifications.site_url(request),
+            moderator=request.user,
         )
         self.message_user(
             request,

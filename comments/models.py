@@ -100,6 +100,18 @@ class Comment(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Who last approved, held back or removed it, for the record a publisher is asked
+    # for: the queue's actions change many comments in one statement and leave no history.
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="last moderated by",
+    )
+    moderated_at = models.DateTimeField("last moderated", null=True, blank=True, editable=False)
     moderation_note = models.CharField(
         "why it was held",
         max_length=300,

@@ -262,9 +262,10 @@ def comment_withdraw(*, comment: Comment) -> None:
             page_cache.invalidate()  # an update sends no signal
 
 
-def comment_set_status(*, comments, status: str, base_url: str) -> int:
-    """Move `comments` (a queryset) to `status`; approving one publishes it and e-mails
-    the author of the comment it answers, if they asked. Returns how many changed.
+def comment_set_status(*, comments, status: str, base_url: str, moderator=None) -> int:
+    """Move `comments` (a queryset) to `status`, for `moderator` (a staff user, noted on
+    each); approving one publishes it and e-mails the author of the comment it answers,
+    if they asked. Returns how many changed.
 
     A few statements whatever the number: "select all" in the queue may take in every
     comment on the site, and a save for each (with the page cache told each time) ran
@@ -283,7 +284,9 @@ def comment_set_status(*, comments, status: str, base_url: str) -> int:
                 ).values_list("pk", flat=True)
             )
             changing.filter(approved_at__isnull=True).update(approved_at=timezone.now())
-        changed = changing.update(status=status)
+        changed = changing.update(
+            status=status, moderated_by=moderator, moderated_at=timezone.now()
+        )
         if changed and (public_before or status == Comment.Status.APPROVED):
             page_cache.invalidate()
         _queue_reply_notifications(reply_ids, base_url=base_url)

@@ -6,8 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from comments.models import Comment
+from tests.admin_forms import form_as_shown
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -317,3 +320,40 @@ def test_the_queue_reads_the_comments_table_for_what_it_shows_only(staff_client)
         on_comments = [q["sql"] for q in queries if '"comments_comment"' in q["sql"]]
     assert "Show all" in response.content.decode()
     assert len(on_comments) <= 3, on_comments
+
+
+def test_the_queue_notes_who_moderated_each_comment_and_when(staff_client):
+    """The queue's actions change many comments at once and leave no history: each
+    comment still says who last approved, held back or removed it, and when."""
+    article = make_article()
+    first, second = (make_comment(article, status="pending") for _ in range(2))
+    untouched = make_comment(article, status="pending")
+    staff_client.post(
+        reverse(QUEUE), {"action": "approve", "_selected_action": [first.pk, second.pk]}
+    )
+    for comment in (first, second):
+        comment.refresh_from_db()
+        assert comment.moderated_by == staff_client.user
+        assert comment.moderated_at is not None
+    untouched.refresh_from_db()
+    assert untouched.moderated_by is None
+    page = staff_client.get(reverse("admin:comments_comment_change", args=[first.pk]))
+    moderated = timezone.localtime(first.moderated_at)
+    assertContains(page, "Last moderated:")
+    assertContains(page, f"Approved by editor, {moderated.day} {moderated:%b %Y, %H:%M}")
+
+
+def test_a_status_changed_on_the_comments_page_is_noted_too(staff_client):
+    comment = make_comment(make_article(), status="pending")
+    change = reverse("admin:comments_comment_change", args=[comment.pk])
+    staff_client.post(change, form_as_shown(staff_client.get(change), status="spam"))
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.SPAM
+    assert comment.moderated_by == staff_client.user
+    assertContains(staff_client.get(change), "Marked as spam by editor, ")
+
+    # Mending a typo in the address is no moderation decision.
+    moderated_at = comment.moderated_at
+    staff_client.post(change, form_as_shown(staff_client.get(change), email="a@example.org"))
+    comment.refresh_from_db()
+    assert comment.email == "a@example.org" and comment.moderated_at == moderated_at
