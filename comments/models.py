@@ -1,3 +1,4 @@
+import datetime
 import ipaddress
 from urllib.parse import urlsplit
 
@@ -346,12 +347,23 @@ class SenderActivity(models.Model):
 
     sender_hash = models.CharField(max_length=64, unique=True)
     last_posted_at = models.DateTimeField(default=timezone.now)
+    # When the network's latest comments were posted (POSIX seconds, oldest first), for
+    # flood control: kept here rather than read from the comments, which their authors
+    # may delete (and post again, and delete again).
+    recent_posts = models.JSONField(default=list)
 
     class Meta:
         verbose_name_plural = "sender activity"
 
     def __str__(self):
         return self.sender_hash[:12]
+
+    def posted_since(self, moment: datetime.datetime) -> list[datetime.datetime]:
+        """The network's posting times after `moment`, oldest first."""
+        times = (
+            datetime.datetime.fromtimestamp(seconds, datetime.UTC) for seconds in self.recent_posts
+        )
+        return [time for time in times if time > moment]
 
 
 class ConfirmationLinkSent(models.Model):

@@ -57,9 +57,10 @@ def comment_create(
         # Locking the sender's row makes concurrent posts from one network take turns,
         # so the duplicate and flood checks below see each other's rows.
         activity, _ = SenderActivity.objects.get_or_create(sender_hash=sender.network_hash)
-        SenderActivity.objects.select_for_update().filter(pk=activity.pk).first()
+        activity = SenderActivity.objects.select_for_update().get(pk=activity.pk)
 
         now = timezone.now()
+        posted_at = activity.posted_since(now - moderation.FLOOD_WINDOW)
         duplicate = (
             Comment.objects.filter(
                 article=article,
@@ -75,7 +76,7 @@ def comment_create(
         if duplicate is not None:
             return duplicate
         if staff_user is None:
-            moderation.check_flood(sender.network_hash, now=now)
+            moderation.check_flood(posted_at, now=now)
 
         verdict = moderation.moderate(
             author_name=author_name,
@@ -100,7 +101,13 @@ def comment_create(
             sender_hash=sender.network_hash,
             user_agent=sender.user_agent,
         )
-        SenderActivity.objects.filter(pk=activity.pk).update(last_posted_at=now)
+        SenderActivity.objects.filter(pk=activity.pk).update(
+            last_posted_at=now,
+            recent_posts=[
+                moment.timestamp()
+                for moment in [*posted_at, now][-moderation.FLOOD_MAX_IN_WINDOW :]
+            ],
+        )
 
         if notify_on_reply:
             comment_ask_to_confirm(comment=comment, base_url=base_url)

@@ -6,6 +6,7 @@ from http import HTTPStatus
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
@@ -188,6 +189,20 @@ def test_at_most_five_comments_in_ten_minutes(client, article, frozen):
     frozen.shift(datetime.timedelta(seconds=1))
     assert post_from(client, article, "198.51.100.2", 8).status_code == HTTPStatus.FOUND
     assert comments_from_ada() == 6
+
+
+def test_a_comment_its_author_deleted_still_counts(client, article, frozen):
+    """An author may delete their comment at once. Posting again straight after is still
+    limited: a script could otherwise post, delete and post again, every two seconds,
+    with an e-mail to the moderators for each held comment."""
+    assert post_from(client, article, "198.51.100.7", 1).status_code == HTTPStatus.FOUND
+    posted = Comment.objects.get(body="Comment number 1")
+    client.post(reverse("comments:withdraw", args=[posted.pk]))
+    assert not Comment.objects.filter(pk=posted.pk).exists()
+    frozen.shift(datetime.timedelta(seconds=3))
+    again = post_from(client, article, "198.51.100.7", 2)
+    assert again.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "Please wait 12 seconds" in again.content.decode()
 
 
 def test_every_ipv4_address_counts_on_its_own(client, article, frozen):
