@@ -302,8 +302,9 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") and not _email.get("EMA
         465 if _email.get("EMAIL_USE_SSL") else 587 if _email.get("EMAIL_USE_TLS") else 25
     )
 vars().update(_email)
-# Reply and moderator e-mails are sent inside the reader's request: a stalled SMTP server
-# must give up well before gunicorn's 30-second timeout ends the request.
+# E-mails go out once a response is sent, by the worker that sent it and still inside
+# gunicorn's 30-second limit for the request: a stalled SMTP server must give up well
+# before it, or the worker is killed with the e-mails unsent.
 # 0 does not mean "no limit": Python refuses a socket with no wait at all, so no e-mail
 # would ever leave.
 EMAIL_TIMEOUT = env_int(
