@@ -276,7 +276,7 @@ class CommentAdmin(admin.ModelAdmin):
         # A name rather than a link: a moderator may not open staff accounts.
         who = (by.get_full_name() or by.get_username()) if by else "a staff account since deleted"
         when = date_format(timezone.localtime(comment.moderated_at), "j M Y, H:i")
-        return f"{MODERATED_AS[comment.status]} by {who}, {when}"
+        return f"{MODERATED_AS[comment.moderated_as]} by {who}, {when}"
 
     @admin.display(description="sender network")
     def sender(self, comment):
@@ -301,6 +301,7 @@ class CommentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if "status" in form.changed_data:
             obj.moderated_by, obj.moderated_at = request.user, timezone.now()
+            obj.moderated_as = obj.status
         readdressed = change and obj.email != form.initial.get("email")
         if readdressed:
             # A confirmation belongs to the address it was e-mailed to: reply e-mails

@@ -113,6 +113,11 @@ class Comment(models.Model):
         verbose_name="last moderated by",
     )
     moderated_at = models.DateTimeField("last moderated", null=True, blank=True, editable=False)
+    # What they decided: the status itself may move since, when the author edits the
+    # comment into the queue or deletes it, and neither is the moderator's doing.
+    moderated_as = models.CharField(
+        "last moderated as", max_length=10, choices=Status.choices, blank=True, editable=False
+    )
     moderation_note = models.CharField(
         "why it was held",
         max_length=300,

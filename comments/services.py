@@ -292,7 +292,10 @@ def comment_set_status(*, comments, status: str, base_url: str, moderator=None) 
             )
             changing.filter(approved_at__isnull=True).update(approved_at=timezone.now())
         changed = changing.update(
-            status=status, moderated_by=moderator, moderated_at=timezone.now()
+            status=status,
+            moderated_by=moderator,
+            moderated_at=timezone.now(),
+            moderated_as=status,
         )
         if changed and (public_before or status == Comment.Status.APPROVED):
             page_cache.invalidate()

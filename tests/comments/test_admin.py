@@ -4,13 +4,15 @@ from http import HTTPStatus
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from comments.models import Comment
 from tests.admin_forms import form_as_shown
+from tests.comments.conftest import post_comment
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -357,3 +359,33 @@ def test_a_status_changed_on_the_comments_page_is_noted_too(staff_client):
     staff_client.post(change, form_as_shown(staff_client.get(change), email="a@example.org"))
     comment.refresh_from_db()
     assert comment.email == "a@example.org" and comment.moderated_at == moderated_at
+
+
+def test_the_note_keeps_the_moderators_decision_when_the_author_changes_the_comment(
+    staff_client,
+):
+    """An edit that breaks a rule sends an approved comment back to the queue, and a
+    comment its author deletes while others answer it is left as removed: neither is a
+    moderator's doing, and the note still says what the moderator decided."""
+    article = make_article()
+    reader = Client()
+    post_comment(reader, article, body="Harmless at first.", email="ada@example.com")
+    comment = Comment.objects.get()
+    staff_client.post(reverse(QUEUE), {"action": "approve", "_selected_action": [comment.pk]})
+    reader.post(
+        reverse("comments:edit", args=[comment.pk]),
+        {"body": "Harmless at first. Where to buy it?"},
+    )
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    page = staff_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    assertContains(page, "Approved by editor, ")
+    assertNotContains(page, "Put back to pending by editor")
+
+    make_comment(article, parent=comment)
+    reader.post(reverse("comments:withdraw", args=[comment.pk]))
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.REMOVED
+    page = staff_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    assertContains(page, "Approved by editor, ")
+    assertNotContains(page, "Removed by editor")
