@@ -302,7 +302,9 @@ class CommentAdmin(admin.ModelAdmin):
         if "status" in form.changed_data:
             obj.moderated_by, obj.moderated_at = request.user, timezone.now()
             obj.moderated_as = obj.status
-        readdressed = change and obj.email != form.initial.get("email")
+        # In any letter case: an address stored as staff typed it, before the form stored
+        # it in lower case, is the same address.
+        readdressed = change and obj.email != (form.initial.get("email") or "").lower()
         if readdressed:
             # A confirmation belongs to the address it was e-mailed to: reply e-mails
             # would otherwise go to an address nobody confirmed.

@@ -124,7 +124,9 @@ CONFIRMATION_RESEND_AFTER = datetime.timedelta(days=1)
 
 
 def _address_confirmed(email):
-    return Comment.objects.filter(email=email, notify_confirmed_at__isnull=False).exists()
+    # In any letter case, as confirming and unsubscribing match: the admin kept addresses
+    # as staff typed them until it stored them in lower case.
+    return Comment.objects.filter(email__iexact=email, notify_confirmed_at__isnull=False).exists()
 
 
 def _claim_confirmation_link(email, now):

@@ -378,6 +378,30 @@ def test_a_moderator_who_changes_an_address_to_a_confirmed_one_sends_no_link(
     assert mail.outbox == []
 
 
+def test_an_address_saved_in_capitals_before_stays_confirmed_in_any_letter_case(
+    client, staff_client, django_capture_on_commit_callbacks
+):
+    """The admin kept addresses as staff typed them until it stored them in lower case,
+    as the comment form does. Mending such a comment's text is no change of address,
+    and the address's owner, confirmed, is not asked again when they comment."""
+    article = make_article()
+    earlier = make_comment(article, email="Pat@Example.com", notify_on_reply=True)
+    change = reverse("admin:comments_comment_change", args=[earlier.pk])
+    data = form_as_shown(staff_client.get(change), body="A typo mended.")
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = staff_client.post(change, data, follow=True)
+    assertNotContains(saved, "before its owner")
+    earlier.refresh_from_db()
+    assert earlier.body == "A typo mended." and earlier.notify_confirmed_at is not None
+    assert mail.outbox == []
+
+    Comment.objects.filter(pk=earlier.pk).update(email="Pat@Example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, email="pat@example.com", notify_on_reply="on")
+    assert Comment.objects.get(email="pat@example.com").notify_confirmed_at is not None
+    assert mail.outbox == []
+
+
 CONFIRM_NOTE = "To get e-mails about replies, open the link we have just sent to your address"
 
 
