@@ -56,8 +56,9 @@ def comment_create(
     with transaction.atomic():
         # Locking the sender's row makes concurrent posts from one network take turns,
         # so the duplicate and flood checks below see each other's rows.
-        activity, _ = SenderActivity.objects.get_or_create(sender_hash=sender.network_hash)
-        activity = SenderActivity.objects.select_for_update().get(pk=activity.pk)
+        activity, _ = SenderActivity.objects.select_for_update().get_or_create(
+            sender_hash=sender.network_hash
+        )
 
         now = timezone.now()
         posted_at = activity.posted_since(now - moderation.FLOOD_WINDOW)

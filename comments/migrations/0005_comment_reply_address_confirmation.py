@@ -6,9 +6,12 @@ from django.db.models import F
 
 def keep_earlier_subscriptions(apps, schema_editor):
     """Readers who asked for reply e-mails before addresses were confirmed keep getting
-    them: they were promised, and each e-mail carries an unsubscribe link."""
+    them: they were promised, and each e-mail carries an unsubscribe link. Not for spam:
+    an address a spammer typed would count as confirmed for every later comment."""
     Comment = apps.get_model("comments", "Comment")
-    Comment.objects.filter(notify_on_reply=True).update(notify_confirmed_at=F("created_at"))
+    Comment.objects.filter(notify_on_reply=True).exclude(status="spam").update(
+        notify_confirmed_at=F("created_at")
+    )
 
 
 class Migration(migrations.Migration):

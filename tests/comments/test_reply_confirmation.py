@@ -320,10 +320,16 @@ def test_readers_who_asked_before_confirmation_existed_keep_their_emails():
     quiet = OldComment.objects.create(
         article_id=article.pk, author_name="Sam", email="sam@example.com", body="Hello."
     )
+    # A spammer's comment: the address it names is likely someone else's.
+    spam = OldComment.objects.create(
+        article_id=article.pk, author_name="Win", email="victim@example.com", body="Casino",
+        notify_on_reply=True, status="spam",
+    )  # fmt: skip
     executor = MigrationExecutor(connection)
     executor.migrate(latest)
     assert Comment.objects.get(pk=asked.pk).notify_confirmed_at is not None
     assert Comment.objects.get(pk=quiet.pk).notify_confirmed_at is None
+    assert Comment.objects.get(pk=spam.pk).notify_confirmed_at is None
 
 
 def test_an_address_a_moderator_changes_is_asked_to_confirm_before_reply_emails(
