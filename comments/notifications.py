@@ -43,10 +43,26 @@ def address_matches(email: str, key: str) -> bool:
     return any(address_key(email, secret) == key for secret in secrets)
 
 
+def _comment_address_token(comment, salt) -> str:
+    # The comment, and its author's address as a keyed digest: a signed token is only
+    # base64, readable by anyone who has the link.
+    return signing.dumps([comment.pk, address_key(comment.email)], salt=salt)
+
+
+def _comment_address(value) -> tuple[int, str] | None:
+    """The comment id and address digest a token signed by `_comment_address_token`
+    holds, or None for any other shape."""
+    if isinstance(value, list) and len(value) == 2:
+        comment_id, key = value
+        if isinstance(comment_id, int) and isinstance(key, str):
+            return comment_id, key
+    return None
+
+
 def unsubscribe_token(comment) -> str:
     """A signed, non-expiring token for the link in reply e-mails, naming the comment
     and its author's address: the link still works once the comment is deleted."""
-    return signing.dumps([comment.pk, address_key(comment.email)], salt=UNSUBSCRIBE_SALT)
+    return _comment_address_token(comment, UNSUBSCRIBE_SALT)
 
 
 @dataclass(frozen=True)
@@ -63,22 +79,19 @@ def unsubscribe_target(token: str) -> UnsubscribeTarget | None:
         return None
     if isinstance(value, int):
         return UnsubscribeTarget(value, None)
-    if isinstance(value, list) and len(value) == 2:
-        comment_id, key = value
-        if isinstance(comment_id, int) and isinstance(key, str):
-            return UnsubscribeTarget(comment_id, key)
-    return None
+    named = _comment_address(value)
+    return UnsubscribeTarget(*named) if named else None
 
 
 CONFIRM_SALT = "comments.confirm-replies"
 # A confirmation link works for a week; a later comment with the box ticked sends another.
-CONFIRM_LINK_MAX_AGE = 7 * 24 * 3600
+CONFIRM_LINK_DAYS = 7
 
 
 def confirmation_token(comment) -> str:
     """A signed token for the link that confirms reply e-mails to `comment`'s address,
     naming the comment and (keyed) its address, as an unsubscribe token does."""
-    return signing.dumps([comment.pk, address_key(comment.email)], salt=CONFIRM_SALT)
+    return _comment_address_token(comment, CONFIRM_SALT)
 
 
 @dataclass(frozen=True)
@@ -91,22 +104,17 @@ class ConfirmationTarget:
 def confirmation_target(token: str) -> ConfirmationTarget | None:
     """What a confirmation token names, or None for a token not signed here."""
     try:
-        value = signing.loads(token, salt=CONFIRM_SALT)
+        named = _comment_address(signing.loads(token, salt=CONFIRM_SALT))
     except signing.BadSignature:
         return None
-    if not (
-        isinstance(value, list)
-        and len(value) == 2
-        and isinstance(value[0], int)
-        and isinstance(value[1], str)
-    ):
+    if named is None:
         return None
     try:
-        signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_LINK_MAX_AGE)
+        signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_LINK_DAYS * 24 * 3600)
         expired = False
     except signing.SignatureExpired:
         expired = True
-    return ConfirmationTarget(value[0], value[1], expired)
+    return ConfirmationTarget(*named, expired)
 
 
 def _sender():
@@ -181,7 +189,7 @@ def queue_confirmation_email(comment, *, base_url):
         "article": comment.article,
         "confirm_url": base_url
         + reverse("comments:confirm_replies", args=[confirmation_token(comment)]),
-        "days": CONFIRM_LINK_MAX_AGE // (24 * 3600),
+        "days": CONFIRM_LINK_DAYS,
     }
     message = EmailMessage(
         subject=_subject(f"Confirm e-mails about replies on “{comment.article.title}”"),

@@ -405,7 +405,7 @@ def confirm_replies(request, token):
         heading, text = failed
         context = {
             "heading": heading,
-            "text": text.format(days=notifications.CONFIRM_LINK_MAX_AGE // (24 * 3600)),
+            "text": text.format(days=notifications.CONFIRM_LINK_DAYS),
         }
         return render(request, "comments/confirm_failed.html", context, status=status)
     if request.method == "GET":
