@@ -41,6 +41,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.middleware.http import ConditionalGetMiddleware
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
@@ -518,4 +519,17 @@ class PageCacheMiddleware:
             response["Content-Encoding"] = "gzip"
         response["X-Page-Cache"] = "hit"
         self.add_validators(request, response, entry, gzipped)
+        return response
+
+
+class NotModifiedMiddleware(ConditionalGetMiddleware):
+    """Django's ConditionalGetMiddleware, which also clears the `Content-Length: 0` that
+    CommonMiddleware gives the page cache's own 304s. HTTP allows a 304 no length but the
+    full page's, and a proxy that copies the header onto its stored copy of the page
+    would go on serving it empty."""
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if response.status_code == 304:
+            del response["Content-Length"]
         return response

@@ -139,7 +139,7 @@ MIDDLEWARE = [
     # must see the plain page); cached pages come compressed from the page cache itself.
     "config.compression.TextGZipMiddleware",
     # Answers If-None-Match / If-Modified-Since with 304 for every page.
-    "django.middleware.http.ConditionalGetMiddleware",
+    "articles.page_cache.NotModifiedMiddleware",
     # Outside the page cache, so cached pages carry the header too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
