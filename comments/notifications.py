@@ -3,13 +3,17 @@ sent only once that transaction commits and the response has gone out; a failure
 is logged and never undoes or blocks the comment."""
 
 import logging
+import smtplib
+import time
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
@@ -131,28 +135,65 @@ def _subject(text):
     return clean_line(text)[:150]
 
 
+# After the mail server fails to answer, this process leaves it alone for a while: each
+# try holds a worker for up to EMAIL_TIMEOUT after its response, so a few comments in a row
+# would hold every worker, and readers would wait on a mail server they never see.
+MAIL_RETRY_SECONDS = 60
+_mail_unreachable_until = {}
+
+
+def _mail_server():
+    return settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT
+
+
+@receiver(setting_changed)
+def _forget_unreachable_servers(setting, **kwargs):
+    if setting.startswith("EMAIL_"):
+        _mail_unreachable_until.clear()
+
+
 def _send_after_commit(messages: list[EmailMessage], what: str):
     """Send `messages` once the transaction commits and the reader or moderator has their
     page, over one connection: a mail server that accepts connections and never answers
-    then costs one EMAIL_TIMEOUT, not one per e-mail. A failure is logged; the comments
-    are saved whatever happens here."""
+    then costs one EMAIL_TIMEOUT, not one per e-mail, and for MAIL_RETRY_SECONDS after it
+    nothing more. A failure is logged; the comments are saved whatever happens here."""
 
     def send():
+        server = _mail_server()
+        if time.time() < _mail_unreachable_until.get(server, 0):
+            logger.error(
+                "The mail server did not answer less than %d seconds ago: %d %s e-mail(s) not sent",
+                MAIL_RETRY_SECONDS,
+                len(messages),
+                what,
+            )
+            return
         connection = get_connection()
         try:
             connection.open()
         except Exception:
+            _mail_unreachable_until[server] = time.time() + MAIL_RETRY_SECONDS
             logger.exception(
                 "Could not reach the mail server: %d %s e-mail(s) not sent", len(messages), what
             )
             return
         try:
-            for message in messages:
+            for sent, message in enumerate(messages):
                 message.connection = connection
                 try:
                     message.send()
-                except Exception:
+                except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused):
+                    # The server refused this one (an address, a size): the rest may go.
                     logger.exception("Could not send the %s e-mail", what)
+                except Exception:
+                    # The connection broke (timed out, dropped): the rest would wait too.
+                    _mail_unreachable_until[server] = time.time() + MAIL_RETRY_SECONDS
+                    logger.exception(
+                        "The mail server stopped answering: %d %s e-mail(s) not sent",
+                        len(messages) - sent,
+                        what,
+                    )
+                    return
         finally:
             connection.close()
 
