@@ -21,6 +21,12 @@ _CLOSINGS = [html_join([_CLOSE_ITEM, *[_CLOSE_REPLIES] * ends]) for ends in rang
 _STAFF_BADGE = html_literal('<span class="badge badge--staff">Staff</span>')
 _EDITED = html_literal(' <span class="comment__edited">· edited</span>')
 _NOTHING = html_literal("")
+# Beside a comment that asked for reply e-mails, for its author only (their page is never
+# cached): the same words the note on a held comment uses.
+_CONFIRM_NOTE = html_literal(
+    '<p class="comment__note">To get e-mails about replies, open the link we have just '
+    "sent to your address: nothing is sent there before.</p>"
+)
 
 
 # English month names, as the site is written in English: strftime's %b follows the
@@ -52,7 +58,7 @@ def _edit_link(pk, deadline):
     )
 
 
-def _item(entry: ThreadEntry, article_url: str, is_open: bool, zone, editable):
+def _item(entry: ThreadEntry, article_url: str, is_open: bool, zone, editable, asked):
     comment = entry.comment
     tail = _OPEN_REPLIES if entry.opens_replies else _CLOSINGS[entry.closes]
     if entry.removed:
@@ -99,7 +105,7 @@ def _item(entry: ThreadEntry, article_url: str, is_open: bool, zone, editable):
         '<header class="comment__meta">'
         '<span class="comment__author" id="comment-{1}-author"><bdi>{2}</bdi></span>{3}{4}'
         '<a class="comment__permalink" href="#comment-{1}"><time datetime="{5}">{6}</time></a>{7}'
-        '</header><div class="comment__body" dir="auto">{8}</div>{9}</article>{10}',
+        '</header><div class="comment__body" dir="auto">{8}</div>{9}{10}</article>{11}',
         entry.depth,
         pk,
         name,
@@ -110,19 +116,23 @@ def _item(entry: ThreadEntry, article_url: str, is_open: bool, zone, editable):
         _EDITED if comment.edited_at else _NOTHING,
         entry.html,
         actions,
+        _CONFIRM_NOTE if pk in asked else _NOTHING,
         tail,
     )
 
 
-def render_thread(thread: list[ThreadEntry], *, article_url: str, is_open: bool, editable=None):
+def render_thread(
+    thread: list[ThreadEntry], *, article_url: str, is_open: bool, editable=None, asked=()
+):
     """`<ol class="comment-list">` with nested reply lists, as the stylesheet expects.
-    `editable` maps the reader's own comments they may still edit to when that ends."""
+    `editable` maps the reader's own comments they may still edit to when that ends;
+    `asked` holds those of them whose address is still to be confirmed."""
     zone = timezone.get_current_timezone()
     editable = editable or {}
     return html_join(
         [
             html_literal('<ol class="comment-list">'),
-            *(_item(entry, article_url, is_open, zone, editable) for entry in thread),
+            *(_item(entry, article_url, is_open, zone, editable, asked) for entry in thread),
             html_literal("</ol>"),
         ]
     )

@@ -252,6 +252,21 @@ def editable_for(request, article=None) -> dict[int, datetime.datetime]:
     return {pk: deadlines[pk] for pk in comments.values_list("pk", flat=True)}
 
 
+def asked_to_confirm(editable: dict[int, datetime.datetime]) -> set[int]:
+    """Of the reader's own comments they may still edit, those that asked for reply
+    e-mails and whose link to confirm the address is still to be opened."""
+    if not editable:
+        return set()
+    return set(
+        Comment.objects.filter(
+            pk__in=editable,
+            notify_on_reply=True,
+            confirmation_sent_at__isnull=False,
+            notify_confirmed_at__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+
+
 def minutes_left(deadline: datetime.datetime) -> int:
     """Whole minutes until `deadline`, rounded up: "1 minute left" until the end."""
     seconds = (deadline - timezone.now()).total_seconds()

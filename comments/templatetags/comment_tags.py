@@ -17,6 +17,7 @@ from ..rendering import render_thread
 from ..selectors import (
     AWAITING_ANCHOR,
     approved_count,
+    asked_to_confirm,
     awaiting_for,
     comment_thread,
     editable_for,
@@ -54,7 +55,11 @@ def _rendered_thread(article, is_open, editable):
         thread = comment_thread(article)
         return {
             "html": render_thread(
-                thread, article_url=article.get_absolute_url(), is_open=is_open, editable=editable
+                thread,
+                article_url=article.get_absolute_url(),
+                is_open=is_open,
+                editable=editable,
+                asked=asked_to_confirm(editable),
             ),
             "count": approved_count(thread),
             "shown": bool(thread),

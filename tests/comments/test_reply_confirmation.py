@@ -10,6 +10,7 @@ import time_machine
 from django.core import mail
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -423,6 +424,26 @@ def test_a_held_first_comment_tells_its_author_to_open_the_link(
     assert Comment.objects.get().status == Comment.Status.PENDING
     assertContains(page, "Your comment is awaiting moderation")
     assertContains(page, CONFIRM_NOTE)
+
+    client.post(confirm_url_in(mail.outbox[0]))
+    assertNotContains(client.get(article.get_absolute_url()), CONFIRM_NOTE)
+
+
+def test_an_approved_comment_tells_its_author_to_open_the_link(
+    client, django_capture_on_commit_callbacks
+):
+    """A commenter known from before goes straight up: the note sits under their comment,
+    for them alone, until the link is used."""
+    article = make_article()
+    make_comment(article, email="pat@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, email="pat@example.com", notify_on_reply="on")
+    comment = Comment.objects.latest("pk")
+    assert comment.status == Comment.Status.APPROVED
+    page = client.get(article.get_absolute_url()).content.decode()
+    own = page[page.index(f'id="comment-{comment.pk}"') :]
+    assert CONFIRM_NOTE in own[: own.index("</article>")]
+    assertNotContains(Client().get(article.get_absolute_url()), CONFIRM_NOTE)
 
     client.post(confirm_url_in(mail.outbox[0]))
     assertNotContains(client.get(article.get_absolute_url()), CONFIRM_NOTE)
