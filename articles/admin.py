@@ -456,7 +456,7 @@ class SavedSinceOpenedForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["opened_version"] = self.last_saved_at().isoformat()
+            self.initial["opened_version"] = self.saved_version()
 
     def last_saved_at(self):
         """When the row this form saves over was last saved. A form restoring an earlier
@@ -464,12 +464,16 @@ class SavedSinceOpenedForm(forms.ModelForm):
         over is still the row as last saved (`KeptVersionsAdmin`)."""
         return getattr(self.instance, "replaces_save_of", None) or self.instance.updated_at
 
+    def saved_version(self):
+        saved = self.last_saved_at()
+        return saved.isoformat() if saved else ""
+
     def clean(self):
         cleaned_data = super().clean()
         # Only a form opened in the admin carries the version it was opened at.
         if not self.instance.pk or self.add_prefix("opened_version") not in self.data:
             return cleaned_data
-        current = self.last_saved_at().isoformat()
+        current = self.saved_version()
         if cleaned_data.get("opened_version") != current:
             # The next save is a choice made knowingly: it goes through.
             self.data = self.data.copy()

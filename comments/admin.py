@@ -1,5 +1,8 @@
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
@@ -8,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from articles.admin import STAFF_FIELDS, SingleRowAdmin
+from articles.admin import STAFF_FIELDS, SavedSinceOpenedForm, SingleRowAdmin
 from articles.models import Article
 
 from . import notifications
@@ -58,11 +61,52 @@ class ArticleFilter(admin.SimpleListFilter):
         return int(value) if value.isascii() and value.isdigit() else None
 
 
-class CommentForm(forms.ModelForm):
+class CommentForm(SavedSinceOpenedForm):
+    """A moderator's decision is on the text they read: when its author edits the comment
+    after the page was opened, nothing is saved, and the page comes back with the new
+    text in place of the old (and the moderator's other choices kept) to read first."""
+
+    def last_saved_at(self):
+        return self.instance.edited_at
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            self.data[self.add_prefix("body")] = self.instance.body
+            raise
+
+    def conflict_message(self):
+        when = timezone.localtime(self.instance.edited_at)
+        return (
+            f"Its author edited this comment at {when:%H:%M} {when.tzname()} on "
+            f"{when.day} {when:%b}, after you opened this page. Nothing was saved. The text "
+            "below is the new one: read it, then save again."
+        )
+
     def clean_email(self):
         # In lower case, as the comment form stores them: moderation and reply
         # confirmations match addresses as stored.
         return self.cleaned_data["email"].lower()
+
+
+class QueueActionForm(ActionForm):
+    """Django's, with when the queue was shown: an approval is for the texts the moderator
+    read, and a comment its author edits after that waits to be read again."""
+
+    opened_at = forms.FloatField(widget=forms.HiddenInput, required=False, label="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_at"].initial = timezone.now().timestamp()
+
+
+def queue_opened_at(request):
+    """When the queue page an action was sent from was shown, if it says."""
+    try:
+        return datetime.datetime.fromtimestamp(float(request.POST["opened_at"]), datetime.UTC)
+    except (KeyError, ValueError, OverflowError, OSError):
+        return None
 
 
 # How a comment's last moderation reads: "Marked as spam by Maya Lind, 28 Nov 2026, 09:12".
@@ -102,6 +146,7 @@ class CommentAdmin(admin.ModelAdmin):
     # search and the filters.
     show_full_result_count = False
     actions = ["approve", "mark_spam", "remove"]
+    action_form = QueueActionForm
     form = CommentForm
     formfield_overrides = STAFF_FIELDS
     fields = [
@@ -345,6 +390,23 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected comments", permissions=["change"])
     def approve(self, request, queryset):
+        opened_at = queue_opened_at(request)
+        if opened_at is not None:
+            edited = queryset.filter(edited_at__gt=opened_at).count()
+            if edited:
+                queryset = queryset.exclude(edited_at__gt=opened_at)
+                self.message_user(
+                    request,
+                    "1 comment was not approved: its author edited it after this page was "
+                    "shown. Read it again (it is marked “edited”) before approving."
+                    if edited == 1
+                    else f"{edited} comments were not approved: their authors edited them "
+                    "after this page was shown. Read them again (they are marked “edited”) "
+                    "before approving.",
+                    messages.WARNING,
+                )
+                if not queryset.exists():
+                    return
         self._set_status(request, queryset, Comment.Status.APPROVED, "approved")
 
     @admin.action(description="Mark selected comments as spam", permissions=["change"])

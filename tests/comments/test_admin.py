@@ -1,5 +1,6 @@
 """The moderation queue in the admin."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -389,3 +390,72 @@ def test_the_note_keeps_the_moderators_decision_when_the_author_changes_the_comm
     page = staff_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
     assertContains(page, "Approved by editor, ")
     assertNotContains(page, "Removed by editor")
+
+
+def test_a_comment_edited_after_the_queue_was_shown_waits_to_be_read_again(staff_client):
+    """An approval is for the texts the moderator read: the others in the selection are
+    approved, the edited one is named and stays in the queue."""
+    article = make_article()
+    reader = Client()
+    post_comment(reader, article, body="Harmless at first.", email="ada@example.com")
+    edited = Comment.objects.get()
+    other = make_comment(article, status="pending", approved_at=None, body="Read and fine.")
+    queue = staff_client.get(reverse(QUEUE)).content.decode()
+    opened_at = re.search(r'name="opened_at" value="([^"]+)"', queue)[1]
+    reader.post(
+        reverse("comments:edit", args=[edited.pk]),
+        {"body": "Harmless at first. Now something else entirely."},
+    )
+
+    response = staff_client.post(
+        reverse(QUEUE),
+        {"action": "approve", "_selected_action": [edited.pk, other.pk], "opened_at": opened_at},
+        follow=True,
+    )
+    assertContains(response, "1 comment was not approved: its author edited it after this")
+    assertContains(response, "1 comment approved.")
+    edited.refresh_from_db()
+    other.refresh_from_db()
+    assert (edited.status, other.status) == (Comment.Status.PENDING, Comment.Status.APPROVED)
+
+    # Read again, from the queue as it is now.
+    queue = response.content.decode()
+    opened_at = re.search(r'name="opened_at" value="([^"]+)"', queue)[1]
+    staff_client.post(
+        reverse(QUEUE),
+        {"action": "approve", "_selected_action": [edited.pk], "opened_at": opened_at},
+    )
+    edited.refresh_from_db()
+    assert edited.status == Comment.Status.APPROVED
+
+
+def test_a_comment_edited_after_its_page_was_opened_comes_back_with_the_new_text(
+    staff_client,
+):
+    article = make_article()
+    reader = Client()
+    post_comment(reader, article, body="Harmless at first.", email="ada@example.com")
+    comment = Comment.objects.get()
+    change = reverse("admin:comments_comment_change", args=[comment.pk])
+    opened = form_as_shown(staff_client.get(change), status="approved")
+    reader.post(
+        reverse("comments:edit", args=[comment.pk]),
+        {"body": "Harmless at first. Now something else entirely."},
+    )
+
+    response = staff_client.post(change, opened)
+    assert response.status_code == HTTPStatus.OK
+    assertContains(response, "Its author edited this comment at")
+    assertContains(response, "Nothing was saved.")
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.body == "Harmless at first. Now something else entirely."
+
+    # The page now holds the new text, and the moderator's choice: saving approves it.
+    again = form_as_shown(response)
+    assert again["body"] == "Harmless at first. Now something else entirely."
+    assert again["status"] == "approved"
+    assert staff_client.post(change, again).status_code == HTTPStatus.FOUND
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert comment.body == "Harmless at first. Now something else entirely."
