@@ -102,7 +102,13 @@ DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 # The admin's address; another path keeps it out of the reach of drive-by password guessing.
-ADMIN_URL = env("ADMIN_URL", default="admin/").strip("/") + "/"
+ADMIN_URL = env("ADMIN_URL", default="admin/").strip("/ ") + "/"
+if ADMIN_URL == "/":
+    # Read as the site's root, which the home page holds: the admin had no address at all.
+    raise ImproperlyConfigured(
+        "ADMIN_URL is empty, which leaves the admin with no address: write a path of its "
+        "own (ADMIN_URL=admin/), or leave the line out."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

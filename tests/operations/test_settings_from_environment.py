@@ -61,6 +61,14 @@ def test_a_sqlite_address_that_names_no_file_is_refused(address):
         load_settings(DATABASE_URL=address)
 
 
+@pytest.mark.parametrize("value", ["", "/", " "])
+def test_an_empty_admin_address_is_refused(value):
+    """The admin would have had no address at all: the site's root is the home page."""
+    with pytest.raises(ImproperlyConfigured, match="ADMIN_URL is empty"):
+        load_settings(ADMIN_URL=value)
+    assert load_settings(ADMIN_URL="/staff/")["ADMIN_URL"] == "staff/"
+
+
 def test_log_level_may_be_written_in_lower_case():
     assert load_settings(LOG_LEVEL="debug")["LOGGING"]["root"]["level"] == "DEBUG"
     assert load_settings(LOG_LEVEL="warn")["LOGGING"]["root"]["level"] == "WARN"
