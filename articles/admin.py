@@ -560,7 +560,26 @@ class KeptVersionsAdmin(VersionAdmin):
         # articles would otherwise bring back a deleted program, or roll a live one back.
         if self.has_add_permission(request):
             get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
+        request.recovers_deleted = True
         return super().recover_view(request, version_id, extra_context)
+
+    def response_change(self, request, obj):
+        if not getattr(request, "recovers_deleted", False):
+            return super().response_change(request, obj)
+        # Django's reads "was changed successfully", of a row that was gone.
+        self.message_user(
+            request,
+            format_html(
+                'The {} “<a href="{}">{}</a>” was recovered.',
+                obj._meta.verbose_name,
+                reverse(
+                    f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]
+                ),
+                obj,
+            ),
+            messages.SUCCESS,
+        )
+        return self.response_post_save_change(request, obj)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Checked before the library writes the version into the row (to show it in the

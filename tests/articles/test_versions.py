@@ -280,7 +280,10 @@ def test_a_deleted_article_is_recovered_with_its_sources(maya):
     assert "Deleted by mistake" in deleted and "Deleted from the list" in deleted
     version = Version.objects.get_deleted(Article).get(object_id=article.pk)
     recover = reverse("admin:articles_article_recover", args=[version.pk])
-    assert maya.post(recover, form_as_shown(maya.get(recover))).status_code == HTTPStatus.FOUND
+    recovered = maya.post(recover, form_as_shown(maya.get(recover)), follow=True)
+    assert "The article “<a" in recovered.content.decode()
+    assert "Deleted by mistake</a>” was recovered." in recovered.content.decode()
+    assert "changed successfully" not in recovered.content.decode()
     article = Article.objects.get(title="Deleted by mistake")
     assert [source.title for source in article.sources.all()] == ["Its one source"]
     assert Client().get(article.get_absolute_url()).status_code == HTTPStatus.OK
