@@ -88,7 +88,13 @@ def backup_create(
     os.chmod(destination, 0o700)  # the archive holds e-mail addresses and password hashes
     created_at = datetime.datetime.now(tz=datetime.UTC)
     archive = destination / f"backup-{created_at:%Y-%m-%d-%H%M%S}.tar.gz"
-    partial = archive.with_name(archive.name + ".partial")
+    # Written under a name of its own: two backups begun in the same second (cron's and
+    # one run by hand) would otherwise write into one file, and leave a broken archive.
+    handle, partial_name = tempfile.mkstemp(
+        prefix=f"{archive.name}.", suffix=".partial", dir=destination
+    )
+    os.close(handle)
+    partial = Path(partial_name)
     media_root = Path(settings.MEDIA_ROOT)
     with_media = media_is_local() and not database_only
     try:

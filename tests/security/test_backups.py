@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from articles import backups
 from comments.models import Comment
 from tests.factories import make_article
 
@@ -215,6 +216,54 @@ def test_a_failed_backup_leaves_no_partial_archive(settings, tmp_path, monkeypat
     with pytest.raises(CommandError, match="There is no database at"):
         call_command("backup", "--output-dir", str(tmp_path / "out"))
     assert [path.name for path in (tmp_path / "out").iterdir()] == []
+
+
+def test_two_backups_begun_in_the_same_second_both_write_whole_archives(
+    settings, tmp_path, monkeypatch, time_machine
+):
+    """Cron's nightly backup and one run by hand at that moment share a dated name: the
+    archive left under it must still open, and neither run may fail."""
+    time_machine.move_to("2026-05-01 02:30:00", tick=False)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (settings.MEDIA_ROOT / "covers").mkdir(parents=True)
+    for number in range(3):
+        (settings.MEDIA_ROOT / "covers" / f"{number}.jpg").write_bytes(os.urandom(50_000))
+    # The first run stops after its first file until the second has finished.
+    second_done, first_paused = threading.Event(), threading.Event()
+    keep_regular_files = backups._regular_files_only
+
+    def pause_once(member):
+        if threading.current_thread().name == "first" and not first_paused.is_set():
+            first_paused.set()
+            second_done.wait(timeout=30)
+        return keep_regular_files(member)
+
+    monkeypatch.setattr(backups, "_regular_files_only", pause_once)
+    output = tmp_path / "out"
+    arguments = ["backup", "--media-only", "--output-dir", str(output)]
+    failures = []
+
+    def first_run():
+        try:
+            call_command(*arguments, stdout=io.StringIO())
+        except Exception as error:
+            failures.append(error)
+
+    first = threading.Thread(target=first_run, name="first")
+    first.start()
+    assert first_paused.wait(timeout=30)
+    call_command(*arguments, stdout=io.StringIO())
+    second_done.set()
+    first.join(timeout=30)
+
+    assert failures == []
+    assert [path.name for path in output.iterdir()] == ["backup-2026-05-01-023000.tar.gz"]
+    with tarfile.open(output / "backup-2026-05-01-023000.tar.gz") as tar:
+        names = tar.getnames()
+        assert {f"media/covers/{number}.jpg" for number in range(3)} <= set(names)
+        for name in names:
+            if name.endswith(".jpg"):
+                tar.extractfile(name).read()
 
 
 def archive_with(tmp_path, members: dict, manifest=None) -> Path:
