@@ -89,3 +89,13 @@ def test_purging_twice_changes_nothing_more():
     aged(article, "spam", 20 * DAY)
     purge()
     assert "Deleted 0 comment(s); emptied 0" in purge()
+
+
+def test_run_by_cron_with_verbosity_0_it_purges_and_prints_nothing():
+    """Cron mails whatever a job prints: a daily summary would bury the one failure."""
+    article = make_article()
+    expired = aged(article, "spam", 20 * DAY)
+    out = io.StringIO()
+    call_command("purge_comments", verbosity=0, stdout=out)
+    assert out.getvalue() == ""
+    assert not Comment.objects.filter(pk=expired.pk).exists()

@@ -218,6 +218,19 @@ def test_a_failed_backup_leaves_no_partial_archive(settings, tmp_path, monkeypat
     assert [path.name for path in (tmp_path / "out").iterdir()] == []
 
 
+def test_run_by_cron_with_verbosity_0_a_backup_that_succeeds_prints_nothing(settings, tmp_path):
+    """Cron mails whatever a job prints: a nightly "written" would bury the one failure."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (settings.MEDIA_ROOT / "covers").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "covers" / "a.jpg").write_bytes(b"picture")
+    out = io.StringIO()
+    call_command(
+        "backup", "--media-only", "--output-dir", str(tmp_path / "out"), "-v", "0", stdout=out
+    )
+    assert out.getvalue() == ""
+    assert len(list((tmp_path / "out").glob("backup-*.tar.gz"))) == 1
+
+
 def test_two_backups_begun_in_the_same_second_both_write_whole_archives(
     settings, tmp_path, monkeypatch, time_machine
 ):

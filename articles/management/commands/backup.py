@@ -20,11 +20,13 @@ class Command(BaseCommand):
             help="Archive only the media files (for a PostgreSQL site backed up with pg_dump).",
         )
 
-    def handle(self, *args, output_dir=None, media_only=False, **options):
+    def handle(self, *args, output_dir=None, media_only=False, verbosity=1, **options):
         try:
             archive = backup_create(destination=output_dir, media_only=media_only)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        if verbosity == 0:
+            return  # run by cron, which mails whatever a job prints: only failures
         size = filesizeformat(archive.stat().st_size)
         self.stdout.write(self.style.SUCCESS(f"Backup written to {archive} ({size})."))
         if not media_is_local():
