@@ -212,6 +212,9 @@ def admin_view_on_site(request, content_type_id, object_id):
     """The admin's "View on site" redirect, for staff who may see that kind of row in the
     admin. Django's own answers any staff member with any row's address: a Moderator, who
     may not open articles, would learn the address of every draft and scheduled one."""
+    # Digits only: the database would also take "+6", " 6" or "٦" for 6.
+    if not (content_type_id.isascii() and content_type_id.isdigit()):
+        raise Http404
     content_type = ContentType.objects.filter(pk=content_type_id).first()
     model = content_type.model_class() if content_type else None
     if model is None or not any(

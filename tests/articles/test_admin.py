@@ -3,7 +3,7 @@ import html
 import io
 import re
 from http import HTTPStatus
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
@@ -708,6 +708,30 @@ def test_view_on_site_shows_a_drafts_address_only_to_staff_who_may_see_articles(
 
     client.force_login(role_member(django_user_model, "Editors"))
     assert client.get(view_on_site)["Location"].endswith("/articles/embargoed-trial-results/")
+
+
+def _arabic_indic(number):
+    return quote("".join(chr(0x660 + int(digit)) for digit in str(number)))
+
+
+@pytest.mark.parametrize(
+    "written",
+    [lambda pk: f"+{pk}", lambda pk: f"%20{pk}", lambda pk: f"{pk}%20", _arabic_indic],
+    ids=["plus sign", "space before", "space after", "Arabic-Indic digits"],
+)
+def test_view_on_site_written_otherwise_shows_no_drafts_address_either(
+    client, django_user_model, written
+):
+    """The database takes "+6", " 6" or an Arabic-Indic "٦" for content type 6: such an
+    address must not slip past the permission check to Django's own redirect."""
+    draft = make_draft(slug="embargoed-trial-results")
+    content_type = ContentType.objects.get_for_model(Article).pk
+    client.force_login(role_member(django_user_model, "Moderators"))
+
+    response = client.get(f"/admin/r/{written(content_type)}/{draft.pk}/")
+
+    assert response.status_code in (HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
+    assert "embargoed-trial-results" not in response.get("Location", "")
 
 
 def test_an_editor_can_delete_an_article_that_has_comments(client, django_user_model):
