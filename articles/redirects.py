@@ -201,5 +201,8 @@ class RedirectFallbackMiddleware:
         if location is None:
             return response
         if query := request.META.get("QUERY_STRING", ""):
-            location += ("&" if "?" in location else "?") + query
+            # Before a section staff may have named ("/programs/sleep/#enrol"): after it,
+            # the query would become part of the section's name, and none would open.
+            path, hash_mark, section = location.partition("#")
+            location = f"{path}{'&' if '?' in path else '?'}{query}{hash_mark}{section}"
         return HttpResponsePermanentRedirect(location)

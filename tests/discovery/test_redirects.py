@@ -35,6 +35,17 @@ def test_redirect_keeps_the_query_string(client):
     assert response["Location"] == "/articles/new-name/?utm_source=newsletter"
 
 
+def test_a_redirect_to_a_section_keeps_the_query_before_the_section(client):
+    """A newsletter's link with ?utm_source= to an address staff sent to a page's section
+    still opens that section: the query goes before the #, not into the section's name."""
+    Redirect.objects.create(old_path="/summer/", new_path="/programs/sleep/#enrol")
+    response = client.get("/summer/?utm_source=newsletter")
+    assert response["Location"] == "/programs/sleep/?utm_source=newsletter#enrol"
+    Redirect.objects.create(old_path="/winter/", new_path="/programs/sleep/?kind=course#enrol")
+    response = client.get("/winter/?utm_source=newsletter")
+    assert response["Location"] == "/programs/sleep/?kind=course&utm_source=newsletter#enrol"
+
+
 def test_renamed_twice_the_first_address_goes_straight_to_the_latest(client):
     article = make_article(slug="first")
     rename(article, "second")
