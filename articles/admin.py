@@ -544,7 +544,25 @@ class KeptVersionsAdmin(VersionAdmin):
                 )
             for obj in selected:
                 version_keep_unrecorded(instance=obj)
+        if request.method == "POST" and self.list_editable and "_save" in request.POST:
+            # Rows changed in the list (a program's order) are each kept as a version of
+            # their own (`log_change`), not in one revision around the list: restoring one
+            # of them would restore every other row saved with it, undoing colleagues'
+            # later work on those unseen.
+            context = {"has_change_permission": self.has_change_permission(request)}
+            return super(VersionAdmin, self).changelist_view(
+                request, context | (extra_context or {})
+            )
         return super().changelist_view(request, extra_context)
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if not reversion.is_active():  # a row saved from the list
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(entry.get_change_message())
+                reversion.add_to_revision(obj)
+        return entry
 
     def keep_unrecorded(self, request, object_id, permission):
         # One query for a row with versions; only one without is loaded, to be kept.

@@ -34,3 +34,43 @@ def test_an_editor_restores_a_program_with_its_modules(django_user_model):
     public = Client().get(program.get_absolute_url()).content.decode()
     assert "Eight live weeks." in public
     assert "Breathing for sleep" in public
+
+
+def test_restoring_one_program_leaves_the_others_reordered_with_it_as_they_are(
+    django_user_model,
+):
+    """Programs reordered together in the list are saved together, but restoring one of
+    them to that moment leaves the others as colleagues have made them since."""
+    first = make_program(tagline="First, as it was.")
+    second = make_program(tagline="Second, as it was.")
+    editor = staff_member(django_user_model, "Editors", "maya", "Maya", "Lindqvist")
+    reordered = editor.post(
+        reverse("admin:programs_program_changelist"),
+        {
+            "form-TOTAL_FORMS": "2",
+            "form-INITIAL_FORMS": "2",
+            "form-0-id": first.pk,
+            "form-0-sort_order": "5",
+            "form-1-id": second.pk,
+            "form-1-sort_order": "6",
+            "_save": "Save",
+        },
+    )
+    assert reordered.status_code == HTTPStatus.FOUND
+    for program, tagline in [(first, "First, changed."), (second, "Second, rewritten since.")]:
+        change = reverse("admin:programs_program_change", args=[program.pk])
+        page = editor.get(change)
+        assert editor.post(change, form_as_shown(page, tagline=tagline)).status_code == 302
+    history = editor.get(reverse("admin:programs_program_history", args=[first.pk]))
+    rows = HISTORY_ROW.findall(history.content.decode())
+    reordering, _, by, changed = rows[1]  # newest first: the tagline, then the reordering
+    assert (by, changed) == ("Maya Lindqvist", "Changed Sort order.")
+
+    page = editor.get(reordering)
+    assert editor.post(reordering, form_as_shown(page)).status_code == HTTPStatus.FOUND
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.tagline == "First, as it was."
+    assert second.tagline == "Second, rewritten since."
+    assert "Second, rewritten since." in Client().get(second.get_absolute_url()).content.decode()
