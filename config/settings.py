@@ -333,6 +333,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Where signing in leads when the link's `next` is unsafe or empty: Django's default,
+# /accounts/profile/, is no page here.
+LOGIN_REDIRECT_URL = "admin:index"
 
 
 # --- Internationalisation -------------------------------------------------------------

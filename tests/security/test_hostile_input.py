@@ -179,6 +179,22 @@ def test_sign_in_never_sends_staff_to_another_host(client, django_user_model, ta
     assert is_same_origin(response.headers["Location"]), response.headers["Location"]
 
 
+@pytest.mark.parametrize("target", ["//evil.example", "https://evil.example/", ""])
+def test_sign_in_from_a_link_with_an_unsafe_next_leads_to_the_admin(
+    client, django_user_model, target, settings
+):
+    """Not to another host, and not to Django's default /accounts/profile/, which is no
+    page here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    django_user_model.objects.create_superuser("editor", "e@example.com", "correct-horse-battery")
+    response = client.post(
+        f"{reverse('admin:login')}?next={raw(target)}",
+        {"username": "editor", "password": "correct-horse-battery", "next": target},
+    )
+    assert response.headers["Location"] == reverse("admin:index")
+    assert client.get(response.headers["Location"]).status_code == HTTPStatus.OK
+
+
 @pytest.mark.parametrize("target", OFF_SITE_TARGETS)
 def test_sign_out_and_unknown_paths_never_redirect_off_site(staff_client, site, target):
     logout = staff_client.post(f"{reverse('admin:logout')}?next={raw(target)}", {"next": target})
