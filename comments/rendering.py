@@ -25,7 +25,7 @@ _NOTHING = html_literal("")
 # cached): the same words the note on a held comment uses.
 _CONFIRM_NOTE = html_literal(
     '<p class="comment__note">To get e-mails about replies, open the link we have just '
-    "sent to your address: nothing is sent there before.</p>"
+    "sent to your address. Until then, none are sent.</p>"
 )
 
 
