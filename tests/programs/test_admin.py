@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from programs.models import Program, ProgramClick
 from tests.factories import image_file, make_article, make_author, make_topic
+from tests.programs.conftest import reorder_in_list
 from tests.programs.factories import make_program
 
 pytestmark = pytest.mark.django_db
@@ -397,19 +398,7 @@ def test_click_chart_scales_bars_to_the_busiest_day():
 
 def test_reordering_programs_in_the_list_says_nothing_of_prices(staff_client):
     first, second = make_program(), make_program()
-    response = staff_client.post(
-        reverse("admin:programs_program_changelist"),
-        {
-            "form-TOTAL_FORMS": "2",
-            "form-INITIAL_FORMS": "2",
-            "form-0-id": first.pk,
-            "form-0-sort_order": "5",
-            "form-1-id": second.pk,
-            "form-1-sort_order": "6",
-            "_save": "Save",
-        },
-        follow=True,
-    )
+    response = reorder_in_list(staff_client, {first: 5, second: 6}, follow=True)
     content = response.content.decode()
     assert "2 programs were changed successfully." in content
     assert "On the site:" not in content

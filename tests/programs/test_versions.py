@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tests.admin_forms import form_as_shown
 from tests.articles.test_versions import HISTORY_ROW, staff_member
+from tests.programs.conftest import reorder_in_list
 from tests.programs.factories import make_module, make_program
 
 pytestmark = pytest.mark.django_db
@@ -44,18 +45,7 @@ def test_restoring_one_program_leaves_the_others_reordered_with_it_as_they_are(
     first = make_program(tagline="First, as it was.")
     second = make_program(tagline="Second, as it was.")
     editor = staff_member(django_user_model, "Editors", "maya", "Maya", "Lindqvist")
-    reordered = editor.post(
-        reverse("admin:programs_program_changelist"),
-        {
-            "form-TOTAL_FORMS": "2",
-            "form-INITIAL_FORMS": "2",
-            "form-0-id": first.pk,
-            "form-0-sort_order": "5",
-            "form-1-id": second.pk,
-            "form-1-sort_order": "6",
-            "_save": "Save",
-        },
-    )
+    reordered = reorder_in_list(editor, {first: 5, second: 6})
     assert reordered.status_code == HTTPStatus.FOUND
     for program, tagline in [(first, "First, changed."), (second, "Second, rewritten since.")]:
         change = reverse("admin:programs_program_change", args=[program.pk])
