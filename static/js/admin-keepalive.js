@@ -68,13 +68,20 @@
   var checked = false;
   var checking = false;
   // The form is on its way: a click on Save while the next page loads (a slow server)
-  // would send it again.
-  var sent = false;
-  window.addEventListener("pageshow", function () { sent = false; });  // back to this page
+  // would send it again. One that never arrives (Stop pressed, the connection lost)
+  // leaves the editor on this page with their work: after a while Save sends it again,
+  // and leaving asks first again.
+  var SEND_AGAIN_AFTER_MS = 15000;
+  var sentAt = null;
+  var unsavedWhenSent = false;
+  window.addEventListener("pageshow", function () { sentAt = null; });  // back to this page
   document.addEventListener("submit", function (event) {
     if (!inPageForm(event)) { return; }
-    if (sent) { event.preventDefault(); return; }
-    if (checked) { unsaved = false; return; }
+    if (sentAt !== null && Date.now() - sentAt < SEND_AGAIN_AFTER_MS) {
+      event.preventDefault();
+      return;
+    }
+    if (checked) { unsavedWhenSent = unsaved; unsaved = false; return; }
     event.preventDefault();
     // A second click on Save while the first is checked would send the form twice.
     if (checking) { return; }
@@ -114,7 +121,11 @@
   // Last to hear the save (the window is the end of its way): unless a script stopped
   // it, the browser now sends it.
   window.addEventListener("submit", function (event) {
-    if (inPageForm(event) && checked && !event.defaultPrevented) { sent = true; }
+    if (inPageForm(event) && checked && !event.defaultPrevented) {
+      sentAt = Date.now();
+      // Still here then: the save did not arrive (the next page ends this timer).
+      window.setTimeout(function () { unsaved = unsaved || unsavedWhenSent; }, SEND_AGAIN_AFTER_MS);
+    }
   });
 
   window.addEventListener("beforeunload", function (event) {

@@ -505,6 +505,41 @@ def test_a_click_on_save_while_the_next_page_loads_sends_nothing_more(open_brows
 
 
 @AT_A_DESK
+def test_a_save_that_never_arrived_can_be_sent_again(open_browser, staff_user):
+    """Stop pressed during a slow save, or the connection lost: the editor is still on
+    the page with their work, and Save works again after a while."""
+    staff = open_browser().new_page()
+    staff.clock.install()
+    sign_in(staff, staff_user)
+    staff.goto(reverse("admin:articles_topic_add"))
+    staff.get_by_role("textbox", name="Name:").fill("Breathwork")
+    posts = []
+
+    def lose_the_first(route):
+        if route.request.method != "POST":
+            return route.fallback()
+        posts.append(route.request)
+        return route.abort("aborted") if len(posts) == 1 else route.fallback()
+
+    staff.route("**" + reverse("admin:articles_topic_add"), lose_the_first)
+    staff.get_by_role("button", name="Save", exact=True).click(no_wait_after=True)
+    staff.wait_for_timeout(1000)
+    assert len(posts) == 1
+    expect(staff.get_by_role("textbox", name="Name:")).to_have_value("Breathwork")
+
+    staff.clock.fast_forward(16_000)
+    asked = []
+    staff.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    staff.close(run_before_unload=True)  # leaving now asks first again; the editor stays
+    staff.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    staff.get_by_role("button", name="Save", exact=True).click()
+    expect(staff.locator(".messagelist")).to_contain_text("was added successfully")
+    assert len(posts) == 2
+    assert Topic.objects.filter(name="Breathwork").count() == 1
+
+
+@AT_A_DESK
 def test_a_browser_without_request_submit_still_saves_with_the_button_pressed(
     open_browser, staff_user
 ):
