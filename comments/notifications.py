@@ -6,7 +6,7 @@ import logging
 import smtplib
 import time
 from dataclasses import dataclass
-from email.utils import formataddr, parseaddr
+from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
 from django.core import signing
@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.encoding import punycode
 
 from articles.models import Publication
 from config.after_response import after_response
@@ -130,6 +131,25 @@ def _sender():
     return formataddr((Publication.load().site_name, address))
 
 
+def _message_id(sender) -> str:
+    """A Message-ID under the sender's domain. Django's names the machine that sent it
+    (socket.getfqdn(): "localhost", "web-1.internal"), which tells readers the server's
+    internal name and is not a domain the site answers for."""
+    domain = parseaddr(sender)[1].rpartition("@")[2]
+    return make_msgid(domain=punycode(domain)) if domain else make_msgid()
+
+
+def _email(*, subject, body, to, sender, headers=None) -> EmailMessage:
+    """One of the site's e-mails, from `sender` (see `_sender`)."""
+    return EmailMessage(
+        subject=_subject(subject),
+        body=body,
+        from_email=sender,
+        to=to,
+        headers={"Message-ID": _message_id(sender), **(headers or {})},
+    )
+
+
 def _subject(text):
     # A header cannot carry a line break; names and titles never add one.
     return clean_line(text)[:150]
@@ -214,11 +234,11 @@ def queue_moderator_email(comment, *, base_url):
             base_url + reverse("admin:comments_comment_changelist") + "?status__exact=pending"
         ),
     }
-    message = EmailMessage(
-        subject=_subject(f"Comment to moderate on “{comment.article.title}”"),
-        from_email=_sender(),
+    message = _email(
+        subject=f"Comment to moderate on “{comment.article.title}”",
         body=render_to_string("comments/email/moderator_held.txt", context),
         to=recipients,
+        sender=_sender(),
     )
     _send_after_commit([message], "moderation")
 
@@ -232,11 +252,11 @@ def queue_confirmation_email(comment, *, base_url):
         + reverse("comments:confirm_replies", args=[confirmation_token(comment)]),
         "days": CONFIRM_LINK_DAYS,
     }
-    message = EmailMessage(
-        subject=_subject(f"Confirm e-mails about replies on “{comment.article.title}”"),
-        from_email=_sender(),
+    message = _email(
+        subject=f"Confirm e-mails about replies on “{comment.article.title}”",
         body=render_to_string("comments/email/confirm_replies.txt", context),
         to=[comment.email],
+        sender=_sender(),
     )
     _send_after_commit([message], "address confirmation")
 
@@ -261,11 +281,11 @@ def _reply_email(reply, *, base_url, sender) -> EmailMessage:
         "reply_url": base_url + reply.get_absolute_url(),
         "unsubscribe_url": unsubscribe_url,
     }
-    return EmailMessage(
-        subject=_subject(f"{reply.author_name} replied to your comment on “{reply.article.title}”"),
-        from_email=sender,
+    return _email(
+        subject=f"{reply.author_name} replied to your comment on “{reply.article.title}”",
         body=render_to_string("comments/email/reply_notification.txt", context),
         to=[parent.email],
+        sender=sender,
         headers={
             # Mail programs show their own unsubscribe button (RFC 2369, RFC 8058).
             "List-Unsubscribe": f"<{unsubscribe_url}>",

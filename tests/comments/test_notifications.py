@@ -446,3 +446,31 @@ def test_a_sender_named_by_the_operator_is_kept(settings, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         queue_reply_emails([make_comment(article, parent=parent)], base_url="https://x.org")
     assert mail.outbox[0].from_email == "Editors at the Review <editors@example.org>"
+
+
+@pytest.mark.parametrize(
+    "sender", ["editors@review.example.org", "Editors <editors@review.example.org>"]
+)
+def test_every_email_is_identified_under_the_senders_domain(
+    client, moderators, settings, sender, django_capture_on_commit_callbacks
+):
+    """Message-ID names the publication's domain, not the machine that sent the e-mail
+    (Django's default: "localhost", or a server's internal name)."""
+    settings.DEFAULT_FROM_EMAIL = sender
+    article = make_article()
+    parent = make_comment(article, email="pat@example.com", notify_on_reply=True)
+    make_comment(article, email="ada@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        # A reply from a known address (goes up, tells Pat), and a first comment asking
+        # for replies (held: the moderators hear of it, and a confirmation link goes).
+        post_comment(client, article, parent=str(parent.pk), body="Quick reply.")
+        post_comment(client, article, email="new@example.com", notify_on_reply="on")
+    messages = [message.message() for message in mail.outbox]
+    assert sorted(message["To"] for message in messages) == [
+        "mod1@example.com, mod2@example.com",
+        "new@example.com",
+        "pat@example.com",
+    ]
+    ids = [message["Message-ID"] for message in messages]
+    assert all(re.fullmatch(r"<[^@<>\s]+@review\.example\.org>", id_) for id_ in ids), ids
+    assert len(set(ids)) == 3
