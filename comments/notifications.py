@@ -146,7 +146,13 @@ def _email(*, subject, body, to, sender, headers=None) -> EmailMessage:
         body=body,
         from_email=sender,
         to=to,
-        headers={"Message-ID": _message_id(sender), **(headers or {})},
+        headers={
+            "Message-ID": _message_id(sender),
+            # Sent by the site, not a person (RFC 3834): out-of-office and other
+            # automatic replies leave it unanswered instead of filling the editors' inbox.
+            "Auto-Submitted": "auto-generated",
+            **(headers or {}),
+        },
     )
 
 

@@ -474,3 +474,19 @@ def test_every_email_is_identified_under_the_senders_domain(
     ids = [message["Message-ID"] for message in messages]
     assert all(re.fullmatch(r"<[^@<>\s]+@review\.example\.org>", id_) for id_ in ids), ids
     assert len(set(ids)) == 3
+
+
+def test_every_email_says_it_was_sent_automatically(
+    client, moderators, django_capture_on_commit_callbacks
+):
+    """Auto-Submitted (RFC 3834) keeps out-of-office replies from answering the site's
+    e-mails: a moderator away for a week would otherwise answer each held comment."""
+    article = make_article()
+    parent = make_comment(article, email="pat@example.com", notify_on_reply=True)
+    make_comment(article, email="ada@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, parent=str(parent.pk), body="Quick reply.")
+        post_comment(client, article, email="new@example.com", notify_on_reply="on")
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        assert message.message()["Auto-Submitted"] == "auto-generated"
