@@ -205,8 +205,8 @@ def moderate(*, author_name, email, body, sender, staff_user=None) -> Verdict:
     """Decide the status of a new comment.
 
     Staff are approved. A blocked word, address, domain or network makes it spam. A
-    first comment from an e-mail address, too many links or a moderation word holds it
-    for review; otherwise it is approved.
+    first comment from an e-mail address, too many links, a web address in the name or a
+    moderation word holds it for review; otherwise it is approved.
     """
     if staff_user is not None:
         return Verdict(Comment.Status.APPROVED)
@@ -237,6 +237,10 @@ def moderate(*, author_name, email, body, sender, staff_user=None) -> Verdict:
     links = count_links(body)
     if links >= settings.COMMENTS_HOLD_LINKS:
         hold_reasons.append(f"{links} links")
+    # A name goes into the subject and first line of the e-mail telling a reader of a
+    # reply, which mail programs turn into links: "Refunds at www.example.com replied".
+    if count_links(author_name):
+        hold_reasons.append("a web address in the name")
     if word := first_match(terms.get(Kind.HOLD_WORD, []), text):
         hold_reasons.append(f'moderation word "{word}"')
     if hold_reasons:

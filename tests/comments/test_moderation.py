@@ -5,6 +5,7 @@ import time
 from http import HTTPStatus
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from comments.models import Comment, ModerationTerm
@@ -63,6 +64,31 @@ def test_one_link_passes_two_links_are_held(client, article):
     )
     assert two.status == Status.PENDING
     assert "2 links" in two.moderation_note
+
+
+@pytest.mark.parametrize(
+    "name", ["Refunds at www.refund-desk.example", "Sam (https://example.org/sam)", "sam.net"]
+)
+def test_a_web_address_in_the_name_is_held(
+    client, article, name, django_capture_on_commit_callbacks
+):
+    """A name is shown as text, but goes into the e-mail telling a reader of a reply
+    ("Refunds at www.refund-desk.example replied to your comment"), where mail programs
+    make a link of it: a moderator sees it first, even from a returning commenter."""
+    parent = make_comment(article, email="pat@example.com", notify_on_reply=True)
+    returning(article)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = posted_status(client, article, author_name=name, parent=str(parent.pk))
+    assert reply.status == Status.PENDING
+    assert "a web address in the name" in reply.moderation_note
+    assert mail.outbox == []
+    assert name not in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("name", ["Dr. A. N. Other", "J.R.R. Reader", "Ada at home"])
+def test_an_ordinary_name_is_not_held(client, article, name):
+    returning(article)
+    assert posted_status(client, article, author_name=name).status == Status.APPROVED
 
 
 def test_the_link_limit_is_a_setting(client, article, settings):
