@@ -142,7 +142,7 @@ def _message_id(sender) -> str:
 def _email(*, subject, body, to, sender, headers=None) -> EmailMessage:
     """One of the site's e-mails, from `sender` (see `_sender`)."""
     return EmailMessage(
-        subject=_subject(subject),
+        subject=subject,
         body=body,
         from_email=sender,
         to=to,
@@ -156,9 +156,17 @@ def _email(*, subject, body, to, sender, headers=None) -> EmailMessage:
     )
 
 
-def _subject(text):
-    # A header cannot carry a line break; names and titles never add one.
-    return clean_line(text)[:150]
+SUBJECT_MAX_LENGTH = 150
+
+
+def _subject(lead, title):
+    """`lead`, then an article's title in quotes, on one line (a header cannot carry a
+    line break; names and titles never add one). A long title is shortened inside its
+    quotes, with "…", so the subject keeps to SUBJECT_MAX_LENGTH and still closes its
+    quote and shows that the title goes on: a cut at the end left both out."""
+    lead = clean_line(lead)
+    room = max(SUBJECT_MAX_LENGTH - len(lead) - len(" “”"), 20)
+    return f"{lead} “{plain_excerpt(title, room)}”"
 
 
 # After the mail server fails to answer, this process leaves it alone for a while: each
@@ -241,7 +249,7 @@ def queue_moderator_email(comment, *, base_url):
         ),
     }
     message = _email(
-        subject=f"Comment to moderate on “{comment.article.title}”",
+        subject=_subject("Comment to moderate on", comment.article.title),
         body=render_to_string("comments/email/moderator_held.txt", context),
         to=recipients,
         sender=_sender(),
@@ -259,7 +267,7 @@ def queue_confirmation_email(comment, *, base_url):
         "days": CONFIRM_LINK_DAYS,
     }
     message = _email(
-        subject=f"Confirm e-mails about replies on “{comment.article.title}”",
+        subject=_subject("Confirm e-mails about replies on", comment.article.title),
         body=render_to_string("comments/email/confirm_replies.txt", context),
         to=[comment.email],
         sender=_sender(),
@@ -288,7 +296,7 @@ def _reply_email(reply, *, base_url, sender) -> EmailMessage:
         "unsubscribe_url": unsubscribe_url,
     }
     return _email(
-        subject=f"{reply.author_name} replied to your comment on “{reply.article.title}”",
+        subject=_subject(f"{reply.author_name} replied to your comment on", reply.article.title),
         body=render_to_string("comments/email/reply_notification.txt", context),
         to=[parent.email],
         sender=sender,

@@ -490,3 +490,28 @@ def test_every_email_says_it_was_sent_automatically(
     assert len(mail.outbox) == 3
     for message in mail.outbox:
         assert message.message()["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_long_title_is_shortened_inside_its_quotes(
+    client, moderators, django_capture_on_commit_callbacks
+):
+    """The subject keeps to 150 characters by shortening the title, so it still ends with
+    "…" and its closing quote rather than cut off with the quote left open."""
+    title = "What twelve weeks of mindfulness training did to sleep " * 3
+    article = make_article(title=title.strip()[:200])
+    parent = make_comment(article, email="pat@example.com", notify_on_reply=True)
+    make_comment(article, email="ada@example.com")
+    name = "Dr. Margaret Elizabeth Thompson-Whitfield"
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, parent=str(parent.pk), author_name=name)
+        post_comment(client, article, email="new@example.com", notify_on_reply="on")
+    subjects = sorted(message.subject for message in mail.outbox)
+    assert [subject.split(" “")[0] for subject in subjects] == [
+        "Comment to moderate on",
+        "Confirm e-mails about replies on",
+        f"{name} replied to your comment on",
+    ]
+    for subject in subjects:
+        assert len(subject) <= 150
+        assert subject.startswith(subject.split(" “")[0] + " “What twelve weeks of")
+        assert subject.endswith("…”")
