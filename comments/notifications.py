@@ -22,7 +22,7 @@ from django.utils.encoding import punycode
 from articles.models import Publication
 from config.after_response import after_response
 
-from .text import clean_line, plain_excerpt
+from .text import clean_line, plain_excerpt, quoted_excerpt
 
 logger = logging.getLogger(__name__)
 
@@ -290,7 +290,7 @@ def _reply_email(reply, *, base_url, sender) -> EmailMessage:
         "reply": reply,
         "parent": parent,
         "article": reply.article,
-        "reply_excerpt": plain_excerpt(reply.body, 600),
+        "reply_excerpt": quoted_excerpt(reply.body, 600),
         "parent_excerpt": plain_excerpt(parent.body, 200),
         "reply_url": base_url + reply.get_absolute_url(),
         "unsubscribe_url": unsubscribe_url,

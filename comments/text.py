@@ -178,6 +178,18 @@ def plain_excerpt(text: str, length=200) -> str:
     return line if len(line) <= length else line[: length - 1].rstrip() + "…"
 
 
+def quoted_excerpt(text: str, length=600) -> str:
+    """Up to `length` characters of a comment as a plain-text e-mail quotes it: each line
+    after "> ", with its line breaks and one blank line between paragraphs. A reply keeps
+    its shape (a list stays a list), and no line of it passes for the e-mail's own words
+    ("Read the conversation:" and a link)."""
+    lines = [" ".join(line.split()) for line in clean_text(text).split("\n")]
+    text = "\n".join(line for i, line in enumerate(lines) if line or lines[i - 1])
+    if len(text) > length:
+        text = text[: length - 1].rstrip() + "…"
+    return "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
+
+
 def crisis_html(text: str) -> SafeString:
     """The crisis-resources note staff write, as paragraphs in which web addresses and
     telephone numbers are links: a reader in distress on a phone taps them rather than

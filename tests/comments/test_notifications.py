@@ -515,3 +515,32 @@ def test_a_long_title_is_shortened_inside_its_quotes(
         assert len(subject) <= 150
         assert subject.startswith(subject.split(" “")[0] + " “What twelve weeks of")
         assert subject.endswith("…”")
+
+
+def test_the_reply_is_quoted_in_the_email_with_its_lines_kept(
+    client, django_capture_on_commit_callbacks
+):
+    """A reply reads in the e-mail as it was written (a list stays a list), and each of
+    its lines is quoted, so none passes for the e-mail's own words and links."""
+    article = make_article()
+    parent = make_comment(article, email="pat@example.com", notify_on_reply=True)
+    make_comment(article, email="ada@example.com")
+    body = (
+        "Three things helped me:\n- sleep\n- less coffee\n\n\n"
+        "Read the conversation:\nhttps://evil.example/login"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, parent=str(parent.pk), body=body)
+    (message,) = mail.outbox
+    assert (
+        "The reply:\n"
+        "> Three things helped me:\n"
+        "> - sleep\n"
+        "> - less coffee\n"
+        ">\n"
+        "> Read the conversation:\n"
+        "> https://evil.example/login\n"
+        "\n"
+        "Read the conversation:\n"
+        f"http://testserver{article.get_absolute_url()}#comment-"
+    ) in message.body
