@@ -1,6 +1,6 @@
 import datetime
 import re
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from urllib.parse import urlsplit
 
 import reversion
@@ -452,6 +452,8 @@ class SavedSinceOpenedForm(forms.ModelForm):
     saving again then keeps this editor's version, as they were told it would."""
 
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # What `last_saved_at` (and the conflict's page) reads, read again before deciding.
+    saved_fields = ["updated_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -473,6 +475,7 @@ class SavedSinceOpenedForm(forms.ModelForm):
         # Only a form opened in the admin carries the version it was opened at.
         if not self.instance.pk or self.add_prefix("opened_version") not in self.data:
             return cleaned_data
+        self.read_saved_row()
         current = self.saved_version()
         if cleaned_data.get("opened_version") != current:
             # The next save is a choice made knowingly: it goes through.
@@ -480,6 +483,19 @@ class SavedSinceOpenedForm(forms.ModelForm):
             self.data[self.add_prefix("opened_version")] = current
             raise forms.ValidationError(self.conflict_message(), code="saved_since_opened")
         return cleaned_data
+
+    def read_saved_row(self):
+        """The row as saved now, locked until this save commits (the admin saves in one
+        transaction): two editors saving at the same moment take turns, and the second
+        is told of the first. The row was read when the request came in, before the
+        form: on PostgreSQL another server's save may have committed since, where on
+        SQLite the two transactions take turns whole."""
+        model = type(self.instance)
+        with suppress(model.DoesNotExist):  # deleted meanwhile: nothing to compare with
+            self.instance.refresh_from_db(
+                fields=self.saved_fields,
+                from_queryset=model._base_manager.select_for_update(),
+            )
 
     def conflict_message(self):
         from django.contrib.admin.models import LogEntry

@@ -66,6 +66,8 @@ class CommentForm(SavedSinceOpenedForm):
     after the page was opened, nothing is saved, and the page comes back with the new
     text in place of the old (and the moderator's other choices kept) to read first."""
 
+    saved_fields = ["edited_at", "body"]
+
     def last_saved_at(self):
         return self.instance.edited_at
 

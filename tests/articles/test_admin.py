@@ -214,6 +214,49 @@ def test_an_editor_saving_after_someone_else_does_not_undo_their_work(
     assert article.standfirst == "A better standfirst."
 
 
+def test_two_editors_saving_at_the_same_moment_do_not_undo_each_others_work(
+    staff_client, django_user_model, monkeypatch
+):
+    """Both pressed Save at once, on two app servers sharing PostgreSQL: the editor's
+    request had read the article before Maya's save committed, and both were told
+    "changed successfully" while the editor's form undid Maya's paragraph."""
+    staff_client.post(reverse("admin:articles_article_add"), article_form())
+    article = Article.objects.get(slug="a-new-study")
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    maya = Client()
+    maya.force_login(
+        django_user_model.objects.create_superuser(
+            "maya", "maya@example.com", "pw", first_name="Maya", last_name="Lindqvist"
+        )
+    )
+    opened_by_editor = opened_version(staff_client.get(change))
+    opened_by_maya = opened_version(maya.get(change))
+
+    # Maya's save lands just after the editor's request has read the article.
+    article_admin = admin.site._registry[Article]
+    read_article = article_admin.get_object
+    maya_saves = []
+
+    def read_then_maya_saves(request, object_id, from_field=None):
+        found = read_article(request, object_id, from_field)
+        if request.method == "POST" and request.user == staff_client.user and not maya_saves:
+            body = "<p>Maya's new paragraph.</p>"
+            maya_saves.append(
+                maya.post(change, article_form(body=body, opened_version=opened_by_maya))
+            )
+        return found
+
+    monkeypatch.setattr(article_admin, "get_object", read_then_maya_saves)
+    refused = staff_client.post(
+        change, article_form(standfirst="A better standfirst.", opened_version=opened_by_editor)
+    )
+    assert maya_saves[0].status_code == HTTPStatus.FOUND
+    assert refused.status_code == HTTPStatus.OK
+    assert "Maya Lindqvist saved this article at" in html.unescape(refused.content.decode())
+    article.refresh_from_db()
+    assert (article.body, article.standfirst) == ("<p>Maya's new paragraph.</p>", "")
+
+
 def test_staff_edit_an_article_and_an_author_that_have_images(staff_client):
     """Saving again without a new upload keeps the stored image (it was checked when it
     was uploaded) and saves the other changes."""

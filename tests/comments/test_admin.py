@@ -4,6 +4,7 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -458,4 +459,39 @@ def test_a_comment_edited_after_its_page_was_opened_comes_back_with_the_new_text
     assert staff_client.post(change, again).status_code == HTTPStatus.FOUND
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
+    assert comment.body == "Harmless at first. Now something else entirely."
+
+
+def test_a_comment_edited_while_the_moderator_saves_is_not_approved_unread(
+    staff_client, monkeypatch
+):
+    """The reader's edit landed just after the moderator's save had read the comment (two
+    app servers on PostgreSQL): the moderator's form approved the text they had read and
+    wrote it over the new one, and the reader's edit was lost without a word."""
+    article = make_article()
+    reader = Client()
+    post_comment(reader, article, body="Harmless at first.", email="ada@example.com")
+    comment = Comment.objects.get()
+    change = reverse("admin:comments_comment_change", args=[comment.pk])
+    opened = form_as_shown(staff_client.get(change), status="approved")
+
+    comment_admin = admin.site._registry[Comment]
+    read_comment = comment_admin.get_object
+    edits = []
+
+    def read_then_reader_edits(request, object_id, from_field=None):
+        found = read_comment(request, object_id, from_field)
+        if request.method == "POST" and not edits:
+            body = "Harmless at first. Now something else entirely."
+            edits.append(reader.post(reverse("comments:edit", args=[comment.pk]), {"body": body}))
+        return found
+
+    monkeypatch.setattr(comment_admin, "get_object", read_then_reader_edits)
+    response = staff_client.post(change, opened)
+    assert edits[0].status_code == HTTPStatus.FOUND
+    assert response.status_code == HTTPStatus.OK
+    assertContains(response, "Its author edited this comment at")
+    assert form_as_shown(response)["body"] == "Harmless at first. Now something else entirely."
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
     assert comment.body == "Harmless at first. Now something else entirely."
