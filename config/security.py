@@ -159,6 +159,19 @@ def sign_in_network(request) -> str:
     return str(network.network_address) if network else client_ip(request)
 
 
+# The length of the user name column of django-axes's records.
+SIGN_IN_USERNAME_LENGTH = 255
+
+
+def sign_in_username(request, credentials=None):
+    """The user name django-axes counts a failed sign-in against, as typed, cut to the
+    length its records keep. No account's name is that long (150 at most), but a script
+    may send one: PostgreSQL refused to store it, and the sign-in page failed with a
+    server error, where SQLite kept it whole."""
+    username = (credentials or request.POST).get("username")
+    return username[:SIGN_IN_USERNAME_LENGTH] if username else username
+
+
 def _is_trusted_proxy(remote_addr, trusted) -> bool:
     # Addresses and networks, as gunicorn reads the same list (10.0.0.0/16, *).
     if "*" in trusted:

@@ -603,6 +603,8 @@ AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
 AXES_VERBOSE = False
 # Behind the proxy every request comes from its address; see config/security.py.
 AXES_CLIENT_IP_CALLABLE = "config.security.sign_in_network"
+# A user name longer than axes's column is cut to it, not a server error on PostgreSQL.
+AXES_USERNAME_CALLABLE = "config.security.sign_in_username"
 # Proxies whose X-Forwarded-For is believed: the same list gunicorn trusts.
 FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])
 

@@ -119,3 +119,17 @@ def test_new_addresses_in_one_ipv6_network_do_not_reset_the_count(editor, settin
     assert_locked_out(sign_in(Client(), address="2001:db8:5:7:abcd::1"))
     # Another network is another sender.
     assert sign_in(Client(), address="2001:db8:5:8::1").status_code == HTTPStatus.FOUND
+
+
+def test_a_user_name_too_long_for_any_account_is_counted_like_any_other(editor, client):
+    """A script sending a user name of a thousand characters got a server error on
+    PostgreSQL, which refused to record the failure; now it gets the form again, and a
+    pause after five tries."""
+    name = "x" * 1000
+    for attempt in range(4):
+        response = sign_in(client, username=name, password=f"wrong-{attempt}")
+        assert response.status_code == HTTPStatus.OK
+        assert "Please enter the correct username and password" in response.content.decode()
+    response = sign_in(client, username=name, password="wrong-4")
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "<h1>Sign-in paused</h1>" in response.content.decode()
