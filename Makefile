@@ -72,8 +72,10 @@ dev: install
 		"import environ, os; environ.Env.read_env('.env'); print(os.environ.get('PORT', '8000'))")
 
 # One test worker per core (pytest-xdist): browser tests spend much of their time waiting
-# for pages and for the comment form's two-second minimum. PYTEST_ARGS replaces this.
-PYTEST_ARGS ?= --numprocesses=auto --maxprocesses=4
+# for pages and for the comment form's two-second minimum. A worker that runs out of tests
+# takes some of the other's (worksteal), rather than wait while the other works through
+# the slowest tests, dealt to it at the start. PYTEST_ARGS replaces this.
+PYTEST_ARGS ?= --numprocesses=auto --maxprocesses=4 --dist worksteal
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
