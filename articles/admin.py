@@ -40,7 +40,7 @@ from .models import (
 )
 from .redirects import UNKNOWN, page_at
 from .renditions import rendition_name, widths_for
-from .versions import version_differences, version_keep_unrecorded
+from .versions import version_differences, version_forget_deleted, version_keep_unrecorded
 
 DATE_MESSAGE = (
     "Enter the date as 2026-12-01 or 1 Dec 2026, or pick it from the calendar "
@@ -579,6 +579,17 @@ class KeptVersionsAdmin(VersionAdmin):
                 reversion.set_comment(entry.get_change_message())
                 reversion.add_to_revision(obj)
         return entry
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A version just written back into the row (to show, restore or recover it) may
+        # name what was deleted since: a topic, a related article, a byline's author.
+        if object_id and (
+            hasattr(request, "restores_version_of") or getattr(request, "recovers_deleted", False)
+        ):
+            version_forget_deleted(
+                model=self.model, pk=unquote(object_id), inlines=self.kept_inlines()
+            )
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def keep_unrecorded(self, request, object_id, permission):
         # One query for a row with versions; only one without is loaded, to be kept.

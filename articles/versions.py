@@ -55,6 +55,40 @@ class Difference:
     rows: list[str] = field(default_factory=list)
 
 
+def version_forget_deleted(*, model, pk, inlines) -> None:
+    """Take out of the row `pk`, just written back from a kept version, what that version
+    names and has been deleted since: a topic or a related article (the links would point
+    at nothing, and the database refuses the restore), and inline rows naming a deleted
+    row (a byline of an author who left). `inlines` are as for `version_differences`."""
+    for link_field in model._meta.many_to_many:
+        link = link_field.remote_field.through
+        if link._meta.auto_created:
+            own = link._meta.get_field(link_field.m2m_field_name())
+            other = link._meta.get_field(link_field.m2m_reverse_field_name())
+            _naming_deleted(link._default_manager.filter(**{own.attname: pk}), other).delete()
+    for _label, key in inlines:
+        rows = key.model._default_manager.filter(**{key.attname: pk})
+        for other in _other_keys(key):
+            _naming_deleted(rows, other).delete()
+
+
+def _other_keys(key):
+    """The foreign keys of an inline row besides the one to its object."""
+    return [
+        model_field
+        for model_field in key.model._meta.concrete_fields
+        if model_field.many_to_one and model_field != key
+    ]
+
+
+def _naming_deleted(rows, key):
+    """Those of `rows` whose foreign `key` names a row that no longer exists."""
+    existing = key.related_model._base_manager.values(key.target_field.attname)
+    return rows.filter(**{f"{key.attname}__isnull": False}).exclude(
+        **{f"{key.attname}__in": existing}
+    )
+
+
 def version_differences(live, version: Version, inlines) -> list[Difference]:
     """What restoring `version` would change in `live`: its fields in the model's order,
     then its inline rows. `inlines` are (label, foreign key) pairs, the key by which the
@@ -71,7 +105,12 @@ def version_differences(live, version: Version, inlines) -> list[Difference]:
             continue
         now, kept = _value(live, model_field), kept_fields[model_field.attname]
         if model_field.many_to_many:
-            kept = set(kept)
+            # Those deleted since do not come back (`version_forget_deleted`).
+            kept = set(
+                model_field.related_model._base_manager.filter(pk__in=kept).values_list(
+                    "pk", flat=True
+                )
+            )
         if _comparable(now) == _comparable(kept):
             continue
         difference = Difference(label=capfirst(model_field.verbose_name))
@@ -155,14 +194,17 @@ def _row_changes(live, key, kept_rows) -> list[str]:
         for model_field in model._meta.concrete_fields
         if model_field.editable and not model_field.primary_key and model_field != key
     ]
-    kept = {
-        row.object_id: (
+    kept, gone = {}, []
+    for row in kept_rows.filter(content_type=ContentType.objects.get_for_model(model)):
+        if row.field_dict.get(key.attname) != live.pk:
+            continue
+        if _names_deleted(row.field_dict, _other_keys(key)):
+            gone.append(row.object_repr)  # `version_forget_deleted` leaves it out
+            continue
+        kept[row.object_id] = (
             row.object_repr,
             {name: _comparable(row.field_dict.get(name)) for name in compared},
         )
-        for row in kept_rows.filter(content_type=ContentType.objects.get_for_model(model))
-        if row.field_dict.get(key.attname) == live.pk
-    }
     now = {
         str(row.pk): (str(row), {name: _comparable(getattr(row, name)) for name in compared})
         for row in model._default_manager.filter(**{key.name: live})
@@ -174,7 +216,20 @@ def _row_changes(live, key, kept_rows) -> list[str]:
         sentences.append("Takes out " + _names(out) + ".")
     if changed := [kept[pk][0] for pk in kept if pk in now and kept[pk][1] != now[pk][1]]:
         sentences.append("Puts back the earlier details of " + _names(changed) + ".")
+    if gone:
+        sentences.append("Leaves out " + _names(gone) + ": deleted since.")
     return sentences
+
+
+def _names_deleted(values, keys) -> bool:
+    """Whether any of `keys` in a kept row's `values` names a row deleted since."""
+    return any(
+        values.get(key.attname) is not None
+        and not key.related_model._base_manager.filter(
+            **{key.target_field.attname: values[key.attname]}
+        ).exists()
+        for key in keys
+    )
 
 
 def _names(names):

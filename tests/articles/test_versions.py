@@ -18,7 +18,7 @@ from reversion.models import Revision, Version
 from articles.models import Article, Redirect
 from programs.models import Program
 from tests.admin_forms import form_as_shown
-from tests.factories import make_article, make_author, make_source
+from tests.factories import make_article, make_author, make_source, make_topic
 from tests.programs.factories import make_program
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +287,62 @@ def test_a_deleted_article_is_recovered_with_its_sources(maya):
     article = Article.objects.get(title="Deleted by mistake")
     assert [source.title for source in article.sources.all()] == ["Its one source"]
     assert Client().get(article.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_version_naming_a_topic_deleted_since_is_restored_without_it(django_user_model):
+    """Topics and related articles come and go over a year: a version that names one
+    deleted since is restored (or recovered) with the others, not refused with an error
+    page."""
+    # Transactional, so the restore commits as on the site and the database checks what
+    # it points at; the group the migration made is gone in such a test.
+    editor = Client()
+    editor.force_login(django_user_model.objects.create_superuser("maya", password="x" * 14))
+    kept_topic, merged_topic = make_topic(name="Sleep"), make_topic(name="Sleep and memory")
+    picked = make_article(title="Picked, then deleted")
+    article = make_article(title="Dreams", topics=[kept_topic, merged_topic])
+    article.related_picks.set([picked])
+    save(editor, article, body="<p>Changed once.</p>")
+    merged_topic.delete()
+    picked.delete()
+
+    first_version = history_rows(editor, article)[-1][0]
+    page = editor.get(first_version)
+    assert "Sleep and memory" not in page.content.decode()
+    restored = editor.post(first_version, form_as_shown(page), follow=True)
+    assert restored.status_code == HTTPStatus.OK
+    assert "Restored the version saved on" in restored.content.decode()
+    article.refresh_from_db()
+    assert article.body == "<p>Some body text about a study.</p>"
+    assert list(article.topics.all()) == [kept_topic]
+    assert Client().get(article.get_absolute_url()).status_code == HTTPStatus.OK
+
+    editor.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    kept_topic.delete()
+    version = Version.objects.get_deleted(Article).get(object_id=article.pk)
+    recover = reverse("admin:articles_article_recover", args=[version.pk])
+    recovered = editor.post(recover, form_as_shown(editor.get(recover)), follow=True)
+    assert "Dreams</a>” was recovered." in recovered.content.decode()
+    assert list(Article.objects.get(title="Dreams").topics.all()) == []
+
+
+def test_a_version_crediting_an_author_deleted_since_opens_and_restores_without_them(maya):
+    """An author who left is taken off the bylines and deleted; an earlier version of one
+    of their articles still opens, says it leaves them out, and is restored without them."""
+    staying, leaving = make_author(name="Ana Ruiz"), make_author(name="Ben Osei")
+    article = make_article(authors=[staying, leaving], body="<p>The first text.</p>")
+    save(maya, article, body="<p>The second text.</p>")
+    article.author_credits.filter(author=leaving).delete()
+    leaving.delete()
+
+    first_version = history_rows(maya, article)[-1][0]
+    page = maya.get(first_version)
+    assert page.status_code == HTTPStatus.OK
+    content = html.unescape(re.sub(r"\s+", " ", page.content.decode()))
+    assert f"Leaves out “Ben Osei in the byline of “{article}””: deleted since." in content
+    assert "Brings back" not in content
+    restored = maya.post(first_version, form_as_shown(page), follow=True)
+    assert "Restored the version saved on" in restored.content.decode()
+    article.refresh_from_db()
+    assert article.body == "<p>The first text.</p>"
+    assert article.ordered_authors() == [staying]
