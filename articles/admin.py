@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, is_valid_path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, slugify
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -38,7 +38,7 @@ from .models import (
     bare_doi,
     bare_pubmed_id,
 )
-from .redirects import UNKNOWN, page_at
+from .redirects import UNKNOWN, page_at, pages_linking_to, public_addresses_of
 from .renditions import rendition_name, widths_for
 from .versions import version_differences, version_forget_deleted, version_keep_unrecorded
 
@@ -428,10 +428,8 @@ class WebAddressMixin:
     def save_model(self, request, obj, form, change):
         # Said once it is done: staff who rename a public page wonder about the links
         # already shared, newsletters sent and search results.
-        moved_from = None
-        if change and "slug" in form.changed_data:
-            published = type(obj)._default_manager.published().filter(pk=obj.pk).first()
-            moved_from = published.get_absolute_url() if published else None
+        seen_at = public_addresses_of(obj) if change else []
+        moved_from = seen_at[0] if seen_at and "slug" in form.changed_data else None
         super().save_model(request, obj, form, change)
         moved_to = obj.get_absolute_url()
         if moved_from and Redirect.objects.filter(old_path=moved_from, new_path=moved_to).exists():
@@ -440,6 +438,52 @@ class WebAddressMixin:
                 f"The old address {moved_from} now forwards readers to {moved_to}: links "
                 "already shared keep working.",
             )
+        if seen_at and not public_addresses_of(obj):
+            self.warn_of_links_to(request, seen_at)
+
+    def delete_model(self, request, obj):
+        seen_at = public_addresses_of(obj)
+        super().delete_model(request, obj)
+        self.warn_of_links_to(request, seen_at)
+
+    def delete_queryset(self, request, queryset):
+        seen_at = [path for obj in queryset for path in public_addresses_of(obj)]
+        super().delete_queryset(request, queryset)
+        self.warn_of_links_to(request, seen_at)
+
+    def warn_of_links_to(self, request, paths):
+        """Taken down, a page leaves the links to it in other pages' text leading to "page
+        not found", which staff would otherwise learn of from readers."""
+        pages = pages_linking_to(paths)
+        if not pages:
+            return
+        links = [
+            format_html(
+                'the {} “<a href="{}">{}</a>”',
+                page._meta.verbose_name,
+                reverse(
+                    f"admin:{page._meta.app_label}_{page._meta.model_name}_change", args=[page.pk]
+                ),
+                page,
+            )
+            for page in pages
+        ]
+        listed = links[0]
+        if len(links) > 1:
+            listed = format_html(
+                "{} and {}",
+                format_html_join(", ", "{}", ((link,) for link in links[:-1])),
+                links[-1],
+            )
+        self.message_user(
+            request,
+            format_html(
+                "Published pages still link to it: {}. Readers who follow those links now "
+                "find “page not found”: change them or take them out.",
+                listed,
+            ),
+            messages.WARNING,
+        )
 
 
 class SavedSinceOpenedForm(forms.ModelForm):

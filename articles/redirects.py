@@ -11,10 +11,12 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
+from django_prose_editor.fields import ProseEditorField
 
 from .models import PublicAddress, Redirect
 
@@ -142,6 +144,31 @@ def page_at(path: str) -> str | None:
             if path in _public_addresses(page):
                 return f"the published {model._meta.verbose_name} “{page}”"
             found = UNKNOWN  # a page of its own under that one's address (/go/)
+    return found
+
+
+def public_addresses_of(instance) -> list[str]:
+    """The addresses where readers see `instance` now, or none if they cannot."""
+    published = type(instance)._default_manager.published().filter(pk=instance.pk).first()
+    return _public_addresses(published) if published else []
+
+
+def pages_linking_to(paths: list[str]) -> list:
+    """The published pages (of REDIRECT_ON_SLUG_CHANGE's models) whose rich text links to
+    one of `paths`, written with or without the site's host or the final slash."""
+    found = []
+    for label in settings.REDIRECT_ON_SLUG_CHANGE:
+        model = apps.get_model(label)
+        texts = [field.name for field in model._meta.fields if isinstance(field, ProseEditorField)]
+        links = Q()
+        for name in texts:
+            for path in paths:
+                # Where a link's address ends: its closing quote, a section or a query.
+                for end in ('"', "#", "?"):
+                    links |= Q(**{f"{name}__contains": path + end})
+                    links |= Q(**{f"{name}__contains": path.rstrip("/") + end})
+        if texts and paths:
+            found += model._default_manager.published().filter(links)
     return found
 
 

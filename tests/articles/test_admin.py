@@ -1133,3 +1133,66 @@ def test_a_time_the_clocks_skip_is_asked_again_with_the_time_it_would_be(staff_c
     assert staff_client.post(url, form).status_code == HTTPStatus.FOUND
     article.refresh_from_db()
     assert article.publish_at == datetime.datetime(2026, 3, 8, 7, 30, tzinfo=datetime.UTC)
+
+
+def _messages(response):
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", str(message)))
+        for message in response.context["messages"]
+    ]
+
+
+def test_taking_down_a_page_names_the_published_pages_that_link_to_it(staff_client):
+    """Unpublished or deleted, an article leaves links to it in other articles' text and
+    in programs' sales text leading to "page not found": staff are told which, to mend
+    them, while a page that moved says nothing (its old address forwards)."""
+    target = make_article(title="Sleep and memory", slug="sleep-and-memory")
+    make_article(
+        title="Dreams",
+        body='<p>See <a href="/articles/sleep-and-memory/">our summary</a>.</p>',
+    )
+    make_program(
+        title="Sleep course",
+        description='<p><a href="https://example.org/articles/sleep-and-memory#sources">'
+        "Read the sources</a></p>",
+    )
+    make_draft(title="A draft", body='<p><a href="/articles/sleep-and-memory/">x</a></p>')
+    make_article(title="Another", body='<p><a href="/articles/sleep-and-memory-2/">x</a></p>')
+    change = reverse("admin:articles_article_change", args=[target.pk])
+    warning = (
+        "Published pages still link to it: the article “Dreams” and the program “Sleep "
+        "course”. Readers who follow those links now find “page not found”: change them "
+        "or take them out."
+    )
+
+    moved = staff_client.post(
+        change, form_as_shown(staff_client.get(change), slug="sleep-memory"), follow=True
+    )
+    assert warning not in _messages(moved)
+    back = staff_client.post(
+        change, form_as_shown(staff_client.get(change), slug="sleep-and-memory"), follow=True
+    )
+    assert warning not in _messages(back)
+
+    drafted = staff_client.post(
+        change, form_as_shown(staff_client.get(change), status="draft"), follow=True
+    )
+    assert warning in _messages(drafted)
+
+    staff_client.post(change, form_as_shown(staff_client.get(change), status="published"))
+    deleted = staff_client.post(
+        reverse("admin:articles_article_delete", args=[target.pk]), {"post": "yes"}, follow=True
+    )
+    assert warning in _messages(deleted)
+
+
+def test_deleting_a_topic_names_the_published_pages_that_link_to_its_page(staff_client):
+    topic = make_topic(name="Breathwork", slug="breathwork")
+    make_article(title="Breathe", body='<p><a href="/topics/breathwork/">More</a></p>')
+    deleted = staff_client.post(
+        reverse("admin:articles_topic_delete", args=[topic.pk]), {"post": "yes"}, follow=True
+    )
+    assert (
+        "Published pages still link to it: the article “Breathe”. Readers who follow those "
+        "links now find “page not found”: change them or take them out."
+    ) in _messages(deleted)
