@@ -16,7 +16,12 @@ from articles.models import Article
 
 from . import notifications
 from .models import Comment, CommentSettings, ModerationTerm
-from .services import comment_ask_to_confirm, comment_published, comment_set_status
+from .services import (
+    comment_ask_to_confirm,
+    comment_published,
+    comment_set_status,
+    comments_erase,
+)
 
 # How much of a thread a comment's page shows around it: threads are rarely deeper, and
 # a comment with more replies than this is one to read on the public page.
@@ -147,7 +152,7 @@ class CommentAdmin(admin.ModelAdmin):
     # of the page's 220 ms with 20,000 comments). Moderators find older comments by
     # search and the filters.
     show_full_result_count = False
-    actions = ["approve", "mark_spam", "remove"]
+    actions = ["approve", "mark_spam", "remove", "erase"]
     action_form = QueueActionForm
     form = CommentForm
     formfield_overrides = STAFF_FIELDS
@@ -418,6 +423,22 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Remove selected comments", permissions=["change"])
     def remove(self, request, queryset):
         self._set_status(request, queryset, Comment.Status.REMOVED, "removed")
+
+    @admin.action(
+        description="Erase selected comments and their authors' data (a reader's request)",
+        permissions=["delete"],
+    )
+    def erase(self, request, queryset):
+        result = comments_erase(comments=queryset)
+        erased = result.deleted + result.emptied
+        message = f"{erased} comment{'' if erased == 1 else 's'} erased"
+        if result.emptied:
+            message += (
+                f"; {result.emptied} that other comments answer "
+                f"{'is' if result.emptied == 1 else 'are'} kept, emptied, as “This comment "
+                "was removed”, so the replies keep their place"
+            )
+        self.message_user(request, f"{message}.", messages.SUCCESS)
 
 
 @admin.register(ModerationTerm)

@@ -1,4 +1,5 @@
-"""Writes to comments: posting, status changes, unsubscribing and the retention purge."""
+"""Writes to comments: posting, status changes, erasing, unsubscribing and the retention
+purge."""
 
 import datetime
 from dataclasses import dataclass
@@ -270,6 +271,38 @@ def comment_withdraw(*, comment: Comment) -> None:
         )
         if comment.status == Comment.Status.APPROVED:
             page_cache.invalidate()  # an update sends no signal
+
+
+@dataclass
+class EraseResult:
+    deleted: int
+    emptied: int
+
+
+def comments_erase(*, comments) -> EraseResult:
+    """Take `comments` (a queryset) off the site for good, with everything their authors
+    gave, for a reader who asks the publisher to forget them: each is deleted, or, when
+    a comment that is not being erased answers it, emptied (no name, e-mail, text or
+    sender data) and left as "removed", so other readers' replies keep their place.
+
+    "Remove" keeps the comment's data, and "Delete" takes other readers' replies with it.
+    """
+    erasing = Comment.objects.filter(pk__in=comments.values("pk"))
+    has_replies = Exists(Comment.objects.filter(parent=OuterRef("pk")))
+    deleted = 0
+    with transaction.atomic():
+        public = erasing.filter(status=Comment.Status.APPROVED).exists()
+        # Leaves first, again and again, so a reader's replies to their own comment go too.
+        while True:
+            leaves = list(erasing.exclude(has_replies).values_list("pk", flat=True))
+            count, _ = Comment.objects.filter(pk__in=leaves).delete()
+            if not count:
+                break
+            deleted += count
+        emptied = erasing.update(**_EMPTIED, moderation_note="Erased at its author's request.")
+        if emptied and public:
+            page_cache.invalidate()  # an update sends no signal
+    return EraseResult(deleted=deleted, emptied=emptied)
 
 
 def comment_set_status(*, comments, status: str, base_url: str, moderator=None) -> int:
