@@ -20,6 +20,7 @@ from .services import (
     comment_ask_to_confirm,
     comment_published,
     comment_set_status,
+    comment_stop_emails,
     comments_erase,
 )
 
@@ -152,7 +153,7 @@ class CommentAdmin(admin.ModelAdmin):
     # of the page's 220 ms with 20,000 comments). Moderators find older comments by
     # search and the filters.
     show_full_result_count = False
-    actions = ["approve", "mark_spam", "remove", "erase"]
+    actions = ["approve", "mark_spam", "remove", "stop_emails", "erase"]
     action_form = QueueActionForm
     form = CommentForm
     formfield_overrides = STAFF_FIELDS
@@ -369,7 +370,14 @@ class CommentAdmin(admin.ModelAdmin):
             and (readdressed or "notify_on_reply" in form.changed_data)
         ):
             sent = comment_ask_to_confirm(comment=obj, base_url=base_url)
-            if obj.notify_confirmed_at is None:
+            if not obj.notify_on_reply:
+                self.message_user(
+                    request,
+                    f"{obj.email} is listed under Moderation lists as getting no e-mail: "
+                    "“E-mail on reply” was unticked.",
+                    messages.WARNING,
+                )
+            elif obj.notify_confirmed_at is None:
                 self.message_user(
                     request,
                     f"A link to confirm reply e-mails went to {obj.email}: none go there "
@@ -423,6 +431,23 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Remove selected comments", permissions=["change"])
     def remove(self, request, queryset):
         self._set_status(request, queryset, Comment.Status.REMOVED, "removed")
+
+    @admin.action(
+        description="Stop all e-mails to the selected comments' authors (a reader's request)",
+        permissions=["change"],
+    )
+    def stop_emails(self, request, queryset):
+        addresses = comment_stop_emails(emails=queryset.values_list("email", flat=True))
+        if not addresses:
+            self.message_user(request, "These comments have no e-mail address.", messages.INFO)
+            return
+        self.message_user(
+            request,
+            f"No more e-mails go to {', '.join(addresses)}, whatever comments come from "
+            f"{'it' if len(addresses) == 1 else 'them'}. Each address is listed under "
+            "Moderation lists; deleting it there lets its owner ask for e-mails again.",
+            messages.SUCCESS,
+        )
 
     @admin.action(
         description="Erase selected comments and their authors' data (a reader's request)",

@@ -206,6 +206,8 @@ class ModerationTerm(models.Model):
         BLOCK_EMAIL = "block_email", "Blocked e-mail address: spam"
         BLOCK_DOMAIN = "block_domain", "Blocked e-mail domain: spam"
         BLOCK_NETWORK = "block_network", "Blocked IP address or network: spam"
+        # A reader who asked the publisher for no more e-mail; their comments are welcome.
+        NO_EMAIL = "no_email", "E-mail address that gets no e-mail from the site"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     value = models.CharField(
@@ -253,7 +255,7 @@ class ModerationTerm(models.Model):
                         f"too many readers to block at once; the widest accepted is /{widest}."
                     }
                 )
-        if self.kind == self.Kind.BLOCK_EMAIL:
+        if self.kind in {self.Kind.BLOCK_EMAIL, self.Kind.NO_EMAIL}:
             try:
                 EmailValidator()(self.value)
             except ValidationError:
@@ -308,7 +310,7 @@ class ModerationTerm(models.Model):
 
     def normalized_value(self):
         value = " ".join((self.value or "").split())
-        if self.kind in {self.Kind.BLOCK_EMAIL, self.Kind.BLOCK_DOMAIN}:
+        if self.kind in {self.Kind.BLOCK_EMAIL, self.Kind.BLOCK_DOMAIN, self.Kind.NO_EMAIL}:
             value = value.lower().lstrip("@")
         return value
 

@@ -13,7 +13,7 @@ from articles import page_cache
 from articles.models import Article
 
 from . import moderation, notifications
-from .models import Comment, ConfirmationLinkSent, SenderActivity
+from .models import Comment, ConfirmationLinkSent, ModerationTerm, SenderActivity
 from .text import clean_text
 
 
@@ -146,14 +146,23 @@ def _claim_confirmation_link(email, now):
     return created
 
 
+def _no_email_addresses():
+    return ModerationTerm.objects.filter(kind=ModerationTerm.Kind.NO_EMAIL).values("value")
+
+
 def comment_ask_to_confirm(*, comment: Comment, base_url: str) -> bool:
     """Reply e-mails for `comment`, just posted with "e-mail me" ticked, or saved by staff
     with a new address or with "e-mail on reply" newly ticked: a confirmation belongs to
     the address it was e-mailed to. Confirmed at once when its owner confirmed it on
     another comment; else a link is sent (at most one a day, none for spam), and no reply
-    e-mail goes before it is used. Returns whether a link was sent."""
+    e-mail goes before it is used. An address whose owner asked for no e-mail gets
+    nothing, and the comment stops asking. Returns whether a link was sent."""
     now = timezone.now()
     with transaction.atomic():
+        if _no_email_addresses().filter(value=comment.email.lower()).exists():
+            comment.notify_on_reply = False
+            Comment.objects.filter(pk=comment.pk).update(notify_on_reply=False)
+            return False
         if _address_confirmed(comment.email):
             comment.notify_confirmed_at = now
             Comment.objects.filter(pk=comment.pk).update(notify_confirmed_at=now)
@@ -355,15 +364,19 @@ def _queue_reply_notifications(reply_ids, *, base_url):
     taken back to draft)."""
     if not reply_ids:
         return
-    due = Comment.objects.filter(
-        pk__in=reply_ids,
-        article__in=Article.objects.published(),
-        status=Comment.Status.APPROVED,
-        reply_notified_at__isnull=True,
-        parent__status=Comment.Status.APPROVED,
-        parent__notify_on_reply=True,
-        parent__notify_confirmed_at__isnull=False,
-    ).select_related("parent", "article")
+    due = (
+        Comment.objects.filter(
+            pk__in=reply_ids,
+            article__in=Article.objects.published(),
+            status=Comment.Status.APPROVED,
+            reply_notified_at__isnull=True,
+            parent__status=Comment.Status.APPROVED,
+            parent__notify_on_reply=True,
+            parent__notify_confirmed_at__isnull=False,
+        )
+        .exclude(parent__email__in=_no_email_addresses())
+        .select_related("parent", "article")
+    )
     now = timezone.now()
     claimed = []
     for reply in due:
@@ -433,6 +446,26 @@ def comment_unsubscribe(*, token: str) -> bool:
             notify_on_reply=False, notify_confirmed_at=None
         )
     return True
+
+
+def comment_stop_emails(*, emails) -> list[str]:
+    """Send nothing more to `emails`, for readers who asked the publisher: no reply
+    e-mails about any of their comments, and no link to confirm them, however often the
+    address is typed into the comment form later (by anyone). The addresses go on the
+    moderation lists, where deleting one lets a link go again when its owner asks.
+    Returns the addresses, in lower case."""
+    addresses = sorted({email.strip().lower() for email in emails if email.strip()})
+    with transaction.atomic():
+        for address in addresses:
+            ModerationTerm.objects.get_or_create(
+                kind=ModerationTerm.Kind.NO_EMAIL,
+                value=address,
+                defaults={"note": "Asked for no e-mail."},
+            )
+            Comment.objects.filter(email__iexact=address).filter(
+                Q(notify_on_reply=True) | Q(notify_confirmed_at__isnull=False)
+            ).update(notify_on_reply=False, notify_confirmed_at=None)
+    return addresses
 
 
 # --- Retention --------------------------------------------------------------------------

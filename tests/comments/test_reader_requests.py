@@ -5,10 +5,12 @@ import html
 from http import HTTPStatus
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from comments.models import Comment
+from comments.models import Comment, ModerationTerm
+from tests.comments.conftest import approve_in_admin, post_comment
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +57,46 @@ def test_erasing_a_reader_keeps_the_replies_others_wrote(staff_client, settings)
     assert not Comment.objects.filter(email__iexact="ana@example.com").exists()
     emptied = Comment.objects.get(pk=hers.pk)
     assert (emptied.author_name, emptied.body, emptied.sender_hash) == ("", "", "")
+
+
+def test_a_reader_who_asks_for_no_more_email_gets_none(
+    staff_client, client, django_capture_on_commit_callbacks
+):
+    """A reader asks for no more e-mail: no reply e-mail about her comments, old or new, and no
+    link to confirm one, whoever types her address into the form with the box ticked."""
+    article = make_article()
+    hers = make_comment(article, email="ana@example.com", notify_on_reply=True)
+
+    response = act_on_search(staff_client, "stop_emails", "ANA@example.com")
+    assert "No more e-mails go to ana@example.com" in response.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, email="Ana@Example.com", notify_on_reply="on")
+    later = Comment.objects.get(email="ana@example.com", pk__gt=hers.pk)
+    Comment.objects.filter(pk=later.pk).update(status=Comment.Status.APPROVED)
+    replies = [
+        make_comment(article, parent=parent, status="pending", approved_at=None)
+        for parent in (hers, later)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_in_admin(staff_client, *replies)
+    assert mail.outbox == []
+    later.refresh_from_db()
+    assert not later.notify_on_reply
+    listed = ModerationTerm.objects.get(kind=ModerationTerm.Kind.NO_EMAIL)
+    assert listed.value == "ana@example.com"
+
+
+def test_an_address_listed_by_hand_gets_no_reply_email(
+    staff_client, django_capture_on_commit_callbacks
+):
+    article = make_article()
+    hers = make_comment(article, email="ana@example.com", notify_on_reply=True)
+    staff_client.post(
+        reverse("admin:comments_moderationterm_add"),
+        {"kind": "no_email", "value": " Ana@Example.com ", "note": ""},
+    )
+    reply = make_comment(article, parent=hers, status="pending", approved_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_in_admin(staff_client, reply)
+    assert mail.outbox == []
