@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.http import HttpResponse
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from articles.models import Article
 
 from . import notifications
 from .models import Comment, CommentSettings, ModerationTerm
+from .selectors import comments_export_text
 from .services import (
     comment_ask_to_confirm,
     comment_published,
@@ -153,7 +155,7 @@ class CommentAdmin(admin.ModelAdmin):
     # of the page's 220 ms with 20,000 comments). Moderators find older comments by
     # search and the filters.
     show_full_result_count = False
-    actions = ["approve", "mark_spam", "remove", "stop_emails", "erase"]
+    actions = ["approve", "mark_spam", "remove", "export", "stop_emails", "erase"]
     action_form = QueueActionForm
     form = CommentForm
     formfield_overrides = STAFF_FIELDS
@@ -431,6 +433,17 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Remove selected comments", permissions=["change"])
     def remove(self, request, queryset):
         self._set_status(request, queryset, Comment.Status.REMOVED, "removed")
+
+    @admin.action(
+        description="Export selected comments as text (a reader's request)",
+        permissions=["view"],
+    )
+    def export(self, request, queryset):
+        text = comments_export_text(queryset, base_url=notifications.site_url(request))
+        response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+        filename = f"comments-{timezone.localdate():%Y-%m-%d}.txt"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
     @admin.action(
         description="Stop all e-mails to the selected comments' authors (a reader's request)",

@@ -8,9 +8,11 @@ from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
 from articles.html import render_comment_html
+from articles.models import Publication
 
 from . import notifications
 from .models import Comment
@@ -285,3 +287,48 @@ def confirmation_state(*, comment_id: int, address_key: str) -> str:
     if row is None or not row[0] or not notifications.address_matches(row[0], address_key):
         return "gone"
     return "confirmed" if row[1] else "asked"
+
+
+# --- What the site holds about a commenter, for their request ---------------------------
+
+
+def _export_time(moment):
+    return date_format(timezone.localtime(moment), "j M Y, H:i T")
+
+
+def comments_export_text(comments, *, base_url: str) -> str:
+    """Everything the site holds on `comments` (a queryset), as plain text their authors
+    can read: for a reader who asks the publisher what it keeps about them. Other
+    readers' comments are named by number only, never by their authors' names."""
+    comments = list(comments.select_related("article").order_by("created_at", "pk"))
+    addresses = ", ".join(sorted({comment.email for comment in comments if comment.email}))
+    lines = [
+        f"Comments held by {Publication.load().site_name} for {addresses or 'no address'}",
+        f"Exported {_export_time(timezone.now())}: {len(comments)} "
+        f"comment{'' if len(comments) == 1 else 's'}.",
+    ]
+    for comment in comments:
+        lines += ["", f"Comment {comment.pk}, on “{comment.article.title}”"]
+        fields = [("Posted", _export_time(comment.created_at))]
+        if comment.edited_at:
+            fields.append(("Last edited", _export_time(comment.edited_at)))
+        fields += [("Status", comment.get_status_display()), ("Name", comment.author_name)]
+        fields.append(("E-mail", comment.email))
+        if comment.is_approved:
+            fields.append(("Address", base_url + comment.get_absolute_url()))
+        if comment.parent_id:
+            fields.append(("In reply to", f"comment {comment.parent_id}"))
+        if comment.notify_confirmed_at:
+            wanted = f"yes, address confirmed {_export_time(comment.notify_confirmed_at)}"
+        else:
+            wanted = "asked, address not confirmed" if comment.notify_on_reply else "no"
+        fields.append(("E-mail on reply", wanted))
+        if comment.moderation_note:
+            fields.append(("Moderation note", comment.moderation_note))
+        if comment.sender_hash:
+            fields.append(("Sender network", f"{comment.sender_hash} (a keyed hash, no address)"))
+        if comment.user_agent:
+            fields.append(("Browser", comment.user_agent))
+        lines += [f"{label}: {value}" for label, value in fields]
+        lines += ["Text:", *(f"    {line}" for line in comment.body.splitlines())]
+    return "\n".join(lines) + "\n"

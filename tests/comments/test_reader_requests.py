@@ -100,3 +100,38 @@ def test_an_address_listed_by_hand_gets_no_reply_email(
     with django_capture_on_commit_callbacks(execute=True):
         approve_in_admin(staff_client, reply)
     assert mail.outbox == []
+
+
+def test_a_reader_gets_what_is_held_about_them_as_text(staff_client):
+    """A reader asks what the site holds about them: one file, every comment of theirs
+    with all it keeps, and nothing of other readers but a comment number."""
+    article = make_article(title="Spines in mice")
+    other = make_comment(article, author_name="Greg", email="greg@example.com")
+    make_comment(
+        article,
+        parent=other,
+        author_name="Ana P.",
+        email="ana@example.com",
+        body="First line.\nSecond line.",
+        notify_on_reply=True,
+        sender_hash="ab" * 32,
+        user_agent="Mozilla/5.0 (iPhone)",
+    )
+    make_comment(article, email="ana@example.com", status="pending", moderation_note="2 links")
+
+    response = act_on_search(staff_client, "export", "ANA@example.com")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="comments-')
+    text = response.content.decode()
+    assert text.startswith("Comments held by The Neuroplastic Review for ana@example.com\n")
+    assert "2 comments." in text
+    assert "Name: Ana P.\nE-mail: ana@example.com\n" in text
+    assert "on “Spines in mice”" in text
+    assert f"In reply to: comment {other.pk}\n" in text
+    assert "E-mail on reply: yes, address confirmed" in text
+    assert "Browser: Mozilla/5.0 (iPhone)" in text
+    assert "Status: Pending" in text and "Moderation note: 2 links" in text
+    assert "Text:\n    First line.\n    Second line.\n" in text
+    assert "Greg" not in text and "greg@example.com" not in text
