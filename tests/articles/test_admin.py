@@ -172,11 +172,9 @@ def opened_version(response):
     return re.search(r'name="opened_version" value="([^"]+)"', response.content.decode())[1]
 
 
-def test_an_editor_saving_after_someone_else_does_not_undo_their_work(
-    staff_client, django_user_model
-):
-    """Two editors on one article: the second save wrote its whole form over the first,
-    and both were told "changed successfully"."""
+def two_editors_open_one_article(staff_client, django_user_model):
+    """A new article, opened for editing by `staff_client` and by Maya: the article, its
+    change page, Maya's client and the version each of them opened."""
     staff_client.post(reverse("admin:articles_article_add"), article_form())
     article = Article.objects.get(slug="a-new-study")
     change = reverse("admin:articles_article_change", args=[article.pk])
@@ -186,8 +184,23 @@ def test_an_editor_saving_after_someone_else_does_not_undo_their_work(
             "maya", "maya@example.com", "pw", first_name="Maya", last_name="Lindqvist"
         )
     )
-    opened_by_editor = opened_version(staff_client.get(change))
-    opened_by_maya = opened_version(maya.get(change))
+    return (
+        article,
+        change,
+        maya,
+        opened_version(staff_client.get(change)),
+        opened_version(maya.get(change)),
+    )
+
+
+def test_an_editor_saving_after_someone_else_does_not_undo_their_work(
+    staff_client, django_user_model
+):
+    """Two editors on one article: the second save wrote its whole form over the first,
+    and both were told "changed successfully"."""
+    article, change, maya, opened_by_editor, opened_by_maya = two_editors_open_one_article(
+        staff_client, django_user_model
+    )
 
     saved = maya.post(
         change, article_form(body="<p>Maya's new paragraph.</p>", opened_version=opened_by_maya)
@@ -220,17 +233,9 @@ def test_two_editors_saving_at_the_same_moment_do_not_undo_each_others_work(
     """Both pressed Save at once, on two app servers sharing PostgreSQL: the editor's
     request had read the article before Maya's save committed, and both were told
     "changed successfully" while the editor's form undid Maya's paragraph."""
-    staff_client.post(reverse("admin:articles_article_add"), article_form())
-    article = Article.objects.get(slug="a-new-study")
-    change = reverse("admin:articles_article_change", args=[article.pk])
-    maya = Client()
-    maya.force_login(
-        django_user_model.objects.create_superuser(
-            "maya", "maya@example.com", "pw", first_name="Maya", last_name="Lindqvist"
-        )
+    article, change, maya, opened_by_editor, opened_by_maya = two_editors_open_one_article(
+        staff_client, django_user_model
     )
-    opened_by_editor = opened_version(staff_client.get(change))
-    opened_by_maya = opened_version(maya.get(change))
 
     # Maya's save lands just after the editor's request has read the article.
     article_admin = admin.site._registry[Article]

@@ -430,15 +430,20 @@ def test_a_comment_edited_after_the_queue_was_shown_waits_to_be_read_again(staff
     assert edited.status == Comment.Status.APPROVED
 
 
+def approving_a_held_comment(staff_client):
+    """A reader's held comment, its page open in the admin with "approved" chosen: the
+    reader's client, the comment, its change page and the form as it would be sent."""
+    reader = Client()
+    post_comment(reader, make_article(), body="Harmless at first.", email="ada@example.com")
+    comment = Comment.objects.get()
+    change = reverse("admin:comments_comment_change", args=[comment.pk])
+    return reader, comment, change, form_as_shown(staff_client.get(change), status="approved")
+
+
 def test_a_comment_edited_after_its_page_was_opened_comes_back_with_the_new_text(
     staff_client,
 ):
-    article = make_article()
-    reader = Client()
-    post_comment(reader, article, body="Harmless at first.", email="ada@example.com")
-    comment = Comment.objects.get()
-    change = reverse("admin:comments_comment_change", args=[comment.pk])
-    opened = form_as_shown(staff_client.get(change), status="approved")
+    reader, comment, change, opened = approving_a_held_comment(staff_client)
     reader.post(
         reverse("comments:edit", args=[comment.pk]),
         {"body": "Harmless at first. Now something else entirely."},
@@ -468,12 +473,7 @@ def test_a_comment_edited_while_the_moderator_saves_is_not_approved_unread(
     """The reader's edit landed just after the moderator's save had read the comment (two
     app servers on PostgreSQL): the moderator's form approved the text they had read and
     wrote it over the new one, and the reader's edit was lost without a word."""
-    article = make_article()
-    reader = Client()
-    post_comment(reader, article, body="Harmless at first.", email="ada@example.com")
-    comment = Comment.objects.get()
-    change = reverse("admin:comments_comment_change", args=[comment.pk])
-    opened = form_as_shown(staff_client.get(change), status="approved")
+    reader, comment, change, opened = approving_a_held_comment(staff_client)
 
     comment_admin = admin.site._registry[Comment]
     read_comment = comment_admin.get_object
