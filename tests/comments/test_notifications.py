@@ -448,6 +448,19 @@ def test_a_sender_named_by_the_operator_is_kept(settings, django_capture_on_comm
     assert mail.outbox[0].from_email == "Editors at the Review <editors@example.org>"
 
 
+def every_kind_of_email(client, capture_on_commit_callbacks):
+    """Posts that send each of the site's e-mails once: a reply from a known address
+    (it goes up and tells Pat), and a first comment asking for replies (held: the
+    moderators hear of it, and a confirmation link goes). Returns the e-mails sent."""
+    article = make_article()
+    parent = make_comment(article, email="pat@example.com", notify_on_reply=True)
+    make_comment(article, email="ada@example.com")
+    with capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, parent=str(parent.pk), body="Quick reply.")
+        post_comment(client, article, email="new@example.com", notify_on_reply="on")
+    return mail.outbox
+
+
 @pytest.mark.parametrize(
     "sender", ["editors@review.example.org", "Editors <editors@review.example.org>"]
 )
@@ -457,15 +470,10 @@ def test_every_email_is_identified_under_the_senders_domain(
     """Message-ID names the publication's domain, not the machine that sent the e-mail
     (Django's default: "localhost", or a server's internal name)."""
     settings.DEFAULT_FROM_EMAIL = sender
-    article = make_article()
-    parent = make_comment(article, email="pat@example.com", notify_on_reply=True)
-    make_comment(article, email="ada@example.com")
-    with django_capture_on_commit_callbacks(execute=True):
-        # A reply from a known address (goes up, tells Pat), and a first comment asking
-        # for replies (held: the moderators hear of it, and a confirmation link goes).
-        post_comment(client, article, parent=str(parent.pk), body="Quick reply.")
-        post_comment(client, article, email="new@example.com", notify_on_reply="on")
-    messages = [message.message() for message in mail.outbox]
+    messages = [
+        message.message()
+        for message in every_kind_of_email(client, django_capture_on_commit_callbacks)
+    ]
     assert sorted(message["To"] for message in messages) == [
         "mod1@example.com, mod2@example.com",
         "new@example.com",
@@ -481,14 +489,9 @@ def test_every_email_says_it_was_sent_automatically(
 ):
     """Auto-Submitted (RFC 3834) keeps out-of-office replies from answering the site's
     e-mails: a moderator away for a week would otherwise answer each held comment."""
-    article = make_article()
-    parent = make_comment(article, email="pat@example.com", notify_on_reply=True)
-    make_comment(article, email="ada@example.com")
-    with django_capture_on_commit_callbacks(execute=True):
-        post_comment(client, article, parent=str(parent.pk), body="Quick reply.")
-        post_comment(client, article, email="new@example.com", notify_on_reply="on")
-    assert len(mail.outbox) == 3
-    for message in mail.outbox:
+    sent = every_kind_of_email(client, django_capture_on_commit_callbacks)
+    assert len(sent) == 3
+    for message in sent:
         assert message.message()["Auto-Submitted"] == "auto-generated"
 
 
