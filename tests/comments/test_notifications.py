@@ -165,24 +165,32 @@ def test_an_approved_reply_notifies_the_opted_in_parent_once(
     assert len(mail.outbox) == 1
 
 
-@pytest.fixture
-def silent_mail_server(settings):
-    """An SMTP server that accepts connections and never says a word."""
+def mail_server(settings, handle):
+    """A mail server on a free local port that gives each connection to `handle`, with
+    the site's e-mail sent to it and given one second to hear back."""
     listener = socket.create_server(("127.0.0.1", 0))
-    connections = []
 
     def accept():
         while True:
             try:
-                connections.append(listener.accept()[0])
+                connection = listener.accept()[0]
             except OSError:
                 return
+            handle(connection)
 
     threading.Thread(target=accept, daemon=True).start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = listener.getsockname()
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 1
+    return listener
+
+
+@pytest.fixture
+def silent_mail_server(settings):
+    """An SMTP server that accepts connections and never says a word."""
+    connections = []
+    listener = mail_server(settings, connections.append)
     yield connections
     listener.close()
     for connection in connections:
@@ -218,7 +226,6 @@ def test_a_silent_mail_server_is_left_alone_for_a_minute(
 @pytest.fixture
 def stalling_mail_server(settings):
     """An SMTP server that greets, then never answers who the e-mail is from."""
-    listener = socket.create_server(("127.0.0.1", 0))
     senders = []
 
     def serve(connection):
@@ -232,19 +239,10 @@ def stalling_mail_server(settings):
                 elif line.upper().startswith(b"QUIT"):
                     return
 
-    def accept():
-        while True:
-            try:
-                connection = listener.accept()[0]
-            except OSError:
-                return
-            threading.Thread(target=serve, args=[connection], daemon=True).start()
-
-    threading.Thread(target=accept, daemon=True).start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = listener.getsockname()
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 1
+    listener = mail_server(
+        settings,
+        lambda connection: threading.Thread(target=serve, args=[connection], daemon=True).start(),
+    )
     yield senders
     listener.close()
 
