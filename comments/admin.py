@@ -74,17 +74,28 @@ class CommentForm(SavedSinceOpenedForm):
     after the page was opened, nothing is saved, and the page comes back with the new
     text in place of the old (and the moderator's other choices kept) to read first."""
 
-    saved_fields = ["edited_at", "body"]
+    saved_fields = ["edited_at", "body", "moderation_note"]
 
     def last_saved_at(self):
         return self.instance.edited_at
 
     def clean(self):
         try:
-            return super().clean()
+            cleaned_data = super().clean()
         except forms.ValidationError:
             self.data[self.add_prefix("body")] = self.instance.body
             raise
+        # Withdrawn by its author, erased at their request or purged since the page was
+        # opened (which leaves `edited_at` as it was): the form still holds the name,
+        # address and text that went, and saving it would put them back on the site.
+        if self.instance.pk and not self.instance.body and cleaned_data.get("body"):
+            raise forms.ValidationError(
+                "Nothing was saved: since this page was opened, this comment was emptied "
+                f"for good (“{self.instance.moderation_note}”), and saving would put back "
+                "the name, e-mail address and text it held.",
+                code="emptied",
+            )
+        return cleaned_data
 
     def conflict_message(self):
         when = timezone.localtime(self.instance.edited_at)

@@ -495,3 +495,32 @@ def test_a_comment_edited_while_the_moderator_saves_is_not_approved_unread(
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
     assert comment.body == "Harmless at first. Now something else entirely."
+
+
+@pytest.mark.parametrize("emptied_by", ["author", "another moderator"])
+def test_a_comment_emptied_after_its_page_was_opened_is_not_put_back(staff_client, emptied_by):
+    """Its author deletes it while readers answer it (or a colleague erases it at their
+    request): the moderator's page still holds the name, address and text, and saving it
+    put them back on the site, approved."""
+    article = make_article()
+    reader = Client()
+    post_comment(reader, article, body="Something I regret saying.", email="ada@example.com")
+    comment = Comment.objects.get()
+    staff_client.post(reverse(QUEUE), {"action": "approve", "_selected_action": [comment.pk]})
+    make_comment(article, parent=comment, body="A reply.")
+    change = reverse("admin:comments_comment_change", args=[comment.pk])
+    opened = form_as_shown(staff_client.get(change), moderation_note="Read: fine.")
+    if emptied_by == "author":
+        reader.post(reverse("comments:withdraw", args=[comment.pk]))
+    else:
+        staff_client.post(reverse(QUEUE), {"action": "erase", "_selected_action": [comment.pk]})
+
+    response = staff_client.post(change, opened)
+
+    assert response.status_code == HTTPStatus.OK
+    assertContains(response, "Nothing was saved: since this page was opened, this comment")
+    comment.refresh_from_db()
+    assert (comment.author_name, comment.email, comment.body) == ("", "", "")
+    assert comment.status == Comment.Status.REMOVED
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "Something I regret saying." not in page
