@@ -1201,3 +1201,31 @@ def test_deleting_a_topic_names_the_published_pages_that_link_to_its_page(staff_
         "Published pages still link to it: the article “Breathe”. Readers who follow those "
         "links now find “page not found”: change them or take them out."
     ) in _messages(deleted)
+
+
+def test_deleting_hundreds_of_articles_at_once_names_the_pages_that_link_to_them(
+    staff_client,
+):
+    """Staff tick "Select all", then "Delete selected", on a few hundred articles (the
+    demo content, say): looking for the links to them asked SQLite for more than it takes
+    in one query, and the deletion ended on a server error."""
+    doomed = [make_article(slug=f"old-news-{number}") for number in range(200)]
+    make_program(
+        title="Sleep course", description='<p><a href="/articles/old-news-150/">old</a></p>'
+    )
+    response = staff_client.post(
+        reverse("admin:articles_article_changelist"),
+        {
+            "action": "delete_selected",
+            "select_across": "1",
+            "_selected_action": [doomed[0].pk],
+            "post": "yes",
+        },
+        follow=True,
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert not Article.objects.exists()
+    assert any(
+        message.startswith("Published pages still link to it: the program “Sleep course”.")
+        for message in _messages(response)
+    )
