@@ -439,21 +439,26 @@ class WebAddressMixin:
                 "already shared keep working.",
             )
         if seen_at and not public_addresses_of(obj):
-            self.warn_of_links_to(request, seen_at)
+            self.warn_of_links_to(request, seen_at, taken_down=1)
 
     def delete_model(self, request, obj):
         seen_at = public_addresses_of(obj)
         super().delete_model(request, obj)
-        self.warn_of_links_to(request, seen_at)
+        self.warn_of_links_to(request, seen_at, taken_down=1)
 
     def delete_queryset(self, request, queryset):
-        seen_at = [path for obj in queryset for path in public_addresses_of(obj)]
+        seen_at = [public_addresses_of(obj) for obj in queryset]
         super().delete_queryset(request, queryset)
-        self.warn_of_links_to(request, seen_at)
+        self.warn_of_links_to(
+            request,
+            [path for paths in seen_at for path in paths],
+            taken_down=sum(1 for paths in seen_at if paths),
+        )
 
-    def warn_of_links_to(self, request, paths):
+    def warn_of_links_to(self, request, paths, *, taken_down):
         """Taken down, a page leaves the links to it in other pages' text leading to "page
-        not found", which staff would otherwise learn of from readers."""
+        not found", which staff would otherwise learn of from readers. `taken_down` is how
+        many pages readers saw at `paths`."""
         pages = pages_linking_to(paths)
         if not pages:
             return
@@ -475,11 +480,14 @@ class WebAddressMixin:
                 format_html_join(", ", "{}", ((link,) for link in links[:-1])),
                 links[-1],
             )
+        linking = "Published pages still link" if len(pages) > 1 else "A published page still links"
         self.message_user(
             request,
             format_html(
-                "Published pages still link to it: {}. Readers who follow those links now "
-                "find “page not found”: change them or take them out.",
+                "{} to {}: {}. Readers who follow those links now find “page not found”: "
+                "change them or take them out.",
+                linking,
+                "them" if taken_down > 1 else "it",
                 listed,
             ),
             messages.WARNING,

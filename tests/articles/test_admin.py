@@ -1198,7 +1198,7 @@ def test_deleting_a_topic_names_the_published_pages_that_link_to_its_page(staff_
         reverse("admin:articles_topic_delete", args=[topic.pk]), {"post": "yes"}, follow=True
     )
     assert (
-        "Published pages still link to it: the article “Breathe”. Readers who follow those "
+        "A published page still links to it: the article “Breathe”. Readers who follow those "
         "links now find “page not found”: change them or take them out."
     ) in _messages(deleted)
 
@@ -1226,6 +1226,6 @@ def test_deleting_hundreds_of_articles_at_once_names_the_pages_that_link_to_them
     assert response.status_code == HTTPStatus.OK
     assert not Article.objects.exists()
     assert any(
-        message.startswith("Published pages still link to it: the program “Sleep course”.")
+        message.startswith("A published page still links to them: the program “Sleep course”.")
         for message in _messages(response)
     )
