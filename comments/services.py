@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from articles import page_cache
@@ -374,7 +375,10 @@ def _queue_reply_notifications(reply_ids, *, base_url):
             parent__notify_on_reply=True,
             parent__notify_confirmed_at__isnull=False,
         )
-        .exclude(parent__email__in=_no_email_addresses())
+        # In any letter case, as unsubscribing matches: an address staff typed before the
+        # admin stored addresses in lower case may be stored as typed.
+        .alias(parent_address=Lower("parent__email"))
+        .exclude(parent_address__in=_no_email_addresses())
         .select_related("parent", "article")
     )
     now = timezone.now()
