@@ -5,9 +5,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 
 from articles import page_cache
@@ -273,6 +275,7 @@ def comment_withdraw(*, comment: Comment) -> None:
         comment = Comment.objects.select_for_update(of=("self",)).filter(pk=comment.pk).first()
         if comment is None:
             return
+        _forget_in_admin_history([comment.pk])
         if not comment.replies.exists():
             comment.delete()
             return
@@ -281,6 +284,16 @@ def comment_withdraw(*, comment: Comment) -> None:
         )
         if comment.status == Comment.Status.APPROVED:
             page_cache.invalidate()  # an update sends no signal
+
+
+def _forget_in_admin_history(pks):
+    """Name the comments `pks`, taken off the site for good at their authors' request, by
+    number alone in the admin's history: each save of a comment's page keeps its name
+    and the start of its text there, shown under "Recent actions" and on its History."""
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Comment),
+        object_id__in=[str(pk) for pk in pks],
+    ).update(object_repr=Concat(Value("Comment "), "object_id", output_field=CharField()))
 
 
 @dataclass
@@ -302,6 +315,7 @@ def comments_erase(*, comments) -> EraseResult:
     deleted = 0
     with transaction.atomic():
         public = erasing.filter(status=Comment.Status.APPROVED).exists()
+        _forget_in_admin_history(erasing.values_list("pk", flat=True))
         # Leaves first, again and again, so a reader's replies to their own comment go too.
         while True:
             leaves = list(erasing.exclude(has_replies).values_list("pk", flat=True))

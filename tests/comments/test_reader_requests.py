@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment, ModerationTerm
+from tests.admin_forms import form_as_shown
 from tests.comments.conftest import approve_in_admin, post_comment
 from tests.factories import make_article, make_comment
 
@@ -153,3 +154,36 @@ def test_an_address_listed_by_hand_gets_no_reply_email_in_any_letter_case(
     with django_capture_on_commit_callbacks(execute=True):
         approve_in_admin(staff_client, reply)
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("taken_off_by", ["erase", "withdraw"])
+def test_an_erased_comment_leaves_nothing_of_its_author_in_the_admins_history(
+    staff_client, taken_off_by
+):
+    """A moderator who saved a comment's page left its author's name and the start of its
+    text in the admin's history, on every staff member's "Recent actions": the reader
+    asked to be forgotten (or deleted the comment themselves) and was still named."""
+    article = make_article()
+    reader = Client()
+    post_comment(reader, article, author_name="Ana Pereira", body="My son's diagnosis.")
+    hers = Comment.objects.get()
+    change = reverse("admin:comments_comment_change", args=[hers.pk])
+    staff_client.post(
+        change, form_as_shown(staff_client.get(change), status="approved"), follow=True
+    )
+    make_comment(article, parent=hers, body="Thinking of you.")
+    assert "Ana Pereira" in page_of(staff_client, article)  # approved, on the page
+
+    if taken_off_by == "erase":
+        act_on_search(staff_client, "erase", "Ana Pereira")
+    else:
+        reader.post(reverse("comments:withdraw", args=[hers.pk]))
+
+    front_page = html.unescape(staff_client.get(reverse("admin:index")).content.decode())
+    history = html.unescape(
+        staff_client.get(reverse("admin:comments_comment_history", args=[hers.pk])).content.decode()
+    )
+    for page in (front_page, history):
+        assert "Ana Pereira" not in page
+        assert "diagnosis" not in page
+    assert f"Comment {hers.pk}" in front_page
