@@ -386,8 +386,9 @@ class CommentAdmin(admin.ModelAdmin):
             if not obj.notify_on_reply:
                 self.message_user(
                     request,
-                    f"{obj.email} is listed under Moderation lists as getting no e-mail: "
-                    "“E-mail on reply” was unticked.",
+                    # Not led by the address, which the admin would capitalise.
+                    f"“E-mail on reply” was unticked: {obj.email} is listed under "
+                    "Moderation lists as getting no e-mail.",
                     messages.WARNING,
                 )
             elif obj.notify_confirmed_at is None:

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from comments.models import Comment, ModerationTerm
 from tests.admin_forms import form_as_shown
@@ -187,3 +188,29 @@ def test_an_erased_comment_leaves_nothing_of_its_author_in_the_admins_history(
         assert "Ana Pereira" not in page
         assert "diagnosis" not in page
     assert f"Comment {hers.pk}" in front_page
+
+
+def test_a_moderator_ticking_reply_emails_for_a_no_email_address_is_told_why_not(
+    staff_client, django_capture_on_commit_callbacks
+):
+    """The box comes back unticked, and the page says why (with the address as it is,
+    not capitalised as the admin does to the start of a message), rather than a link to
+    confirm the address going to a reader who asked for no e-mail."""
+    article = make_article()
+    hers = make_comment(article, email="ana@example.com")
+    act_on_search(staff_client, "stop_emails", "ana@example.com")
+    change = reverse("admin:comments_comment_change", args=[hers.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            change, form_as_shown(staff_client.get(change), notify_on_reply="on"), follow=True
+        )
+
+    assertContains(
+        response,
+        "“E-mail on reply” was unticked: ana@example.com is listed under Moderation lists "
+        "as getting no e-mail.",
+    )
+    hers.refresh_from_db()
+    assert not hers.notify_on_reply
+    assert mail.outbox == []
