@@ -421,9 +421,14 @@ class CommentAdmin(admin.ModelAdmin):
     def approve(self, request, queryset):
         opened_at = queue_opened_at(request)
         if opened_at is not None:
-            edited = queryset.filter(edited_at__gt=opened_at).count()
+            # One approved already stays so (an edit that broke a rule took it back to
+            # the queue): approving it again changes nothing, and it is no "not approved".
+            unread = queryset.filter(edited_at__gt=opened_at).exclude(
+                status=Comment.Status.APPROVED
+            )
+            edited = unread.count()
             if edited:
-                queryset = queryset.exclude(edited_at__gt=opened_at)
+                queryset = queryset.exclude(pk__in=unread.values("pk"))
                 self.message_user(
                     request,
                     "1 comment was not approved: its author edited it after this page was "

@@ -401,16 +401,23 @@ def test_a_comment_edited_after_the_queue_was_shown_waits_to_be_read_again(staff
     post_comment(reader, article, body="Harmless at first.", email="ada@example.com")
     edited = Comment.objects.get()
     other = make_comment(article, status="pending", approved_at=None, body="Read and fine.")
+    # Approved already and mended since: it stays approved, and is no "not approved".
+    mended = make_comment(article, body="Approved, then mended.")
     queue = staff_client.get(reverse(QUEUE)).content.decode()
     opened_at = re.search(r'name="opened_at" value="([^"]+)"', queue)[1]
     reader.post(
         reverse("comments:edit", args=[edited.pk]),
         {"body": "Harmless at first. Now something else entirely."},
     )
+    Comment.objects.filter(pk=mended.pk).update(edited_at=timezone.now())
 
     response = staff_client.post(
         reverse(QUEUE),
-        {"action": "approve", "_selected_action": [edited.pk, other.pk], "opened_at": opened_at},
+        {
+            "action": "approve",
+            "_selected_action": [edited.pk, other.pk, mended.pk],
+            "opened_at": opened_at,
+        },
         follow=True,
     )
     assertContains(response, "1 comment was not approved: its author edited it after this")
