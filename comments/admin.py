@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import HttpResponse
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
@@ -421,22 +421,21 @@ class CommentAdmin(admin.ModelAdmin):
     def approve(self, request, queryset):
         opened_at = queue_opened_at(request)
         if opened_at is not None:
-            # One approved already stays so (an edit that broke a rule took it back to
-            # the queue): approving it again changes nothing, and it is no "not approved".
-            unread = queryset.filter(edited_at__gt=opened_at).exclude(
-                status=Comment.Status.APPROVED
-            )
-            edited = unread.count()
-            if edited:
+            # Posted since ("Select all" takes in more than the page showed) or edited
+            # since. One approved already stays so: approving it again changes nothing.
+            unread = queryset.filter(
+                Q(created_at__gt=opened_at) | Q(edited_at__gt=opened_at)
+            ).exclude(status=Comment.Status.APPROVED)
+            left_out = unread.count()
+            if left_out:
                 queryset = queryset.exclude(pk__in=unread.values("pk"))
                 self.message_user(
                     request,
-                    "1 comment was not approved: its author edited it after this page was "
-                    "shown. Read it again (it is marked “edited”) before approving."
-                    if edited == 1
-                    else f"{edited} comments were not approved: their authors edited them "
-                    "after this page was shown. Read them again (they are marked “edited”) "
-                    "before approving.",
+                    "1 comment was not approved: it was posted or edited after this page "
+                    "was shown. Read it before approving."
+                    if left_out == 1
+                    else f"{left_out} comments were not approved: they were posted or "
+                    "edited after this page was shown. Read them before approving.",
                     messages.WARNING,
                 )
                 if not queryset.exists():

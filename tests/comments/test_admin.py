@@ -420,7 +420,7 @@ def test_a_comment_edited_after_the_queue_was_shown_waits_to_be_read_again(staff
         },
         follow=True,
     )
-    assertContains(response, "1 comment was not approved: its author edited it after this")
+    assertContains(response, "1 comment was not approved: it was posted or edited after this")
     assertContains(response, "1 comment approved.")
     edited.refresh_from_db()
     other.refresh_from_db()
@@ -531,3 +531,31 @@ def test_a_comment_emptied_after_its_page_was_opened_is_not_put_back(staff_clien
     assert comment.status == Comment.Status.REMOVED
     page = reader.get(article.get_absolute_url()).content.decode()
     assert "Something I regret saying." not in page
+
+
+def test_approving_every_comment_leaves_out_those_posted_since_the_queue_was_shown(
+    staff_client,
+):
+    """ "Select all" takes in every comment the filter finds when the action runs, and a
+    comment posted since is one the moderator never saw."""
+    article = make_article()
+    shown = make_comment(article, status="pending", approved_at=None, body="On the page.")
+    queue = staff_client.get(reverse(QUEUE) + "?status__exact=pending").content.decode()
+    opened_at = re.search(r'name="opened_at" value="([^"]+)"', queue)[1]
+    post_comment(Client(), article, body="Posted while the moderator read.")
+    posted = Comment.objects.get(body="Posted while the moderator read.")
+
+    response = staff_client.post(
+        reverse(QUEUE) + "?status__exact=pending",
+        {
+            "action": "approve",
+            "select_across": "1",
+            "_selected_action": [shown.pk],
+            "opened_at": opened_at,
+        },
+        follow=True,
+    )
+    assertContains(response, "1 comment was not approved: it was posted or edited after this")
+    shown.refresh_from_db()
+    posted.refresh_from_db()
+    assert (shown.status, posted.status) == (Comment.Status.APPROVED, Comment.Status.PENDING)
