@@ -1,0 +1,73 @@
+"""Staff in the roles the site ships with, working from a phone: a moderator on the comment
+queue, an editor mending an article."""
+
+import importlib
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.e2e.test_staff_journeys import STAFF_PASSWORD
+from tests.factories import make_article
+
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("viewport", ["phone"])]
+
+# A small phone, as staff carry them.
+SMALL_PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2}
+
+
+def role_member(django_user_model, role):
+    """A staff account in one of the roles the migration makes. Browser tests empty the
+    database after each test, groups with it, so the role is made again as shipped."""
+    roles = importlib.import_module("articles.migrations.0011_staff_roles").ROLES
+    group, created = Group.objects.get_or_create(name=role)
+    if created:
+        for model, actions in roles[role].items():
+            app_label, model_name = model.split(".")
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label,
+                    codename__in=[f"{action}_{model_name}" for action in actions],
+                )
+            )
+    user = django_user_model.objects.create_user(
+        role.lower(), f"{role.lower()}@example.com", STAFF_PASSWORD, is_staff=True
+    )
+    user.groups.add(group)
+    return user
+
+
+def sign_in(page, user):
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").tap()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+
+
+def test_the_editors_buttons_stay_in_reach_while_mending_a_long_article(
+    open_browser, django_user_model
+):
+    """A phone shows a few lines of a long article at a time: the bold, list and link
+    buttons follow the text down, rather than staying at its top, a long scroll away."""
+    paragraphs = "".join(f"<p>Paragraph {number} of a long article.</p>" for number in range(60))
+    article = make_article(body=paragraphs + "<p>The last line.</p>")
+    editor_account = role_member(django_user_model, "Editors")
+    staff = open_browser(**SMALL_PHONE).new_page()
+    sign_in(staff, editor_account)
+    staff.goto(reverse("admin:articles_article_change", args=[article.pk]))
+
+    last_line = staff.locator(".ProseMirror p").last
+    last_line.scroll_into_view_if_needed()
+    last_line.tap()
+    bold = staff.get_by_role("button", name="bold")
+    expect(bold).to_be_in_viewport()
+    staff.keyboard.press("End")
+    bold.tap()
+    staff.keyboard.type(" Corrected.")
+    staff.get_by_role("button", name="Save", exact=True).first.tap()
+
+    expect(staff.locator(".messagelist")).to_contain_text("was changed successfully")
+    article.refresh_from_db()
+    assert article.body.endswith("<p>The last line.<strong> Corrected.</strong></p>")
