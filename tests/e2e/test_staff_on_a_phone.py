@@ -8,8 +8,9 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from comments.models import Comment
 from tests.e2e.test_staff_journeys import STAFF_PASSWORD
-from tests.factories import make_article
+from tests.factories import make_article, make_comment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("viewport", ["phone"])]
 
@@ -71,3 +72,42 @@ def test_the_editors_buttons_stay_in_reach_while_mending_a_long_article(
     expect(staff.locator(".messagelist")).to_contain_text("was changed successfully")
     article.refresh_from_db()
     assert article.body.endswith("<p>The last line.<strong> Corrected.</strong></p>")
+
+
+def test_a_moderator_reads_each_held_comment_whole_and_ticks_it_with_a_thumb(
+    open_browser, django_user_model
+):
+    """The queue was a table twice the screen's width: who wrote a comment, and on which
+    article, were a sideways scroll away, and its boxes a 13-pixel target."""
+    article = make_article(title="One dose of psilocybin grew lasting new connections in mice")
+    held = [
+        make_comment(
+            article,
+            author_name=f"Reader with a fairly long name {number}",
+            email=f"a.long.address.for.reader{number}@a-long-domain-name.example.org",
+            body="I tried this for three weeks and it changed how I sleep. " * 2,
+            status=Comment.Status.PENDING,
+        )
+        for number in range(3)
+    ]
+    moderator = role_member(django_user_model, "Moderators")
+    staff = open_browser(**SMALL_PHONE).new_page()
+    sign_in(staff, moderator)
+    staff.goto(reverse("admin:comments_comment_changelist"))
+
+    newest = staff.locator("#result_list tbody tr").first
+    newest.scroll_into_view_if_needed()
+    expect(newest.get_by_text(held[-1].author_name)).to_be_in_viewport(ratio=1)
+    expect(newest.get_by_role("link", name=article.title)).to_be_in_viewport(ratio=1)
+    expect(newest.get_by_text(held[-1].email)).to_be_in_viewport(ratio=1)
+
+    for row in staff.locator("#result_list tbody tr").all()[:2]:
+        box = row.get_by_role("checkbox").bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24
+        row.get_by_role("checkbox").tap()
+    staff.get_by_label("Action:").select_option(label="Mark selected comments as spam")
+    staff.get_by_role("button", name="Go").tap()
+
+    expect(staff.locator(".messagelist")).to_contain_text("2 comments marked as spam.")
+    statuses = [Comment.objects.get(pk=comment.pk).status for comment in held]
+    assert statuses == [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.SPAM]
