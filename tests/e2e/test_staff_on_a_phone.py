@@ -2,6 +2,7 @@
 queue, an editor mending an article."""
 
 import importlib
+import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -14,8 +15,9 @@ from tests.factories import make_article, make_comment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("viewport", ["phone"])]
 
-# A small phone, as staff carry them.
+# A small phone, as staff carry them, and a tablet upright.
 SMALL_PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2}
+TABLET = {"viewport": {"width": 800, "height": 1280}}
 
 
 def role_member(django_user_model, role):
@@ -111,3 +113,24 @@ def test_a_moderator_reads_each_held_comment_whole_and_ticks_it_with_a_thumb(
     expect(staff.locator(".messagelist")).to_contain_text("2 comments marked as spam.")
     statuses = [Comment.objects.get(pk=comment.pk).status for comment in held]
     assert statuses == [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.SPAM]
+
+
+def test_the_queue_fits_a_tablet_with_its_reader_request_actions(open_browser, django_user_model):
+    """Beside the admin's menu and the filters, the action menu, as wide as its longest
+    entry, made the whole page scroll sideways."""
+    article = make_article()
+    comment = make_comment(article, status=Comment.Status.PENDING)
+    moderator = role_member(django_user_model, "Moderators")
+    staff = open_browser(**TABLET).new_page()
+    sign_in(staff, moderator)
+    staff.goto(reverse("admin:comments_comment_changelist"))
+
+    assert staff.evaluate("document.documentElement.scrollWidth") <= 800
+    actions = staff.get_by_label("Action:")
+    expect(actions).to_be_in_viewport(ratio=1)
+    staff.get_by_role("checkbox", name=re.compile(comment.author_name)).tap()
+    actions.select_option(
+        label="Stop all e-mails to the selected comments' authors (a reader's request)"
+    )
+    staff.get_by_role("button", name="Go").tap()
+    expect(staff.locator(".messagelist")).to_contain_text(f"No more e-mails go to {comment.email}")
