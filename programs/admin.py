@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 
 from articles.admin import (
@@ -271,19 +272,24 @@ class ProgramAdmin(NamedRowsDeletionMixin, WebAddressMixin, UploadNoticeMixin, K
         return super().response_change(request, obj)
 
     def on_the_site(self, program):
+        # "at $390", but "free" and "price on request": not "at Free".
+        if program.pricing == Program.Pricing.PRICED and program.price is not None:
+            price = f"at {program.price_display}"
+        else:
+            price = program.price_display.lower()
         if program.status != Program.Status.PUBLISHED:
-            return f"On the site: hidden (draft); at {program.price_display} once published."
+            return f"On the site: hidden (draft); {price} once published."
         today = timezone.localdate()
         start, end = program.promote_from, program.promote_until
         if end and end < today:
-            promotion = f"its promotion ended on {end:%d %b %Y}"
+            promotion = f"its promotion ended on {date_format(end, 'j M Y')}"
         elif start and start > today:
-            promotion = f"promoted from {start:%d %b %Y}"
+            promotion = f"promoted from {date_format(start, 'j M Y')}"
         else:
             promotion = "promoted now"
         if not (end and end < today):
-            promotion += f", until {end:%d %b %Y}" if end else ", with no end date"
-        return f"On the site: live, at {program.price_display}; {promotion}."
+            promotion += f", until {date_format(end, 'j M Y')}" if end else ", with no end date"
+        return f"On the site: live, {price}; {promotion}."
 
     @admin.display(description="Current image")
     def image_preview(self, program):

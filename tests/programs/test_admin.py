@@ -241,6 +241,32 @@ def test_staff_see_the_price_as_readers_will(staff_client):
     assert "$390.50" in html.unescape(changelist.content.decode())
 
 
+@pytest.mark.parametrize(
+    ("pricing", "status", "said"),
+    [
+        ("free", "published", "On the site: live, free; promoted from 1 Dec 2099, until 24 Dec"),
+        ("on_request", "published", "On the site: live, price on request; promoted from"),
+        ("free", "draft", "On the site: hidden (draft); free once published."),
+    ],
+)
+def test_a_program_without_a_price_is_said_to_be_free_or_priced_on_request(
+    staff_client, pricing, status, said
+):
+    """Not "live, at Free" or "at Price on request", nor "01 Dec" where the admin writes
+    "1 Dec" everywhere else."""
+    form = program_form(
+        pricing=pricing,
+        price="",
+        status=status,
+        promote_from="2099-12-01",
+        promote_until="2099-12-24",
+    )
+    response = staff_client.post(ADD_URL, form, follow=True)
+    content = html.unescape(response.content.decode())
+    assert said in content
+    assert " at Free" not in content and "at Price on request" not in content
+
+
 def test_a_program_saved_as_a_draft_is_said_to_be_hidden(staff_client):
     """After switching a program to Draft, "Price on the site: €149." read as if it
     were still live."""
