@@ -2,10 +2,11 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import HttpResponse
 from django.template.defaultfilters import linebreaksbr
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,6 +31,9 @@ from .services import (
 # a comment with more replies than this is one to read on the public page.
 THREAD_CONTEXT_DEPTH = 20
 THREAD_CONTEXT_REPLIES = 50
+# What the page asking "erase these comments?" lists of them at most.
+ERASE_COMMENTS_SHOWN = 50
+ERASE_ADDRESSES_SHOWN = 10
 # Articles the queue's "article" filter names at most.
 ARTICLE_FILTER_LIMIT = 30
 
@@ -120,6 +124,12 @@ class QueueActionForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opened_at"].initial = timezone.now().timestamp()
+
+
+def _listed(names, most):
+    """ "a, b and 3 more": at most `most` of `names`, and how many are left out."""
+    shown = ", ".join(names[:most])
+    return f"{shown} and {len(names) - most} more" if len(names) > most else shown
 
 
 def queue_opened_at(request):
@@ -483,6 +493,29 @@ class CommentAdmin(admin.ModelAdmin):
         permissions=["delete"],
     )
     def erase(self, request, queryset):
+        # Asked first, as Django's delete is: there is no undo, and "Select all" on a
+        # queue left unsearched would take in every comment on the site.
+        if request.POST.get("post") != "yes":
+            comments = queryset.select_related("article").order_by("-created_at", "-pk")
+            pks = list(comments.values_list("pk", flat=True))
+            return TemplateResponse(
+                request,
+                "admin/comments/comment/erase_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Erase these comments and their authors' data?",
+                    "opts": self.model._meta,
+                    "count": len(pks),
+                    "addresses": _listed(
+                        sorted(set(comments.exclude(email="").values_list("email", flat=True))),
+                        ERASE_ADDRESSES_SHOWN,
+                    ),
+                    "shown": comments[:ERASE_COMMENTS_SHOWN],
+                    "more": max(0, len(pks) - ERASE_COMMENTS_SHOWN),
+                    "pks": pks,
+                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                },
+            )
         result = comments_erase(comments=queryset)
         erased = result.deleted + result.emptied
         message = f"{erased} comment{'' if erased == 1 else 's'} erased"

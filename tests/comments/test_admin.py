@@ -520,7 +520,9 @@ def test_a_comment_emptied_after_its_page_was_opened_is_not_put_back(staff_clien
     if emptied_by == "author":
         reader.post(reverse("comments:withdraw", args=[comment.pk]))
     else:
-        staff_client.post(reverse(QUEUE), {"action": "erase", "_selected_action": [comment.pk]})
+        staff_client.post(
+            reverse(QUEUE), {"action": "erase", "post": "yes", "_selected_action": [comment.pk]}
+        )
 
     response = staff_client.post(change, opened)
 

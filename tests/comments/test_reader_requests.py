@@ -2,6 +2,7 @@
 from the admin: without a programmer, and without harming other readers' comments."""
 
 import html
+import re
 from http import HTTPStatus
 
 import pytest
@@ -33,6 +34,40 @@ def act_on_search(staff_client, action, query):
     )
 
 
+def erase_found(staff_client, query):
+    """Search the queue, tick "Select all", choose Erase, and say yes on the page that
+    asks first."""
+    asked = act_on_search(staff_client, "erase", query).content.decode()
+    assert "will be erased for good" in asked
+    return staff_client.post(
+        f"{reverse(QUEUE)}?q={query}",
+        {
+            "action": "erase",
+            "post": "yes",
+            "_selected_action": re.findall(r'name="_selected_action" value="(\d+)"', asked),
+        },
+        follow=True,
+    )
+
+
+def test_erasing_asks_first_and_names_what_would_go(staff_client):
+    """There is no undo, and "Select all" on a queue left unsearched takes in every
+    comment on the site."""
+    article = make_article(title="Sleep and memory")
+    make_comment(article, author_name="Ana P.", email="ana@example.com", body="I felt…")
+    make_comment(article, author_name="Greg", email="greg@example.com", body="Same here.")
+    asked = act_on_search(staff_client, "erase", "")
+    assert asked.status_code == HTTPStatus.OK
+    page = html.unescape(asked.content.decode())
+    assert "These 2 comments will be erased for good" in page
+    assert "ana@example.com, greg@example.com" in page
+    assert "Ana P. on “Sleep and memory”: I felt…" in page
+    assert "Yes, erase 2 comments" in page
+    assert Comment.objects.count() == 2
+    assert erase_found(staff_client, "ana@example.com").status_code == HTTPStatus.OK
+    assert list(Comment.objects.values_list("author_name", flat=True)) == ["Greg"]
+
+
 def test_erasing_a_reader_keeps_the_replies_others_wrote(staff_client, settings):
     """A reader asks to be forgotten: her comments go, and the one Greg answered stays as
     "This comment was removed" with nothing of hers in it, on pages cached before too."""
@@ -45,7 +80,7 @@ def test_erasing_a_reader_keeps_the_replies_others_wrote(staff_client, settings)
     reader = Client()
     assert "Ana P." in page_of(reader, article)  # now in the page cache
 
-    response = act_on_search(staff_client, "erase", "ANA@Example.com")
+    response = erase_found(staff_client, "ANA@Example.com")
 
     assert response.status_code == HTTPStatus.OK
     assert "3 comments erased; 1 that other comments answer is kept" in html.unescape(
@@ -176,7 +211,7 @@ def test_an_erased_comment_leaves_nothing_of_its_author_in_the_admins_history(
     assert "Ana Pereira" in page_of(staff_client, article)  # approved, on the page
 
     if taken_off_by == "erase":
-        act_on_search(staff_client, "erase", "Ana Pereira")
+        erase_found(staff_client, "Ana Pereira")
     else:
         reader.post(reverse("comments:withdraw", args=[hers.pk]))
 
