@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.e2e.test_staff_journeys import STAFF_PASSWORD
+from tests.e2e.test_staff_journeys import STAFF_PASSWORD, sign_in
 from tests.factories import make_article, make_comment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("viewport", ["phone"])]
@@ -41,14 +41,6 @@ def role_member(django_user_model, role):
     return user
 
 
-def sign_in(page, user):
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Log in").tap()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
-
-
 def test_the_editors_buttons_stay_in_reach_while_mending_a_long_article(
     open_browser, django_user_model
 ):
@@ -58,7 +50,7 @@ def test_the_editors_buttons_stay_in_reach_while_mending_a_long_article(
     article = make_article(body=paragraphs + "<p>The last line.</p>")
     editor_account = role_member(django_user_model, "Editors")
     staff = open_browser(**SMALL_PHONE).new_page()
-    sign_in(staff, editor_account)
+    sign_in(staff, editor_account, tap=True)
     staff.goto(reverse("admin:articles_article_change", args=[article.pk]))
 
     last_line = staff.locator(".ProseMirror p").last
@@ -94,7 +86,7 @@ def test_a_moderator_reads_each_held_comment_whole_and_ticks_it_with_a_thumb(
     ]
     moderator = role_member(django_user_model, "Moderators")
     staff = open_browser(**SMALL_PHONE).new_page()
-    sign_in(staff, moderator)
+    sign_in(staff, moderator, tap=True)
     staff.goto(reverse("admin:comments_comment_changelist"))
 
     newest = staff.locator("#result_list tbody tr").first
@@ -122,7 +114,7 @@ def test_the_queue_fits_a_tablet_with_its_reader_request_actions(open_browser, d
     comment = make_comment(article, status=Comment.Status.PENDING)
     moderator = role_member(django_user_model, "Moderators")
     staff = open_browser(**TABLET).new_page()
-    sign_in(staff, moderator)
+    sign_in(staff, moderator, tap=True)
     staff.goto(reverse("admin:comments_comment_changelist"))
 
     assert staff.evaluate("document.documentElement.scrollWidth") <= 800
