@@ -21,6 +21,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output_dir=None, media_only=False, verbosity=1, **options):
+        if media_only and not media_is_local():
+            # Nothing here to archive is no failure: the README's nightly script for a
+            # PostgreSQL site goes on to delete old dumps only if this succeeds.
+            if verbosity:
+                self.stdout.write(
+                    "The uploaded files are in object storage: nothing to archive here. "
+                    "Back up the bucket with the storage provider's own tools."
+                )
+            return
         try:
             archive = backup_create(destination=output_dir, media_only=media_only)
         except BackupError as error:
