@@ -287,13 +287,32 @@ def comment_withdraw(*, comment: Comment) -> None:
 
 
 def _forget_in_admin_history(pks):
-    """Name the comments `pks`, taken off the site for good at their authors' request, by
-    number alone in the admin's history: each save of a comment's page keeps its name
-    and the start of its text there, shown under "Recent actions" and on its History."""
+    """Name the comments `pks`, taken off the site for good (by their authors, at their
+    request or by the retention purge), by number alone in the admin's history: each save
+    of a comment's page keeps its name and the start of its text there, shown under
+    "Recent actions" and on its History."""
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Comment),
         object_id__in=[str(pk) for pk in pks],
     ).update(object_repr=Concat(Value("Comment "), "object_id", output_field=CharField()))
+
+
+def _delete_or_empty(comments, *, note) -> tuple[int, int]:
+    """Take `comments` (a queryset) off the site for good: each is deleted, or, when a
+    comment not among them answers it, emptied (no name, e-mail, text or sender data)
+    and left as "removed" with `note`, so the thread under it keeps its shape. Returns
+    how many were deleted and how many emptied."""
+    _forget_in_admin_history(comments.values_list("pk", flat=True))
+    has_replies = Exists(Comment.objects.filter(parent=OuterRef("pk")))
+    deleted = 0
+    # Leaves first, again and again, so a chain of replies among them goes entirely.
+    while True:
+        leaves = list(comments.exclude(has_replies).values_list("pk", flat=True))
+        count, _ = Comment.objects.filter(pk__in=leaves).delete()
+        if not count:
+            break
+        deleted += count
+    return deleted, comments.update(**_EMPTIED, moderation_note=note)
 
 
 @dataclass
@@ -311,19 +330,9 @@ def comments_erase(*, comments) -> EraseResult:
     "Remove" keeps the comment's data, and "Delete" takes other readers' replies with it.
     """
     erasing = Comment.objects.filter(pk__in=comments.values("pk"))
-    has_replies = Exists(Comment.objects.filter(parent=OuterRef("pk")))
-    deleted = 0
     with transaction.atomic():
         public = erasing.filter(status=Comment.Status.APPROVED).exists()
-        _forget_in_admin_history(erasing.values_list("pk", flat=True))
-        # Leaves first, again and again, so a reader's replies to their own comment go too.
-        while True:
-            leaves = list(erasing.exclude(has_replies).values_list("pk", flat=True))
-            count, _ = Comment.objects.filter(pk__in=leaves).delete()
-            if not count:
-                break
-            deleted += count
-        emptied = erasing.update(**_EMPTIED, moderation_note="Erased at its author's request.")
+        deleted, emptied = _delete_or_empty(erasing, note="Erased at its author's request.")
         if emptied and public:
             page_cache.invalidate()  # an update sends no signal
     return EraseResult(deleted=deleted, emptied=emptied)
@@ -460,10 +469,15 @@ def comment_unsubscribe(*, token: str) -> bool:
             # or a token passed on would make room for one link after another.
             key = notifications.address_key(address)
             ConfirmationLinkSent.objects.filter(address_key=key).delete()
-        comments.filter(Q(notify_on_reply=True) | Q(notify_confirmed_at__isnull=False)).update(
-            notify_on_reply=False, notify_confirmed_at=None
-        )
+        _stop_reply_emails(comments)
     return True
+
+
+def _stop_reply_emails(comments):
+    """No more reply e-mails about `comments`, and their address no longer confirmed."""
+    comments.filter(Q(notify_on_reply=True) | Q(notify_confirmed_at__isnull=False)).update(
+        notify_on_reply=False, notify_confirmed_at=None
+    )
 
 
 def comment_stop_emails(*, emails) -> list[str]:
@@ -480,9 +494,7 @@ def comment_stop_emails(*, emails) -> list[str]:
                 value=address,
                 defaults={"note": "Asked for no e-mail."},
             )
-            Comment.objects.filter(email__iexact=address).filter(
-                Q(notify_on_reply=True) | Q(notify_confirmed_at__isnull=False)
-            ).update(notify_on_reply=False, notify_confirmed_at=None)
+            _stop_reply_emails(Comment.objects.filter(email__iexact=address))
     return addresses
 
 
@@ -502,26 +514,16 @@ def comments_purge(*, now=None) -> PurgeResult:
     more than a day ago.
 
     An expired comment that other comments answer is emptied instead (no name, e-mail,
-    text or sender data) and left as "removed", so the thread under it keeps its shape.
+    text or sender data) and left as "removed", so the thread under it keeps its shape;
+    the admin's history names each by number alone.
     """
     now = now or timezone.now()
     expired = Q(status=Comment.Status.SPAM, created_at__lt=now - moderation.SPAM_RETENTION) | Q(
         status=Comment.Status.PENDING, created_at__lt=now - moderation.PENDING_RETENTION
     )
-    has_replies = Exists(Comment.objects.filter(parent=OuterRef("pk")))
-    deleted = 0
     with transaction.atomic():
-        # Leaves first, again and again, so a chain of expired replies goes entirely.
-        while True:
-            leaves = list(
-                Comment.objects.filter(expired).exclude(has_replies).values_list("pk", flat=True)
-            )
-            count, _ = Comment.objects.filter(pk__in=leaves).delete()
-            if not count:
-                break
-            deleted += count
-        scrubbed = Comment.objects.filter(expired).update(
-            **_EMPTIED, moderation_note="Emptied by the retention purge."
+        deleted, scrubbed = _delete_or_empty(
+            Comment.objects.filter(expired), note="Emptied by the retention purge."
         )
         cleared = (
             Comment.objects.filter(created_at__lt=now - moderation.SENDER_DATA_RETENTION)

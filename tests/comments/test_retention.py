@@ -5,9 +5,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, ConfirmationLinkSent
+from tests.admin_forms import form_as_shown
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +64,20 @@ def test_expired_spam_with_a_visible_reply_is_emptied_not_deleted(client):
     assert not Comment.objects.filter(pk=expired_reply_chain.pk).exists()
     html = client.get(article.get_absolute_url()).content.decode()
     assert "This comment was removed" in html and "A reply worth keeping." in html
+
+
+def test_a_purged_comment_leaves_its_author_out_of_the_admins_history(staff_client):
+    """A moderator who saved a held comment's page left its name and text in the
+    admin's history: the purge forgets the comment, and the history does too."""
+    article = make_article()
+    held = aged(article, "pending", 31 * DAY, author_name="Held Hana", body="Dosing tips.")
+    change = reverse("admin:comments_comment_change", args=[held.pk])
+    staff_client.post(change, form_as_shown(staff_client.get(change), body="Dosing tips!"))
+    assert "Held Hana" in staff_client.get(reverse("admin:index")).content.decode()
+    purge()
+    front_page = staff_client.get(reverse("admin:index")).content.decode()
+    assert "Held Hana" not in front_page and "Dosing" not in front_page
+    assert f"Comment {held.pk}" in front_page
 
 
 def test_sender_data_is_cleared_after_30_days_on_every_comment():
