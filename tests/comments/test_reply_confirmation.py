@@ -99,15 +99,24 @@ def test_the_link_carries_nothing_the_stranger_typed(client, django_capture_on_c
     assert "A comment on “Spines in mice” was posted with this e-mail address" in message.body
 
 
+def tick_the_box_three_times(client, article, *, then_delete=False):
+    """Three comments with someone's address and "e-mail me" ticked, each deleted at
+    once by its poster if `then_delete`."""
+    for number in range(3):
+        post_comment(
+            client, article, email="victim@example.com", notify_on_reply="on",
+            body=f"Comment {number}.",
+        )  # fmt: skip
+        if then_delete:
+            posted = Comment.objects.get(body=f"Comment {number}.")
+            client.post(reverse("comments:withdraw", args=[posted.pk]))
+
+
 def test_one_link_a_day_however_often_the_box_is_ticked(client, django_capture_on_commit_callbacks):
     """Someone filling in another person's address cannot fill their inbox."""
     article = make_article()
     with django_capture_on_commit_callbacks(execute=True):
-        for number in range(3):
-            post_comment(
-                client, article, email="victim@example.com", notify_on_reply="on",
-                body=f"Comment {number}.",
-            )  # fmt: skip
+        tick_the_box_three_times(client, article)
     assert [message.to for message in mail.outbox] == [["victim@example.com"]]
 
     mail.outbox.clear()
@@ -126,13 +135,7 @@ def test_deleting_the_comment_does_not_make_room_for_another_link(
     address a link for each comment they post and delete."""
     article = make_article()
     with django_capture_on_commit_callbacks(execute=True):
-        for number in range(3):
-            post_comment(
-                client, article, email="victim@example.com", notify_on_reply="on",
-                body=f"Comment {number}.",
-            )  # fmt: skip
-            posted = Comment.objects.get(body=f"Comment {number}.")
-            client.post(reverse("comments:withdraw", args=[posted.pk]))
+        tick_the_box_three_times(client, article, then_delete=True)
     assert not Comment.objects.exists()
     assert [message.to for message in mail.outbox] == [["victim@example.com"]]
 
