@@ -38,7 +38,13 @@ from .models import (
     bare_doi,
     bare_pubmed_id,
 )
-from .redirects import UNKNOWN, page_at, pages_linking_to, public_addresses_of
+from .redirects import (
+    UNKNOWN,
+    page_at,
+    pages_linking_to,
+    public_addresses_of,
+    public_addresses_of_each,
+)
 from .renditions import rendition_name, widths_for
 from .versions import version_differences, version_forget_deleted, version_keep_unrecorded
 
@@ -447,7 +453,7 @@ class WebAddressMixin:
         self.warn_of_links_to(request, seen_at, taken_down=1)
 
     def delete_queryset(self, request, queryset):
-        seen_at = [public_addresses_of(obj) for obj in queryset]
+        seen_at = public_addresses_of_each(queryset)
         super().delete_queryset(request, queryset)
         self.warn_of_links_to(
             request,

@@ -153,6 +153,12 @@ def public_addresses_of(instance) -> list[str]:
     return _public_addresses(published) if published else []
 
 
+def public_addresses_of_each(queryset) -> list[list[str]]:
+    """`public_addresses_of` for each row readers can see of `queryset`, in one query."""
+    published = queryset.model._default_manager.published().filter(pk__in=queryset.values("pk"))
+    return [_public_addresses(row) for row in published]
+
+
 # Conditions in one query of `pages_linking_to`: SQLite refuses a WHERE of more than a
 # thousand, which deleting a few hundred articles at once would otherwise need.
 LINK_CONDITIONS_PER_QUERY = 600
